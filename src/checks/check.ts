@@ -1,0 +1,82 @@
+/**
+ * The check model. A check is one small named assertion with stable metadata; it returns an {@link Outcome}
+ * instead of throwing, and its failure message always states expected and observed.
+ * Severity is chosen where a check is used (the suite), not inside it.
+ * @see https://www.rfc-editor.org/rfc/rfc2119
+ */
+
+/** RFC 2119 level at which a check is applied. */
+export type Severity = 'MUST' | 'SHOULD' | 'MAY';
+
+/** Result status, as written to summary.json. */
+export type Status = 'passed' | 'failed' | 'deviation' | 'skipped' | 'not_applicable';
+
+/** Static metadata of a check. */
+export interface CheckMeta {
+  /** Stable id, `area.assertion`, e.g. `token.cache-control-no-store`. */
+  id: string;
+  title: string;
+  /** Requirement it comes from: an RFC section or a provider document line. */
+  requirement: string;
+}
+
+/** What a check observed. */
+export type Outcome =
+  | { status: 'passed'; note?: string }
+  | { status: 'failed'; reason: string; field?: string; expected?: string; observed?: string }
+  | { status: 'not_applicable'; reason: string }
+  | { status: 'skipped'; reason: string };
+
+/** A passing outcome. */
+export const pass = (note?: string): Outcome => (note ? { status: 'passed', note } : { status: 'passed' });
+
+/** Renders any value for a message: strings quoted, absent values named. */
+export function show(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  if (typeof v === 'string') return v.length > 120 ? JSON.stringify(`${v.slice(0, 117)}...`) : JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  try {
+    const s = JSON.stringify(v);
+    return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * A failing outcome whose message names the field, the expectation (with its requirement) and the observation:
+ * `"expires_in" in token response: expected a number (RFC 6749 §5.1), observed the string "3599"`.
+ */
+export function fail(field: string, expected: string, observed: string, requirement?: string): Outcome {
+  const req = requirement ? ` (${requirement})` : '';
+  return { status: 'failed', field, expected, observed, reason: `${field}: expected ${expected}${req}, observed ${observed}` };
+}
+
+/** Not applicable, with the reason (never a silent pass). */
+export const notApplicable = (reason: string): Outcome => ({ status: 'not_applicable', reason });
+
+/** Skipped, with the reason (a prerequisite failed, or a wait exceeds the budget). */
+export const skipped = (reason: string): Outcome => ({ status: 'skipped', reason });
+
+/** Thrown inside a check body to end it as skipped or not applicable. */
+export class CheckAbort extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(outcome.status === 'passed' ? 'passed' : outcome.reason);
+  }
+}
+
+/** One recorded check result, as it appears in summary.json. */
+export interface CheckResult {
+  id: string;
+  suite: string;
+  title: string;
+  severity: Severity;
+  status: Status;
+  reason?: string;
+  requirement: string;
+  durationMs: number;
+  /** Set when status is `deviation`: the spec's deviation id. */
+  deviation?: string;
+  expected?: string;
+  observed?: string;
+}

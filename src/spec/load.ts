@@ -1,0 +1,107 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ProviderSpec } from './schema.ts';
+import { UserError } from '../errors.ts';
+
+/** A validated spec and where it came from. */
+export interface LoadedSpec {
+  spec: ProviderSpec;
+  file: string;
+}
+
+/** The bundled specs folder. */
+export const SPECS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../specs');
+
+/** Formats a zod issue path as `a.b[2].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+/** Turns zod issues into `file: field: message` lines. */
+export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
+  return issues.map((i) => {
+    let msg = i.message;
+    if (i.code === 'unrecognized_keys') msg = `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${file}: ${formatPath(i.path)}: ${msg}`;
+  });
+}
+
+/**
+ * Parses and validates spec text. Throws {@link UserError} with one line per problem.
+ * Cross-field rules the schema cannot express (citations naming known documents) are checked here too.
+ */
+export function parseSpec(text: string, file: string): ProviderSpec {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]}`));
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = ProviderSpec.safeParse(raw);
+  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
+  const spec = parsed.data;
+  const problems: string[] = [];
+  walkCitations(spec, [], (path, doc) => {
+    if (!(doc in spec.documents)) problems.push(`${file}: ${formatPath(path)}.doc: expected one of ${Object.keys(spec.documents).map((d) => `"${d}"`).join(', ') || '(no documents)'}, observed "${doc}"`);
+  });
+  if (spec.grants.refresh_token && !spec.refresh) problems.push(`${file}: refresh: expected a refresh policy because grants.refresh_token is declared`);
+  if ((spec.grants.authorization_code || spec.grants.implicit) && !spec.endpoints.authorize) {
+    problems.push(`${file}: endpoints.authorize: expected an authorize endpoint because a redirect-based grant is declared`);
+  }
+  if (problems.length) throw new UserError(problems);
+  return spec;
+}
+
+function walkCitations(node: unknown, path: PropertyKey[], visit: (path: PropertyKey[], doc: string) => void): void {
+  if (Array.isArray(node)) return node.forEach((n, i) => walkCitations(n, [...path, i], visit));
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (typeof o.doc === 'string' && typeof o.line === 'number' && typeof o.quote === 'string') return visit(path, o.doc);
+  for (const [k, v] of Object.entries(o)) walkCitations(v, [...path, k], visit);
+}
+
+/** Loads a spec by bundled id (`att`) or by path (`./my.yaml`). */
+export function loadSpec(ref: string, cwd = process.cwd()): LoadedSpec {
+  const looksLikePath = ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml');
+  const file = looksLikePath ? resolve(cwd, ref) : join(SPECS_DIR, `${ref}.yaml`);
+  if (!existsSync(file)) {
+    const known = listBundledSpecIds().join(', ');
+    throw new UserError(looksLikePath ? `${ref}: spec file not found` : `--spec ${ref}: unknown spec id (bundled: ${known})`);
+  }
+  const display = looksLikePath ? ref : `specs/${basename(file)}`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${display}: cannot read: ${(e as Error).message}`);
+  }
+  return { spec: parseSpec(text, display), file };
+}
+
+/** Ids of the specs bundled in specs/. */
+export function listBundledSpecIds(): string[] {
+  return readdirSync(SPECS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+/** Loads every bundled spec; collects all problems before throwing. */
+export function loadAllSpecs(): LoadedSpec[] {
+  const out: LoadedSpec[] = [];
+  const problems: string[] = [];
+  for (const id of listBundledSpecIds()) {
+    try {
+      out.push(loadSpec(id));
+    } catch (e) {
+      if (e instanceof UserError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length) throw new UserError(problems);
+  return out;
+}

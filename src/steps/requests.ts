@@ -1,0 +1,225 @@
+/**
+ * Named steps that talk to a target the way its spec says: token requests (encoding, parameter names,
+ * client authentication, required headers, PoP), authorization requests and protected-resource calls.
+ * Each builder returns the raw exchange; deciding what it means is the checks' job.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4
+ */
+import type { HttpExchange, HttpRequest } from '../http/types.ts';
+import { basicAuth, formEncode } from '../http/client.ts';
+import { buildTaapPop } from '../pop/taap.ts';
+import type { GrantType } from '../spec/schema.ts';
+import type { SuiteContext } from '../runner/suite.ts';
+
+export type AuthMode = 'spec' | 'basic' | 'post' | 'both' | 'none' | { id: string; secret: string; mode?: 'basic' | 'post' | 'spec' };
+
+export interface TokenRequestOptions {
+  /** Standard parameter names; renamed on the wire per spec.request.paramNames. `undefined` values are dropped. */
+  params?: Record<string, string | undefined>;
+  /** Leave the grant_type parameter out. */
+  omitGrantType?: boolean;
+  auth?: AuthMode;
+  /** Override the Content-Type sent. */
+  contentType?: string;
+  /** Override the encoding. */
+  encoding?: 'form' | 'json' | 'empty';
+  /** Skip the spec's required headers. */
+  omitRequiredHeaders?: boolean;
+  /** Send no PoP token even if the spec requires one. */
+  omitPop?: boolean;
+  /** Extra headers (after all others). */
+  headers?: Record<string, string>;
+}
+
+/** URL of a spec endpoint on the target, honouring the target's path overrides. */
+export function endpointUrl(t: SuiteContext, name: 'token' | 'authorize' | 'revoke' | 'resource'): string {
+  const specPath = name === 'resource' ? t.spec.resource.path : t.spec.endpoints[name]?.path;
+  const path = t.target.endpoints[name] ?? specPath;
+  if (!path) throw new Error(`the spec declares no ${name} endpoint`);
+  return new URL(path, t.target.baseUrl.endsWith('/') ? t.target.baseUrl : `${t.target.baseUrl}/`).toString().replace(/([^:])\/\/+/g, '$1/');
+}
+
+/** Scope values joined with the spec's delimiter. */
+export const joinScope = (t: SuiteContext, values: string[]) => values.join(t.spec.scope.delimiter);
+
+/** Splits a scope string by the spec's delimiter. */
+export const splitScope = (t: SuiteContext, value: string) => value.split(t.spec.scope.delimiter).filter(Boolean);
+
+/** Default grant parameters for a grant, from the spec and the target. */
+export function grantParams(t: SuiteContext, grant: GrantType): Record<string, string | undefined> {
+  const g = t.spec.grants[grant];
+  const p: Record<string, string | undefined> = { ...(g?.extraParams ?? {}) };
+  if (grant === 'password') {
+    p.username = t.target.username;
+    p.password = t.target.password;
+  }
+  if (p.scope === undefined && t.spec.scope.default.length && (grant === 'client_credentials' || grant === 'password')) p.scope = joinScope(t, t.spec.scope.default);
+  return p;
+}
+
+/** Builds and sends a token request. */
+export async function tokenRequest(t: SuiteContext, grant: GrantType | string | undefined, opts: TokenRequestOptions = {}): Promise<HttpExchange> {
+  const { spec, target } = t;
+  const encoding = opts.encoding ?? spec.request.encoding;
+  const names = spec.request.paramNames;
+  const wire: Record<string, string> = {};
+  const put = (k: string, v: string | undefined) => {
+    if (v !== undefined) wire[names[k] ?? k] = v;
+  };
+  if (!opts.omitGrantType && grant !== undefined) put('grant_type', grant);
+  for (const [k, v] of Object.entries(opts.params ?? {})) put(k, v);
+
+  const headers: Record<string, string> = {};
+  if (!opts.omitRequiredHeaders) Object.assign(headers, target.headers);
+  if (spec.request.acceptHeader) headers.Accept = spec.request.acceptHeader;
+  const ct = opts.contentType ?? spec.request.contentType ?? (encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
+  if (ct) headers['Content-Type'] = ct;
+
+  let id = target.clientId;
+  let secret = target.clientSecret;
+  let mode: 'basic' | 'post' | 'both' | 'none';
+  const auth = opts.auth ?? 'spec';
+  const specMode = (): 'basic' | 'post' | 'both' => {
+    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
+    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
+  };
+  if (typeof auth === 'object') {
+    id = auth.id;
+    secret = auth.secret;
+    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
+  } else mode = auth === 'spec' ? specMode() : auth;
+  t.redactor.add(secret);
+  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
+  if (mode === 'post' || mode === 'both') {
+    put('client_id', id);
+    put('client_secret', secret);
+  }
+  Object.assign(headers, opts.headers ?? {});
+
+  let body = '';
+  if (encoding === 'form') body = formEncode(wire);
+  else if (encoding === 'json') body = JSON.stringify(wire);
+  const url = endpointUrl(t, 'token');
+  const req: HttpRequest = { method: spec.endpoints.token.method, url, headers, body };
+  if (spec.pop?.profile === 'taap' && !opts.omitPop) await attachTaap(t, req);
+  return send(t, req);
+}
+
+/** Signs a request with a TAAP PoP token in the spec's header, over the spec's required parts. */
+export async function attachTaap(t: SuiteContext, req: HttpRequest, overrides: { lifetimeSeconds?: number; now?: number } = {}): Promise<void> {
+  const pop = t.spec.pop;
+  if (!pop || pop.profile !== 'taap') return;
+  if (!t.target.popPrivateKey) throw new Error('the spec requires TAAP PoP tokens but the target has no popPrivateKey');
+  const u = new URL(req.url);
+  const parts = pop.requiredParts.length ? pop.requiredParts.filter((p) => p === 'uri' || p === 'http-method' || p === 'body' || headerOf(req, p) !== undefined) : undefined;
+  const tokenValue = await buildTaapPop({
+    privateKey: t.target.popPrivateKey,
+    request: { method: req.method, uri: `${u.pathname}${u.search}`, headers: req.headers ?? {}, body: req.body ?? '' },
+    ...(parts ? { parts } : {}),
+    lifetimeSeconds: overrides.lifetimeSeconds ?? pop.maxLifetimeSeconds,
+    now: overrides.now ?? t.target.now(),
+  });
+  req.headers = { ...(req.headers ?? {}), [pop.header]: tokenValue };
+}
+
+function headerOf(req: HttpRequest, name: string): string | undefined {
+  const k = Object.keys(req.headers ?? {}).find((h) => h.toLowerCase() === name.toLowerCase());
+  return k ? req.headers![k] : undefined;
+}
+
+/** Sends a request through the run's client and registers any secrets in the response. */
+export async function send(t: SuiteContext, req: HttpRequest): Promise<HttpExchange> {
+  const ex = await t.http.send(req);
+  t.redactor.addFromFields(ex.json);
+  for (const v of Object.values(req.headers ?? {})) if (/^(basic|bearer|dpop)\s/i.test(v)) t.redactor.add(v.split(/\s+/)[1]);
+  return ex;
+}
+
+/** A successful token response, reduced to what later steps need. */
+export interface IssuedToken {
+  exchange: HttpExchange;
+  accessToken: string;
+  refreshToken?: string;
+  tokenType?: string;
+  scope?: string;
+  body: Record<string, unknown>;
+}
+
+/** Describes an exchange in one line for failed prerequisites. */
+export function describe(ex: HttpExchange): string {
+  if (ex.failure) return `${ex.failure.code}: ${ex.failure.message}`;
+  const err = ex.json && typeof ex.json === 'object' ? (ex.json as Record<string, unknown>).error : undefined;
+  return `HTTP ${ex.status}${err ? ` error=${JSON.stringify(err)}` : ''}${ex.jsonError ? ` (body is not JSON: ${ex.jsonError})` : ''}`;
+}
+
+/** Reads an access token out of a token response, or throws with the reason (for named steps). */
+export function expectToken(ex: HttpExchange): IssuedToken {
+  if (ex.status !== 200) throw new Error(`token request: expected HTTP 200, observed ${describe(ex)}`);
+  const body = ex.json;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`token request: expected a JSON object body, observed ${ex.jsonError ? `invalid JSON (${ex.jsonError})` : typeof body}`);
+  const b = body as Record<string, unknown>;
+  if (typeof b.access_token !== 'string' || !b.access_token) throw new Error(`token request: expected "access_token" to be a non-empty string, observed ${JSON.stringify(typeof b.access_token)}`);
+  return {
+    exchange: ex,
+    accessToken: b.access_token,
+    body: b,
+    ...(typeof b.refresh_token === 'string' ? { refreshToken: b.refresh_token } : {}),
+    ...(typeof b.token_type === 'string' ? { tokenType: b.token_type } : {}),
+    ...(typeof b.scope === 'string' ? { scope: b.scope } : {}),
+  };
+}
+
+/** The grant positive tests use to get a token from this spec, in order of preference. */
+export function primaryGrant(t: SuiteContext): GrantType | undefined {
+  const g = t.spec.grants;
+  if (g.client_credentials) return 'client_credentials';
+  if (g.password) return 'password';
+  if (g.authorization_code) return 'authorization_code';
+  return undefined;
+}
+
+/** Sends an authorization request (RFC 6749 §4.1.1 / §4.2.1); the response is expected to be a redirect. */
+export async function authorizeRequest(t: SuiteContext, params: Record<string, string | undefined>): Promise<HttpExchange> {
+  const u = new URL(endpointUrl(t, 'authorize'));
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
+  return send(t, { method: 'GET', url: u.toString(), headers: { ...t.target.headers } });
+}
+
+/** Runs the authorization-code flow up to the code (auto-consent targets only). */
+export async function obtainCode(t: SuiteContext, opts: { redirectUri?: string | null; scope?: string; state?: string } = {}): Promise<{ code: string; redirectUri?: string }> {
+  if (!t.target.autoConsent) throw new Error('the authorization-code flow needs a user to consent; the target does not declare autoConsent');
+  const redirectUri = opts.redirectUri === null ? undefined : (opts.redirectUri ?? t.target.redirectUri);
+  const ex = await authorizeRequest(t, { response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope, state: opts.state ?? 'oauthgate-state' });
+  const loc = ex.headers.location;
+  if (ex.status !== 302 && ex.status !== 303) throw new Error(`authorization request: expected a redirect, observed ${describe(ex)}`);
+  if (!loc) throw new Error('authorization request: redirect without a Location header');
+  const code = new URL(loc).searchParams.get('code');
+  if (!code) throw new Error(`authorization request: expected "code" in the redirect, observed ${loc.replace(/[?#].*/, '?...')}`);
+  t.redactor.add(code);
+  return { code, ...(redirectUri ? { redirectUri } : {}) };
+}
+
+/** Obtains a token with `grant` (default: the spec's primary grant). Throws with the reason. */
+export async function obtainToken(t: SuiteContext, grant: GrantType | undefined = primaryGrant(t), extra: Record<string, string | undefined> = {}): Promise<IssuedToken> {
+  if (!grant) throw new Error('the spec declares no grant that can obtain a token at the token endpoint');
+  if (grant === 'authorization_code') {
+    const { code, redirectUri } = await obtainCode(t);
+    return expectToken(await tokenRequest(t, grant, { params: { code, redirect_uri: redirectUri, ...extra } }));
+  }
+  return expectToken(await tokenRequest(t, grant, { params: { ...grantParams(t, grant), ...extra } }));
+}
+
+/** Calls the spec's protected resource with an access token (Bearer by default). */
+export async function callResource(
+  t: SuiteContext,
+  accessToken: string | undefined,
+  opts: { scheme?: string; omitPop?: boolean; headers?: Record<string, string> } = {},
+): Promise<HttpExchange> {
+  const r = t.spec.resource;
+  const headers: Record<string, string> = { ...t.target.headers };
+  if (accessToken !== undefined) headers.Authorization = `${opts.scheme ?? 'Bearer'} ${accessToken}`;
+  if (r.contentType) headers['Content-Type'] = r.contentType;
+  Object.assign(headers, opts.headers ?? {});
+  const req: HttpRequest = { method: r.method, url: endpointUrl(t, 'resource'), headers, body: r.body ?? '' };
+  if (t.spec.pop?.profile === 'taap' && t.spec.pop.onResource && !opts.omitPop) await attachTaap(t, req);
+  return send(t, req);
+}

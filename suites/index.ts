@@ -1,0 +1,15 @@
+/**
+ * The suite registry, in run order. Each suite is one concern; `oauthgate run --suite <name>` selects by name.
+ */
+import type { SuiteDef } from '../src/runner/suite.ts';
+import tokenEndpoint from './token-endpoint.ts';
+import grantTypes from './grant-types.ts';
+
+export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes];
+
+/** Looks up suites by name; returns the unknown names separately. */
+export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {
+  if (names.length === 0) return { suites: SUITES, unknown: [] };
+  const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
+  return { suites: SUITES.filter((s) => names.includes(s.name)), unknown };
+}
