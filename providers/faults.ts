@@ -29,6 +29,8 @@ export const FAULTS = {
   'scope-not-required': 'A missing scope is accepted where the spec requires it.',
   'scope-echo-missing': 'The scope member is left out of token responses.',
   'resource-ignores-scope': 'The protected resource does not check the token\'s scope.',
+  'resource-rejects-all': 'The protected resource rejects every token.',
+  'refresh-token-issued': 'Every grant issues a refresh token, also where the spec says none.',
   // redirect URIs
   'redirect-prefix-match': 'Redirect URIs are matched as plain string prefixes (no path-segment boundary).',
   'redirect-any-extension': 'Any redirect URI on the registered host is accepted.',

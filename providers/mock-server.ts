@@ -94,6 +94,17 @@ class HttpError {
 
 const token = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
+/**
+ * RSA key generation costs tens of milliseconds; mocks in one process share a small pool of key pairs
+ * (the signing key and the TAAP client key must differ, so there are two).
+ */
+const keyCache = new Map<string, ReturnType<typeof generateKeyPair>>();
+function cachedKeyPair(name: 'server' | 'taap-client') {
+  let p = keyCache.get(name);
+  if (!p) keyCache.set(name, (p = generateKeyPair('RS256', { extractable: true })));
+  return p;
+}
+
 /** Starts a mock server for `spec` on 127.0.0.1 (port 0 by default). */
 export async function startMockServer(opts: MockServerOptions): Promise<MockServer> {
   const { spec } = opts;
@@ -101,12 +112,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const clock = opts.clock ?? new MockClock();
   const host = opts.host ?? '127.0.0.1';
 
-  const serverKeys = await generateKeyPair('RS256', { extractable: true });
+  const serverKeys = await cachedKeyPair('server');
   const serverJwk = { ...(await exportJWK(serverKeys.publicKey)), kid: 'mock-1', alg: 'RS256', use: 'sig' };
   let popPublicKeyPem: string | undefined;
   let popPrivateKeyPem: string | undefined;
   if (spec.pop?.profile === 'taap') {
-    const kp = await generateKeyPair('RS256', { extractable: true });
+    const kp = await cachedKeyPair('taap-client');
     popPublicKeyPem = await exportSPKI(kp.publicKey);
     popPrivateKeyPem = await exportPKCS8(kp.privateKey);
   }
@@ -203,7 +214,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const eType = fields.expires_in?.type;
     if ((eType === 'numeric-string' && !faults.has('expires-in-number')) || faults.has('expires-in-string')) expiresIn = String(expiresIn);
     if (fields.expires_in || faults.has('expires-in-string')) body.expires_in = expiresIn;
-    if ((g?.issuesRefreshToken ?? false) && spec.grants.refresh_token) {
+    if (((g?.issuesRefreshToken ?? false) && spec.grants.refresh_token) || faults.has('refresh-token-issued')) {
       const rt = token(32);
       refreshTokens.set(rt, {
         clientId: clientIdFor, scope, exp: now() + (spec.lifetimes.refreshToken ?? 10 * 365 * 86400), revoked: false, used: false,
@@ -603,7 +614,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const invalidStatus = spec.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());
     const value = m[2]!;
-    const rec = accessTokens.get(value);
+    const rec = faults.has('resource-rejects-all') ? undefined : accessTokens.get(value);
     const expired = rec ? rec.exp <= now() && !faults.has('never-expire') : false;
     if (!rec || rec.revoked || expired) {
       throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, challenge('invalid_token'));

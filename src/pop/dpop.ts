@@ -209,17 +209,27 @@ export async function verifyDpopProof(proof: string | undefined, opts: DpopVerif
     return fail('private_key_in_jwk', `DPoP header "jwk": expected a public key, observed private member(s) ${privateMembers.map((m) => `"${m}"`).join(', ')}`);
   }
 
+  let keyError: unknown;
+  const embeddedKey: typeof EmbeddedJWK = async (protectedHeader, token) => {
+    try {
+      return await EmbeddedJWK(protectedHeader, token);
+    } catch (err) {
+      keyError = err;
+      throw err;
+    }
+  };
   try {
-    await compactVerify(proof, EmbeddedJWK, { algorithms: [...DPOP_ALGORITHMS] });
+    await compactVerify(proof, embeddedKey, { algorithms: [...DPOP_ALGORITHMS] });
   } catch (err) {
     if (err instanceof errors.JWSSignatureVerificationFailed) {
       return fail('bad_signature', `DPoP signature: expected a valid ${header.alg} signature by the "jwk" header key, observed ${show(parsed.signature, 24)} which does not verify`);
     }
-    if (err instanceof Error) {
-      // jose could not use the embedded key (inconsistent with alg, invalid members, ...) or parse the JWS.
-      return fail('bad_signature', `DPoP signature: expected a ${header.alg} signature verifiable with the "jwk" header key, observed a key/JWS jose rejects: ${err.message}`);
+    if (keyError !== undefined) {
+      // jose cannot use the embedded key for this alg (wrong kty or crv, invalid members, ...)
+      return fail('bad_signature', `DPoP header "jwk": expected a public key usable with ${show(header.alg)}, observed one jose rejects (${(keyError as Error).message})`);
     }
-    throw err;
+    if (err instanceof errors.JOSEError) return fail('malformed', `DPoP proof: rejected by the JWS parser: ${err.message}`);
+    throw err; // not caused by the proof's content
   }
 
   for (const c of ['jti', 'htm', 'htu'] as const) {

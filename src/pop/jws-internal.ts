@@ -9,7 +9,9 @@ import { base64url, CompactSign, errors, type CryptoKey } from 'jose';
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A compact JWS split and decoded, signature not checked. */
+/** A compact JWS split and decoded, signature not checked.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
+ */
 export interface ParsedCompact {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
@@ -37,7 +39,10 @@ function decodeJsonSegment(segment: string, what: string): Record<string, unknow
   return value;
 }
 
-/** Splits and decodes a compact JWS. Returns an explanation string instead of throwing. */
+/**
+ * Splits and decodes a compact JWS. Returns an explanation string instead of throwing.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
+ */
 export function parseCompact(token: string, label: string): ParsedCompact | string {
   const segments = token.split('.');
   if (segments.length !== 3) {
@@ -55,7 +60,10 @@ export function parseCompact(token: string, label: string): ParsedCompact | stri
   return { header, payload, signature: s };
 }
 
-/** JSON rendering for messages, truncated so a hostile value cannot flood a report. */
+/**
+ * JSON rendering for messages, truncated so a hostile value cannot flood a report.
+ * @see https://github.com/tmobile/tmobile-api-security-lib
+ */
 export function show(value: unknown, max = 100): string {
   let text: string;
   try {
@@ -66,7 +74,10 @@ export function show(value: unknown, max = 100): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** How {@link signCompact} signs. `none` yields an empty signature. */
+/**
+ * How {@link signCompact} signs. `none` yields an empty signature.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.1
+ */
 export type ForgeSigner =
   | { alg: 'RS256' | 'ES256'; key: CryptoKey | KeyObject }
   | { alg: 'HS256'; secret: Uint8Array }
@@ -82,6 +93,7 @@ function toKeyObject(key: CryptoKey | KeyObject): KeyObject {
  * work. Otherwise (a forged `alg` such as `"rs256"` or `"None"`, a `crit` jose refuses to emit, ...) the signing
  * input is assembled here and signed with node:crypto, because jose by design will not produce such tokens.
  * Keys set to `undefined` in header or claims are dropped (JSON semantics), which lets tests remove members.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.1
  */
 export async function signCompact(
   header: Record<string, unknown>,
@@ -118,12 +130,18 @@ export async function signCompact(
   return `${input}.${base64url.encode(signature)}`;
 }
 
-/** PEM (PKCS#8) text to a KeyObject; key objects pass through. Used only by the manual forging path. */
+/**
+ * PEM (PKCS#8) text to a KeyObject; key objects pass through. Used only by the manual forging path.
+ * @see https://github.com/tmobile/tmobile-api-security-lib
+ */
 export function privateKeyInput(key: CryptoKey | KeyObject | string): CryptoKey | KeyObject {
   return typeof key === 'string' ? createPrivateKey(key) : key;
 }
 
-/** Current time in whole epoch seconds. */
+/**
+ * Current time in whole epoch seconds (a JWT NumericDate).
+ * @see https://www.rfc-editor.org/rfc/rfc7519#section-2
+ */
 export function epochNow(): number {
   return Math.floor(Date.now() / 1000);
 }

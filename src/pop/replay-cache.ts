@@ -5,7 +5,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1
  */
 
-/** Construction options of {@link ReplayCache}. */
+/**
+ * Construction options of {@link ReplayCache}.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1
+ */
 export interface ReplayCacheOptions {
   /** Upper bound on remembered identifiers. Default 100 000. */
   maxEntries?: number;

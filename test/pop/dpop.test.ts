@@ -123,6 +123,8 @@ describe('verifyDpopProof', () => {
     expectFail(await verifyDpopProof(two, opts()), 'malformed');
     expectFail(await verifyDpopProof(await proof({ mutate: { header: { jwk: undefined } } }), opts()), 'malformed', 'undefined');
     expectFail(await verifyDpopProof(await proof({ mutate: { header: { jwk: 'key' } } }), opts()), 'malformed', '"key"');
+    const crit = await proof({ mutate: { header: { crit: ['x-unknown'], 'x-unknown': 1 } } });
+    expectFail(await verifyDpopProof(crit, opts()), 'malformed', '"x-unknown"');
     for (const claim of ['jti', 'htm', 'htu', 'iat']) {
       expectFail(await verifyDpopProof(await proof({ mutate: { claims: { [claim]: undefined } } }), opts()), 'malformed', `"${claim}"`);
     }

@@ -231,10 +231,14 @@ describe('verifyTaapPop', () => {
     expectFail(await verifyTaapPop(forged, opts()), 'malformed', `"${NOW}"`);
     const ehts = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { claims: { ehts: 'uri;;body' } } });
     expectFail(await verifyTaapPop(ehts, opts()), 'malformed', 'uri;;body');
+    const negative = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { claims: { exp: NOW - 2 } } });
+    expectFail(await verifyTaapPop(negative, opts({ now: NOW - 3 })), 'malformed', 'observed -2 s');
+    const crit = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { header: { crit: ['x-unknown'], 'x-unknown': 1 } } });
+    expectFail(await verifyTaapPop(crit, opts()), 'malformed', '"x-unknown"');
   });
 
   it('bad_version: v other than "1"', async () => {
-    const forged = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { claims: { v: '2' } } });
+    const forged = await forgeTaapPop({ privateKey: privatePem, request: REQ, parts: PARTS, now: NOW, mutate: { claims: { v: '2' } } });
     expectFail(await verifyTaapPop(forged, opts()), 'bad_version', '"2"');
     const numeric = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { claims: { v: 1 } } });
     expectFail(await verifyTaapPop(numeric, opts()), 'malformed', 'observed 1');

@@ -1,0 +1,37 @@
+/**
+ * Shared helpers for the harness's own tests: run one suite against a bundled spec's mock (optionally with
+ * injected faults) and look up check results by id.
+ */
+import { loadSpec } from '../../src/spec/load.ts';
+import { runConformance } from '../../src/runner/engine.ts';
+import { startMockTarget } from '../../src/target/mock-target.ts';
+import type { FaultName } from '../../providers/faults.ts';
+import type { SuiteDef } from '../../src/runner/suite.ts';
+import type { CheckResult } from '../../src/checks/check.ts';
+import { Redactor } from '../../src/redact.ts';
+
+/** Runs `suite` against a fresh mock of bundled spec `specId` with `faults`; returns its check results. */
+export async function runOnMock(suite: SuiteDef, specId: string, faults: FaultName[] = []): Promise<CheckResult[]> {
+  const { spec } = loadSpec(specId);
+  const [run] = await runConformance({
+    suites: [suite],
+    plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
+    timeoutMs: 5_000,
+    redactor: new Redactor(),
+  });
+  return run!.checks;
+}
+
+/** The result with `id`; throws with the ids that exist when it is missing (so typos fail loudly). */
+export function result(results: CheckResult[], id: string): CheckResult {
+  const r = results.find((x) => x.id === id);
+  if (!r) throw new Error(`no check "${id}" in results; have: ${results.map((x) => x.id).join(', ')}`);
+  return r;
+}
+
+/** Ids of checks with status failed. */
+export const failedIds = (results: CheckResult[]) => results.filter((r) => r.status === 'failed').map((r) => r.id);
+
+/** Checks that are neither passed, not_applicable nor deviation, formatted for assertion messages. */
+export const problems = (results: CheckResult[]) =>
+  results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => `${r.status} ${r.id}: ${r.reason}`);
