@@ -224,12 +224,13 @@ export async function verifyDpopProof(proof: string | undefined, opts: DpopVerif
     if (err instanceof errors.JWSSignatureVerificationFailed) {
       return fail('bad_signature', `DPoP signature: expected a valid ${header.alg} signature by the "jwk" header key, observed ${show(parsed.signature, 24)} which does not verify`);
     }
-    if (keyError !== undefined) {
-      // jose cannot use the embedded key for this alg (wrong kty or crv, invalid members, ...)
-      return fail('bad_signature', `DPoP header "jwk": expected a public key usable with ${show(header.alg)}, observed one jose rejects (${(keyError as Error).message})`);
+    if (keyError === undefined && err instanceof errors.JOSEError) {
+      return fail('malformed', `DPoP proof: rejected by the JWS parser: ${err.message}`);
     }
-    if (err instanceof errors.JOSEError) return fail('malformed', `DPoP proof: rejected by the JWS parser: ${err.message}`);
-    throw err; // not caused by the proof's content
+    // jose cannot use the embedded key for this alg (wrong kty or crv, invalid members, RSA modulus under 2048
+    // bits, ...). Every key here comes from the proof, so this is always the proof's fault: never rethrow.
+    const reason = keyError ?? err;
+    return fail('bad_signature', `DPoP header "jwk": expected a public key usable with ${show(header.alg)}, observed one jose rejects (${reason instanceof Error ? reason.message : show(reason)})`);
   }
 
   for (const c of ['jti', 'htm', 'htu'] as const) {

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { HttpClient } from '../http/client.ts';
+import { BreakerClient, type Sender } from '../http/breaker.ts';
 import { Redactor } from '../redact.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   concurrency?: number;
   redactor?: Redactor;
   onResult?: (spec: string, r: CheckResult) => void;
+  /** Called when a suite has finished on a spec. */
+  onSuiteDone?: (spec: string, suite: string, results: CheckResult[]) => void;
 }
 
 export type Counts = Record<Status, number> & { total: number };
@@ -57,7 +60,7 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 /** Runs the plan; results keep suite order regardless of concurrency. */
 export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
   const redactor = opts.redactor ?? new Redactor();
-  const http = new HttpClient({ timeoutMs: opts.timeoutMs ?? 10_000, maxBodyBytes: opts.maxBodyBytes ?? 1 << 20 });
+  const http = new BreakerClient(new HttpClient({ timeoutMs: opts.timeoutMs ?? 10_000, maxBodyBytes: opts.maxBodyBytes ?? 1 << 20 }));
   const out: SpecRun[] = [];
   try {
     for (const plan of opts.plans) {
@@ -65,7 +68,9 @@ export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
       const bySuite = new Map<string, CheckResult[]>();
       const live = plan.targetLabel !== 'mock';
       await pool(opts.suites, live ? 1 : (opts.concurrency ?? 4), async (suite) => {
-        bySuite.set(suite.name, await runSuite(suite, plan, http, redactor, opts.onResult));
+        const results = await runSuite(suite, plan, http, redactor, opts.onResult);
+        bySuite.set(suite.name, results);
+        opts.onSuiteDone?.(plan.spec.id, suite.name, results);
       });
       const checks = opts.suites.flatMap((s) => bySuite.get(s.name) ?? []);
       out.push({ spec: plan.spec.id, target: plan.targetLabel, checks, counts: countResults(checks), durationMs: Math.round(performance.now() - t0) });
@@ -76,7 +81,7 @@ export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
   return out;
 }
 
-async function runSuite(suite: SuiteDef, plan: RunPlan, http: HttpClient, redactor: Redactor, onResult?: (spec: string, r: CheckResult) => void): Promise<CheckResult[]> {
+async function runSuite(suite: SuiteDef, plan: RunPlan, http: Sender, redactor: Redactor, onResult?: (spec: string, r: CheckResult) => void): Promise<CheckResult[]> {
   const applies = suite.appliesTo ? suite.appliesTo(plan.spec) : true;
   const emit = (r: CheckResult) => onResult?.(plan.spec.id, r);
   if (applies !== true) {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
-import type { HttpClient } from '../http/client.ts';
+import type { Sender } from '../http/breaker.ts';
 import type { Redactor } from '../redact.ts';
 import { CheckAbort, skipped, type CheckMeta, type CheckResult, type Outcome, type Severity } from '../checks/check.ts';
 
@@ -48,7 +48,7 @@ export class SuiteContext {
     readonly suite: string,
     readonly spec: ProviderSpec,
     readonly target: Target,
-    readonly http: HttpClient,
+    readonly http: Sender,
     readonly redactor: Redactor,
     readonly onResult: (r: CheckResult) => void = () => {},
   ) {}

@@ -36,9 +36,9 @@ export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssu
  * Cross-field rules the schema cannot express (citations naming known documents) are checked here too.
  */
 export function parseSpec(text: string, file: string): ProviderSpec {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]}`));
+    throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }
   const raw: unknown = doc.toJS();
   const parsed = ProviderSpec.safeParse(raw);

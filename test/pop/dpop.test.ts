@@ -162,6 +162,9 @@ describe('verifyDpopProof', () => {
     expectFail(await verifyDpopProof(tampered, opts()), 'bad_signature');
     const mismatched = await proof({ mutate: { header: { jwk: rsaPublicJwk } } }); // RSA key, alg ES256
     expectFail(await verifyDpopProof(mismatched, opts()), 'bad_signature', 'ES256');
+    // found by the property below: an RSA jwk under 2048 bits made jose throw a TypeError past the key resolver
+    const tiny = `${base64url.encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'RS256', jwk: { kty: 'RSA', n: '', e: '' } }))}.e30.`;
+    expectFail(await verifyDpopProof(tiny, opts()), 'bad_signature', '2048');
   });
 
   it('bad_htm', async () => {

@@ -1,0 +1,55 @@
+/**
+ * A circuit breaker in front of the HTTP client: after `threshold` consecutive transport failures to one
+ * origin (timeouts, refused or reset connections, non-HTTP answers), further requests to that origin fail at
+ * once with the reason, so a dead target costs a couple of timeouts instead of one per check.
+ * Any HTTP response, whatever its status, closes the circuit again.
+ */
+import type { HttpExchange, HttpFailureCode, HttpRequest } from './types.ts';
+import type { HttpClient } from './client.ts';
+
+const TRANSPORT = new Set(['timeout', 'connection_refused', 'connection_reset', 'protocol']);
+
+/** Anything that sends requests the way {@link HttpClient} does. */
+export interface Sender {
+  send(req: HttpRequest): Promise<HttpExchange>;
+  close(): Promise<void>;
+}
+
+export class BreakerClient implements Sender {
+  readonly #inner: Sender;
+  readonly #threshold: number;
+  readonly #state = new Map<string, { failures: number; last?: string; code?: HttpFailureCode }>();
+
+  constructor(inner: Sender, threshold = 2) {
+    this.#inner = inner;
+    this.#threshold = threshold;
+  }
+
+  async send(req: HttpRequest): Promise<HttpExchange> {
+    let origin: string;
+    try {
+      origin = new URL(req.url).origin;
+    } catch {
+      return this.#inner.send(req);
+    }
+    const s = this.#state.get(origin) ?? { failures: 0 };
+    this.#state.set(origin, s);
+    if (s.failures >= this.#threshold) {
+      return {
+        request: req, headers: {}, bodyText: '', durationMs: 0,
+        failure: { code: s.code ?? 'network', message: `not sent: the previous ${s.failures} requests to ${origin} failed at the transport level (last: ${s.last})` },
+      };
+    }
+    const ex = await this.#inner.send(req);
+    if (ex.failure && TRANSPORT.has(ex.failure.code)) {
+      s.failures++;
+      s.code = ex.failure.code;
+      s.last = `${ex.failure.code}: ${ex.failure.message}`;
+    } else if (ex.status !== undefined) s.failures = 0;
+    return ex;
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}

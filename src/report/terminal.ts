@@ -1,0 +1,62 @@
+/**
+ * Terminal output: progress lines while a run goes, then a results table per spec. Plain text (colour only on
+ * a TTY), widths fitted to the terminal, every string redacted.
+ */
+import type { CheckResult, Status } from '../checks/check.ts';
+import type { SpecRun } from '../runner/engine.ts';
+import type { Redactor } from '../redact.ts';
+
+const SYMBOL: Record<Status, string> = { passed: 'PASS', failed: 'FAIL', deviation: 'DEVN', skipped: 'SKIP', not_applicable: 'N/A ' };
+const COLOUR: Record<Status, string> = { passed: '32', failed: '31', deviation: '35', skipped: '33', not_applicable: '90' };
+
+export interface TerminalOptions {
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  redactor: Redactor;
+  /** Show every check, not only the ones that did not pass. */
+  verbose?: boolean;
+  colour?: boolean;
+}
+
+function paint(o: TerminalOptions, status: Status, text: string): string {
+  return o.colour ? `\x1b[${COLOUR[status]}m${text}\x1b[0m` : text;
+}
+
+/** One progress line per finished suite. */
+export function progressLine(o: TerminalOptions, spec: string, suite: string, results: CheckResult[]): void {
+  const c = (s: Status) => results.filter((r) => r.status === s).length;
+  const failed = c('failed');
+  const parts = [`${c('passed')} passed`];
+  if (failed) parts.push(paint(o, 'failed', `${failed} failed`));
+  if (c('deviation')) parts.push(`${c('deviation')} deviation`);
+  if (c('skipped')) parts.push(`${c('skipped')} skipped`);
+  if (c('not_applicable')) parts.push(`${c('not_applicable')} n/a`);
+  o.out.write(`  ${spec.padEnd(16)} ${suite.padEnd(16)} ${parts.join(', ')}\n`);
+}
+
+/** The results table: per spec, the checks that did not pass (all checks with verbose), then totals. */
+export function resultsTable(o: TerminalOptions, runs: SpecRun[]): void {
+  const width = Math.max(80, Math.min(o.out.columns ?? 120, 200));
+  for (const run of runs) {
+    const c = run.counts;
+    o.out.write(`\n${run.spec} on ${run.target}: ${c.total} checks, ${c.passed} passed, ${c.failed} failed, ${c.deviation} deviations, ${c.skipped} skipped, ${c.not_applicable} not applicable (${run.durationMs} ms)\n`);
+    const rows = run.checks.filter((r) => o.verbose || (r.status !== 'passed' && r.status !== 'not_applicable'));
+    if (!rows.length) continue;
+    const idW = Math.min(48, Math.max(...rows.map((r) => r.id.length)));
+    for (const r of rows) {
+      const head = `  ${SYMBOL[r.status]} ${r.severity.padEnd(6)} ${r.id.padEnd(idW)} `;
+      const room = Math.max(20, width - head.length);
+      const reason = o.redactor.redact(r.reason ?? r.title).replace(/\s+/g, ' ');
+      const fit = o.out.isTTY && reason.length > room ? `${reason.slice(0, room - 3)}...` : reason;
+      o.out.write(`${paint(o, r.status, head)}${fit}\n`);
+    }
+  }
+}
+
+/** The closing line: totals and the verdict. */
+export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: number, summaryPath: string, ms: number): void {
+  const sum = (k: keyof SpecRun['counts']) => runs.reduce((n, r) => n + r.counts[k], 0);
+  const mustFailed = runs.reduce((n, r) => n + r.checks.filter((c) => c.status === 'failed' && c.severity === 'MUST').length, 0);
+  o.out.write(`\n${sum('total')} checks on ${runs.length} spec(s) in ${(ms / 1000).toFixed(1)} s: ${sum('passed')} passed, ${sum('failed')} failed (${mustFailed} MUST), ${sum('deviation')} deviations, ${sum('skipped')} skipped, ${sum('not_applicable')} not applicable\n`);
+  o.out.write(`summary: ${summaryPath}\n`);
+  o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
+}

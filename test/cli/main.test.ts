@@ -1,0 +1,187 @@
+/**
+ * The command line as users and CI meet it: exit codes, summary.json, one-line errors, dead and hostile
+ * targets, and secrets kept out of every output.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.ts';
+import { loadSpec } from '../../src/spec/load.ts';
+import { startMockServer, type MockServer } from '../../providers/mock-server.ts';
+import type { Summary } from '../../src/report/summary.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'oauthgate-cli-'));
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let out = '';
+  let err = '';
+  const stdout = Object.assign(new Writable({ write(c, _e, cb) { out += String(c); cb(); } }), { isTTY: false });
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err += String(c); return true; });
+  try {
+    const code = await main(args, { stdout, cwd: dir, env: { ...env } });
+    return { code, out, err };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const summaryOf = (out: string): Summary => JSON.parse(readFileSync(/summary: (.+)/.exec(out)![1]!, 'utf8'));
+
+describe('oauthgate run on the bundled specs', () => {
+  it('--all exits 0 with at least 15 applicable checks per spec and a complete summary.json', async () => {
+    const { code, out, err } = await run(['run', '--all', '--out', 'all']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const s = summaryOf(out);
+    expect(s.schemaVersion).toBe(1);
+    expect(s.harness.name).toBe('oauthgate');
+    expect(new Date(s.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(s.startedAt).getTime());
+    expect(s.runs.map((r) => r.spec)).toEqual(['att', 'mobile-digital', 'rfc6749', 'tangoe', 'tmobile-apis-v6', 'tmobile-naas-v2']);
+    for (const r of s.runs) {
+      const applicable = r.checks.filter((c) => c.status !== 'not_applicable');
+      expect(applicable.length, r.spec).toBeGreaterThanOrEqual(15);
+      expect(r.counts.failed, `${r.spec}: ${r.checks.filter((c) => c.status === 'failed').map((c) => c.id)}`).toBe(0);
+      for (const c of r.checks) {
+        expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'suite', 'title', 'severity', 'status', 'requirement', 'durationMs']));
+        if (c.status !== 'passed') expect(c.reason, c.id).toBeTruthy();
+      }
+    }
+    expect(out).toMatch(/result: no MUST check failed/);
+  });
+
+  it('reports T-Mobile\'s documented deviations as deviations, not failures', async () => {
+    const { code, out } = await run(['run', '--spec', 'tmobile-naas-v2', '--out', 'tmo']);
+    expect(code).toBe(0);
+    const checks = summaryOf(out).runs[0]!.checks;
+    const expiresIn = checks.find((c) => c.id === 'token.rfc6749.expires-in-number')!;
+    expect(expiresIn.status).toBe('deviation');
+    expect(expiresIn.reason).toMatch(/documented deviation "expires-in.string" .*observed the string "3599"/);
+  });
+
+  it('exits 1 when a mock fault breaks a MUST check, naming expected and observed', async () => {
+    const { code, out } = await run(['run', '--spec', 'att', '--suite', 'token-endpoint', '--fault', 'no-cache-control', '--out', 'fault']);
+    expect(code).toBe(1);
+    const c = summaryOf(out).runs[0]!.checks.find((x) => x.id === 'token.cache-control-no-store')!;
+    expect(c.status).toBe('failed');
+    expect(c.reason).toBe('"Cache-Control" header: expected a no-store directive (RFC 6749 §5.1), observed (absent)');
+    expect(out).toMatch(/FAIL MUST\s+token\.cache-control-no-store/);
+  });
+
+  it('--suite narrows the run', async () => {
+    const { out } = await run(['run', '--spec', 'att', '--suite', 'grant-types', '--out', 'narrow']);
+    expect(new Set(summaryOf(out).runs[0]!.checks.map((c) => c.suite))).toEqual(new Set(['grant-types']));
+  });
+});
+
+describe('user errors: one line naming file and field, exit 2, no stack trace', () => {
+  it.each([
+    [['run'], /^run: expected --all, --spec/],
+    [['run', '--all', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--spec', 'nope'], /^--spec nope: unknown spec id/],
+    [['run', '--all', '--suite', 'nope'], /^--suite nope: unknown suite/],
+    [['run', '--all', '--fault', 'nope'], /^--fault nope: unknown fault/],
+    [['run', '--all', '--timeout', 'abc'], /^--timeout: expected a number from 0.1 to 600, observed "abc"/],
+    [['frobnicate'], /^unknown command "frobnicate"/],
+  ])('%j', async (args, message) => {
+    const { code, err } = await run(args as string[]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a broken spec file names the file and every bad field', async () => {
+    const text = readFileSync(loadSpec('att').file, 'utf8').replace('delimiter: ","', 'delimiter: ";"').replace('accessToken: 172800', 'accessToken: "2 days"');
+    writeFileSync(join(dir, 'broken.yaml'), text);
+    const { code, err } = await run(['run', '--spec', './broken.yaml']);
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^\.\/broken\.yaml: scope\.delimiter: /),
+      expect.stringMatching(/^\.\/broken\.yaml: lifetimes\.accessToken: .*expected number/),
+    ]);
+  });
+
+  it('a target file with a missing environment variable names the field and the variable', async () => {
+    writeFileSync(join(dir, 't-env.yaml'), 'spec: mobile-digital\nbaseUrl: http://127.0.0.1:9\nclientId: a\nclientSecret: ${NOT_SET_ANYWHERE}\n');
+    const { code, err } = await run(['run', '--target-file', 't-env.yaml']);
+    expect(code).toBe(2);
+    expect(err.trim()).toBe('t-env.yaml: clientSecret: environment variable NOT_SET_ANYWHERE is not set');
+  });
+
+  it('a TAAP target without a PoP key is told so', async () => {
+    writeFileSync(join(dir, 't-tmo.yaml'), 'spec: tmobile-naas-v2\nbaseUrl: http://127.0.0.1:9\nclientId: a\nclientSecret: b\n');
+    const { code, err } = await run(['run', '--target-file', 't-tmo.yaml']);
+    expect(code).toBe(2);
+    expect(err.trim()).toMatch(/^t-tmo\.yaml: popPrivateKey: expected a PEM file path/);
+  });
+});
+
+describe('hostile and dead targets', () => {
+  let hang: Server;
+  let garbage: Server;
+  let hangPort = 0;
+  let garbagePort = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  beforeAll(async () => {
+    hang = createServer((s) => { sockets.add(s); });
+    garbage = createServer((s) => { sockets.add(s); s.end('\x00\x01garbage\r\n\r\n'); });
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
+    hangPort = (hang.address() as { port: number }).port;
+    garbagePort = (garbage.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => hang.close(r));
+    await new Promise((r) => garbage.close(r));
+  });
+
+  it('a target that never answers ends quickly with failed checks, a summary and exit 1', async () => {
+    writeFileSync(join(dir, 't-hang.yaml'), `spec: mobile-digital\nbaseUrl: http://127.0.0.1:${hangPort}\nclientId: a\nclientSecret: b\n`);
+    const t0 = Date.now();
+    const { code, out } = await run(['run', '--target-file', 't-hang.yaml', '--timeout', '0.3', '--out', 'hang']);
+    expect(Date.now() - t0).toBeLessThan(10_000); // two timeouts, then the circuit is open
+    expect(code).toBe(1);
+    const checks = summaryOf(out).runs[0]!.checks;
+    expect(checks.filter((c) => c.status === 'failed').length).toBeGreaterThan(0);
+    expect(checks.find((c) => c.id === 'token.success-status-200')!.reason).toMatch(/prerequisite .* failed: timeout/);
+  });
+
+  it('a target that answers garbage produces failed checks with reasons, not a crash', async () => {
+    writeFileSync(join(dir, 't-garbage.yaml'), `spec: att\nbaseUrl: http://127.0.0.1:${garbagePort}\nclientId: a\nclientSecret: b\n`);
+    const { code, out, err } = await run(['run', '--target-file', 't-garbage.yaml', '--timeout', '1', '--out', 'garbage']);
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    const failed = summaryOf(out).runs[0]!.checks.filter((c) => c.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const c of failed) expect(c.reason).toMatch(/protocol|transport/);
+  });
+});
+
+describe('secrets never leak', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMockServer({ spec: loadSpec('tmobile-apis-v6').spec });
+    writeFileSync(join(dir, 'pop.pem'), mock.credentials.popPrivateKeyPem!);
+    writeFileSync(join(dir, 't-live.yaml'), [
+      'spec: tmobile-apis-v6', `baseUrl: ${mock.url}`, `clientId: ${mock.credentials.clientId}`, 'clientSecret: ${TMO_SECRET}',
+      'popPrivateKey: pop.pem', `jwksUri: ${mock.url}/.well-known/jwks.json`,
+    ].join('\n'));
+  });
+  afterAll(() => mock.close());
+
+  it('client secret, tokens and keys appear in no terminal line and no report file', async () => {
+    const secret = mock.credentials.clientSecret;
+    const { code, out, err } = await run(['run', '--target-file', 't-live.yaml', '--out', 'live', '--verbose'], { TMO_SECRET: secret });
+    expect(code, out).toBe(0);
+    const files = readdirSync(join(dir, 'live')).map((f) => readFileSync(join(dir, 'live', f), 'utf8'));
+    for (const text of [out, err, ...files]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(`${mock.credentials.clientId}:${secret}`).toString('base64'));
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/); // no JWT (access, id or PoP token)
+      expect(text).not.toMatch(/BEGIN PRIVATE KEY|MII[A-Za-z0-9+/]{20}/);
+    }
+  });
+});

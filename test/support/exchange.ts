@@ -1,0 +1,25 @@
+/** Builds synthetic exchanges for check self-tests. */
+import type { HttpExchange } from '../../src/http/types.ts';
+
+export function exchange(status: number, body?: unknown, headers: Record<string, string> = {}): HttpExchange {
+  const bodyText = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  let json: unknown;
+  try {
+    json = bodyText ? JSON.parse(bodyText) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return {
+    request: { method: 'POST', url: 'http://127.0.0.1/token' },
+    status,
+    headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) },
+    bodyText,
+    ...(json !== undefined ? { json } : {}),
+    ...(json === undefined && bodyText ? { jsonError: 'Unexpected token' } : {}),
+    durationMs: 1,
+  };
+}
+
+export const transportFailure = (code: 'timeout' | 'connection_reset' = 'timeout'): HttpExchange => ({
+  request: { method: 'POST', url: 'http://127.0.0.1/token' }, headers: {}, bodyText: '', durationMs: 1, failure: { code, message: `${code} after 1 ms` },
+});
