@@ -2,33 +2,18 @@
  * The command line as users and CI meet it: exit codes, summary.json, one-line errors, dead and hostile
  * targets, and secrets kept out of every output.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
-import { Writable } from 'node:stream';
-import { main } from '../../src/cli/main.ts';
+import { runCli, summaryOf } from '../support/cli.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { startMockServer, type MockServer } from '../../providers/mock-server.ts';
-import type { Summary } from '../../src/report/summary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-cli-'));
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const stdout = Object.assign(new Writable({ write(c, _e, cb) { out += String(c); cb(); } }), { isTTY: false });
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err += String(c); return true; });
-  try {
-    const code = await main(args, { stdout, cwd: dir, env: { ...env } });
-    return { code, out, err };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-const summaryOf = (out: string): Summary => JSON.parse(readFileSync(/summary: (.+)/.exec(out)![1]!, 'utf8'));
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, dir, env);
 
 describe('oauthgate run on the bundled specs', () => {
   it('--all exits 0 with at least 15 applicable checks per spec and a complete summary.json', async () => {

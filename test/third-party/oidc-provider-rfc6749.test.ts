@@ -4,16 +4,14 @@
  * what the server really does, including where it departs from the spec — those must surface as failed checks
  * that name expected and observed, and nothing else may fail.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Provider from 'oidc-provider';
-import { main } from '../../src/cli/main.ts';
-import type { Summary } from '../../src/report/summary.ts';
+import { runCli, summaryOf } from '../support/cli.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 
 const SECRET = 'oidc-provider-client-secret-0123456789';
@@ -57,14 +55,10 @@ beforeAll(async () => {
     'spec: rfc6749', `baseUrl: ${base}`, 'clientId: oauthgate-client', 'clientSecret: ${OIDC_SECRET}',
     'endpoints: { token: /token, revoke: /token/revocation, resource: /resource }',
   ].join('\n'));
-  const out = Object.assign(new Writable({ write(c, _e, cb) { stdout += String(c); cb(); } }), { isTTY: false });
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    exitCode = await main(['run', '--target-file', 'target.yaml', '--suite', 'token-endpoint', '--suite', 'grant-types', '--out', 'out', '--timeout', '5'], { stdout: out, cwd: dir, env: { OIDC_SECRET: SECRET } });
-  } finally {
-    spy.mockRestore();
-  }
-  checks = (JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Summary).runs[0]!.checks;
+  const r = await runCli(['run', '--target-file', 'target.yaml', '--suite', 'token-endpoint', '--suite', 'grant-types', '--out', 'out', '--timeout', '5'], dir, { OIDC_SECRET: SECRET });
+  exitCode = r.code;
+  stdout = r.out;
+  checks = summaryOf(r.out).runs[0]!.checks;
   if (process.env.OAUTHGATE_DEBUG) for (const c of checks) console.log(c.status, c.id, c.reason ?? '');
 }, 30_000);
 
