@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, randomUUID, createHash, type KeyObject } from 'node:crypto';
+import { randomBytes, randomUUID, createHash, createHmac, type KeyObject } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { MockClock } from './clock.ts';
@@ -158,6 +158,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (raw === undefined) return [];
     const delim = spec.scope.delimiter;
     if (faults.has('scope-other-delimiter')) return raw.split(/[ ,]/).filter(Boolean);
+    if (faults.has('scope-rfc-delimiter-only')) return raw.split(' ').filter(Boolean);
+    if (faults.has('scope-empty-item-wildcard') && raw.split(delim).includes('')) return [...spec.scope.catalogue];
     return raw.split(delim).filter((s) => s.length > 0);
   };
   const joinScope = (s: string[]) => s.join(spec.scope.delimiter);
@@ -181,7 +183,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const seen = new Set<string>();
     const out: string[] = [];
     for (const s of requested) {
-      if (seen.has(s)) continue;
+      if (seen.has(s)) {
+        if (faults.has('scope-duplicate-rejected')) throw errorCase('invalid_scope', `scope "${s}" repeated`, 400, 'invalid_scope');
+        continue;
+      }
       seen.add(s);
       const known = cat.length === 0 ? spec.scope.unknownScope === 'drop' || faults.has('accept-unknown-scope') : cat.includes(s);
       if (!known && !faults.has('accept-unknown-scope')) {
@@ -217,7 +222,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (((g?.issuesRefreshToken ?? false) && spec.grants.refresh_token) || faults.has('refresh-token-issued')) {
       const rt = token(32);
       refreshTokens.set(rt, {
-        clientId: clientIdFor, scope, exp: now() + (spec.lifetimes.refreshToken ?? 10 * 365 * 86400), revoked: false, used: false,
+        clientId: clientIdFor, scope, exp: now() + (faults.has('refresh-expires-early') ? life : (spec.lifetimes.refreshToken ?? 10 * 365 * 86400)), revoked: false, used: false,
         family: family ?? randomUUID(), accessTokens: [access],
       });
       rec.refreshToken = rt;
@@ -361,8 +366,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     } catch {
       alg = undefined;
     }
-    if ((alg === 'none' && faults.has('pop-allow-none')) || (alg === 'HS256' && faults.has('pop-allow-hs256'))) return;
+    if (alg === 'none' && faults.has('pop-allow-none')) return;
+    if (alg === 'HS256' && faults.has('pop-allow-hs256') && tokenValue && hmacKeyedWith(tokenValue, popPublicKeyPem)) return;
     const popReq = popRequestOf(req, body);
+    // Boundary-shift defences (src/pop/taap.ts): well-formed parts, and the route's own method and path pinned.
+    const route = where === 'token' ? spec.endpoints.token : spec.resource;
+    const splitTolerant = faults.has('pop-split-tolerant');
     const result = await verifyTaapPop(tokenValue, {
       publicKey: popPublicKeyPem,
       request: popReq,
@@ -371,6 +380,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       clockSkewSeconds: pop.clockSkewSeconds,
       now: now(),
       ...(faults.has('pop-skip-jti') ? {} : { replayCache: popReplay }),
+      strictPartSyntax: !splitTolerant,
+      ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, uri: route.path } }),
     });
     if (result.ok) return;
     if (ignore.has(result.code)) return;
@@ -443,6 +454,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         if (g.scopeRequired && requested === undefined && g.extraParams.scope === undefined && !faults.has('scope-not-required') && !faults.has('accept-missing-parameter')) {
           throw errorCase('missing_parameter', 'scope is required for client_credentials');
         }
+        if (requested === undefined && g.extraParams.scope === undefined && faults.has('scope-missing-rejected')) throw errorCase('missing_parameter', 'scope is required');
         if (requested && requested.length === 0 && scopeRaw !== '') throw errorCase('invalid_scope', 'scope has only empty items', 400, 'invalid_scope');
         const granted = requested ? grantScope(requested, undefined) : g.extraParams.scope ? [] : [...spec.scope.default];
         return sendJson(res, 200, await issueTokens(cid, 'client_credentials', granted, requested, jkt));
@@ -497,7 +509,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
           rec.accessTokens.push(String(out.access_token));
         }
         if (invalidateAccess) for (const a of rec.accessTokens) if (a !== out.access_token) revokeAny(a);
-        if (rotate && invalidateRefresh) rec.used = true;
+        if ((rotate && invalidateRefresh) || faults.has('refresh-kills-refresh')) rec.used = true;
         return sendJson(res, 200, out);
       }
     }
@@ -534,7 +546,13 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (owner === undefined) {
       if (faults.has('revoke-unknown-400')) throw errorCase('invalid_grant', 'unknown token', 400, 'invalid_request');
     } else if (cid === undefined || owner === cid) {
-      if (!faults.has('revoke-noop')) revokeAny(t);
+      const hint = params.token_type_hint;
+      const hintMisses = faults.has('revoke-hint-strict') && ((hint === 'access_token' && !accessTokens.has(t)) || (hint === 'refresh_token' && !refreshTokens.has(t)));
+      const rt = refreshTokens.get(t);
+      if (faults.has('revoke-noop') || hintMisses) {
+        // answers 200, revokes nothing
+      } else if (rt && faults.has('revoke-refresh-keeps-access')) rt.revoked = true;
+      else revokeAny(t);
     }
     res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
@@ -557,7 +575,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (cid !== clientId) return page(400, 'invalid_request: unknown client_id');
     if (!rule || !registered) return page(400, 'invalid_request: no redirect URI registered');
     if (!sent) {
-      if (!rule.fallbackToRegistered || faults.has('redirect-no-fallback')) return page(400, 'invalid_request: redirect_uri is required');
+      if ((!rule.fallbackToRegistered && !faults.has('redirect-absent-fallback')) || faults.has('redirect-no-fallback')) return page(400, 'invalid_request: redirect_uri is required');
       redirect = registered;
     } else if (!redirectUriMatches(rule.rule, registered, redirect!, faults)) {
       if (faults.has('redirect-on-error')) return redirectTo(res, redirect!, { error: 'invalid_request', ...(state ? { state } : {}) }, false);
@@ -758,6 +776,13 @@ function extractClaim(jws: string, claim: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether `jws` is an HMAC-SHA-256 JWS keyed with the bytes of `pem` (the algorithm-confusion key). */
+function hmacKeyedWith(jws: string, pem: string): boolean {
+  const [h, p, sig] = jws.split('.');
+  if (h === undefined || p === undefined || !sig) return false;
+  return createHmac('sha256', pem).update(`${h}.${p}`).digest('base64url') === sig;
 }
 
 /** Thumbprint helper re-exported for tests that need the mock's binding value. */

@@ -25,10 +25,12 @@ export function redirectUriMatches(rule: RedirectRule, registered: string, candi
   const reg = parse(registered);
   const cand = parse(candidate);
   if (!reg || !cand) return false;
+  if (faults.has('redirect-authority-prefix') && candidate.startsWith(`${reg.protocol}//${reg.host}`) && rawPath(candidate) === rawPath(registered)) return true;
   if (rule === 'exact' && !faults.has('redirect-any-extension')) {
     if (candidate === registered) return true;
-    // Faults that loosen one component of an otherwise exact comparison.
-    return looseEqual(reg, cand, faults) && cand.pathname === reg.pathname && cand.search === reg.search;
+    // Faults that loosen one component of an otherwise exact comparison; the rest stays exact (raw path, query, fragment).
+    return looseEqual(reg, cand, faults) && rawPath(candidate) === rawPath(registered) && cand.search === reg.search
+      && (!candidate.includes('#') || faults.has('redirect-allow-fragment'));
   }
   if (!looseEqual(reg, cand, faults)) return false;
   if (!faults.has('redirect-allow-fragment') && (cand.hash !== '' || candidate.includes('#'))) return false;
@@ -41,7 +43,7 @@ export function redirectUriMatches(rule: RedirectRule, registered: string, candi
 
 function looseEqual(reg: URL, cand: URL, faults: ReadonlySet<FaultName>): boolean {
   if (cand.protocol !== reg.protocol && !(faults.has('redirect-ignore-scheme') && cand.protocol === 'http:')) return false;
-  const hostOk = cand.hostname === reg.hostname || (faults.has('redirect-host-suffix') && cand.hostname.endsWith(reg.hostname));
+  const hostOk = cand.hostname === reg.hostname || (faults.has('redirect-host-suffix') && cand.hostname.endsWith(reg.hostname)) || faults.has('redirect-ignore-host');
   if (!hostOk) return false;
   if (cand.port !== reg.port && !faults.has('redirect-ignore-port')) return false;
   if ((cand.username || cand.password) && !faults.has('redirect-ignore-userinfo')) return false;

@@ -4,8 +4,13 @@
 import type { SuiteDef } from '../src/runner/suite.ts';
 import tokenEndpoint from './token-endpoint.ts';
 import grantTypes from './grant-types.ts';
+import scope from './scope.ts';
+import redirectUri from './redirect-uri.ts';
+import expiry from './expiry.ts';
+import rotation from './rotation.ts';
+import revocation from './revocation.ts';
 
-export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes];
+export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation];
 
 /** Looks up suites by name; returns the unknown names separately. */
 export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {

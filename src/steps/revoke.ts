@@ -1,0 +1,62 @@
+/**
+ * The revocation request (RFC 7009 §2.1): `token` and an optional `token_type_hint`, form-encoded, sent to the
+ * spec's revoke endpoint with the client authentication the spec uses at the token endpoint. Like the other
+ * request builders it returns the raw exchange; deciding what it means is the checks' job.
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ */
+import type { HttpExchange, HttpRequest } from '../http/types.ts';
+import { basicAuth, formEncode } from '../http/client.ts';
+import type { SuiteContext } from '../runner/suite.ts';
+import { attachTaap, endpointUrl, send, type AuthMode } from './requests.ts';
+
+export interface RevokeRequestOptions {
+  /**
+   * `token_type_hint` to send (`access_token` or `refresh_token`, RFC 7009 §2.1); none by default, as the
+   * parameter is OPTIONAL.
+   */
+  hint?: string;
+  /** Client authentication: the spec's method by default; `'none'` sends no credentials. */
+  auth?: AuthMode;
+}
+
+/**
+ * Sends a revocation request for `token`. The body is always `application/x-www-form-urlencoded`
+ * (RFC 7009 §2.1 fixes the format, whatever encoding the spec's token requests use); client credentials travel
+ * the way the spec's token requests carry them (Basic, body, or both).
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export async function revokeRequest(t: SuiteContext, token: string, opts: RevokeRequestOptions = {}): Promise<HttpExchange> {
+  const { spec, target } = t;
+  const endpoint = spec.endpoints.revoke;
+  if (!endpoint) throw new Error('the spec declares no revoke endpoint');
+  const fields: Record<string, string | undefined> = { token, token_type_hint: opts.hint };
+  const headers: Record<string, string> = { ...target.headers };
+  if (spec.request.acceptHeader) headers.Accept = spec.request.acceptHeader;
+  headers['Content-Type'] = 'application/x-www-form-urlencoded';
+
+  let id = target.clientId;
+  let secret = target.clientSecret;
+  const auth = opts.auth ?? 'spec';
+  const specMode = (): 'basic' | 'post' | 'both' => {
+    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
+    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
+  };
+  let mode: 'basic' | 'post' | 'both' | 'none';
+  if (typeof auth === 'object') {
+    id = auth.id;
+    secret = auth.secret;
+    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
+  } else mode = auth === 'spec' ? specMode() : auth;
+  t.redactor.add(secret);
+  t.redactor.add(token);
+  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
+  if (mode === 'post' || mode === 'both') {
+    fields.client_id = id;
+    fields.client_secret = secret;
+  }
+
+  const req: HttpRequest = { method: endpoint.method, url: endpointUrl(t, 'revoke'), headers, body: formEncode(fields) };
+  if (spec.pop?.profile === 'taap') await attachTaap(t, req);
+  return send(t, req);
+}

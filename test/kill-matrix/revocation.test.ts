@@ -1,0 +1,60 @@
+/**
+ * Kill matrix for the revocation suite (RFC 7009): each fault injected into a mock must make the check meant to
+ * notice it fail, and the clean mock must pass the same check. Every bundled spec's clean mock passes the whole
+ * suite (specs without a revoke endpoint record the suite as not applicable, with the reason).
+ */
+import { describe, expect, it } from 'vitest';
+import revocation from '../../suites/revocation.ts';
+import type { FaultName } from '../../providers/faults.ts';
+import type { CheckResult } from '../../src/checks/check.ts';
+import { listBundledSpecIds } from '../../src/spec/load.ts';
+import { problems, result, runOnMock } from '../support/harness.ts';
+
+const cases: Array<[string, FaultName, string]> = [
+  ['att', 'revoke-noop', 'revocation.access-token-rejected'],
+  ['rfc6749', 'revoke-noop', 'revocation.access-token-rejected'],
+  ['att', 'revoke-noop', 'revocation.refresh-token-rejected'],
+  ['rfc6749', 'revoke-noop', 'revocation.refresh-token-rejected'],
+  ['att', 'revoke-refresh-keeps-access', 'revocation.refresh-revokes-access-tokens'],
+  ['rfc6749', 'revoke-refresh-keeps-access', 'revocation.refresh-revokes-access-tokens'],
+  ['att', 'revoke-unknown-400', 'revocation.unknown-token-200'],
+  ['rfc6749', 'revoke-unknown-400', 'revocation.unknown-token-200'],
+  ['att', 'revoke-no-client-auth', 'revocation.client-auth-required'],
+  ['rfc6749', 'revoke-no-client-auth', 'revocation.client-auth-required'],
+  ['att', 'revoke-hint-strict', 'revocation.wrong-hint-still-revokes'],
+  ['rfc6749', 'revoke-hint-strict', 'revocation.wrong-hint-still-revokes'],
+];
+
+const cleanRuns = new Map<string, Promise<CheckResult[]>>();
+const clean = (spec: string) => {
+  if (!cleanRuns.has(spec)) cleanRuns.set(spec, runOnMock(revocation, spec));
+  return cleanRuns.get(spec)!;
+};
+
+describe('kill matrix: revocation', () => {
+  for (const [spec, fault, check] of cases) {
+    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
+      const ok = result(await clean(spec), check);
+      expect(ok.status, ok.reason).toBe('passed');
+      const r = result(await runOnMock(revocation, spec, [fault]), check);
+      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
+      expect(r.reason).toMatch(/expected .+ observed/);
+    });
+  }
+
+  it.each(listBundledSpecIds())('%s: clean mock passes every check of the revocation suite', async (spec) => {
+    expect(problems(await clean(spec))).toEqual([]);
+  });
+
+  it('a revocation that does nothing fails only what it breaks, not the 200 answers', async () => {
+    const r = await runOnMock(revocation, 'att', ['revoke-noop']);
+    expect(result(r, 'revocation.valid-token-200').status).toBe('passed');
+    expect(result(r, 'revocation.unknown-token-200').status).toBe('passed');
+  });
+
+  it('is not applicable, with the reason, to specs without a revoke endpoint', async () => {
+    for (const spec of ['tangoe', 'mobile-digital', 'tmobile-naas-v2', 'tmobile-apis-v6']) {
+      expect(await clean(spec)).toEqual([expect.objectContaining({ id: 'revocation.applicable', status: 'not_applicable', reason: 'the spec declares no revocation endpoint (RFC 7009)' })]);
+    }
+  });
+});
