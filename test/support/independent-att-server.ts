@@ -112,7 +112,10 @@ export async function startIndependentAttServer(bugs: { rotation?: boolean; redi
       const t = p.get('token') ?? '';
       access.delete(t);
       const r = refresh.get(t);
-      if (r) r.valid = false;
+      if (r) {
+        r.valid = false;
+        for (const [a, rec] of access) if (rec.refresh === t) access.delete(a); // RFC 7009 §2.1 SHOULD
+      }
       res.writeHead(200).end();
       return;
     }
