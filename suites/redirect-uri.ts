@@ -58,20 +58,19 @@ export default defineSuite({
     }
     const needs = baseline ? [baseline] : [];
 
-    const rejected = async (meta: CheckMeta, severity: Severity, uri: string | undefined, unavailable = 'no probe URI can be derived from the registered one') => {
+    const rejected = async (meta: CheckMeta, severity: Severity, uri: string | undefined, unavailable = 'no probe URI can be derived from the registered one', deviation?: string) => {
       if (!responseType) return t.notApplicable(meta, severity, cannotRedirect!);
       if (uri === undefined) return t.notApplicable(meta, severity, unavailable);
-      return t.check(meta, { severity, needs }, async (): Promise<Outcome> => {
+      return t.check(meta, { severity, needs, ...(deviation ? { deviation } : {}) }, async (): Promise<Outcome> => {
         const o = R.checkRedirectUriRejected(await authorize(uri), uri, meta.requirement);
         return consent || o.status === 'failed' ? o : notApplicable(inconclusive);
       });
     };
 
     // ---- the spec's rule ----
-    for (const p of R.EXACT_EXTENSIONS) {
-      if (rule.rule !== 'exact') t.notApplicable(p.meta, 'MUST', `the spec's redirect-URI rule is "${rule.rule}", under which extensions match`);
-      else await rejected(p.meta, 'MUST', p.derive(reg), p.unavailable);
-    }
+    // RFC 9700 §2.1 exact matching. Under AT&T's documented extension rule the same probes are still sent, so
+    // that the documented deviation is observed and reported as one (and a provider that tightened its rule shows).
+    for (const p of R.EXACT_EXTENSIONS) await rejected(p.meta, 'MUST', p.derive(reg), p.unavailable, rule.rule === 'extension' ? 'redirect-uri.extension-match' : undefined);
     for (const p of R.ATT_FAQ_EXAMPLES) {
       if (rule.rule !== 'extension') t.notApplicable(p.meta, 'MUST', `the spec's redirect-URI rule is "${rule.rule}"; the AT&T FAQ examples apply to the extension rule`);
       else if (p.expect === 'match') await accepted(p.meta, 'MUST', p.derive(reg));

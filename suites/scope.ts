@@ -65,6 +65,13 @@ export default defineSuite({
       return S.checkScopeEchoMatchesSpec(ex, s.echo);
     });
 
+    // RFC 6749 §3.3: space-delimited values. Sent where the spec documents another delimiter, so that the
+    // documented deviation is observed (or its disappearance noticed).
+    const rfcForm = noPair ?? (d === ' ' ? 'the spec\'s delimiter is RFC 6749\'s space; scope.delimiter-accepted covers it' : undefined);
+    if (rfcForm) t.notApplicable(S.rfcSpaceDelimiterAccepted, 'MUST', rfcForm);
+    else await t.check(S.rfcSpaceDelimiterAccepted, { severity: 'MUST', deviation: 'scope.comma-delimited' }, async () =>
+      S.checkDelimitedScopeAccepted(await request(pair.join(' ')), pair.join(' '), 'RFC 6749 §3.3'));
+
     // ---- what must not be misread ----
     await checkOr(S.otherDelimiterHandled, 'SHOULD', noPair, async () =>
       S.checkOtherDelimiterHandled(await request(pair.join(S.otherDelimiter(d))), spec, pair));

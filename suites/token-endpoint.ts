@@ -115,12 +115,28 @@ export default defineSuite({
         C.checkBasicChallengeOn401(await tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x`, mode: 'spec' } })));
     } else t.notApplicable(C.basicChallengeOn401, 'SHOULD', 'the spec does not accept HTTP Basic');
 
+    // ---- the RFC's own request form, where the spec documents another ----
+    const quirks = spec.request.encoding !== 'form' || Object.keys(spec.request.paramNames).length > 0 || spec.clientAuth.bodyCredentialsAlsoRequired;
+    if (!quirks) t.notApplicable(C.rfcFormRequestAccepted, 'MUST', 'the spec\'s token request is RFC 6749\'s own form; token.success-status-200 covers it');
+    else {
+      await t.check(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation: ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'] }, async () => {
+        // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
+        // the spec requires one, so that only the request form differs.
+        const e = await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true });
+        return C.checkTokenRequestSucceeds(e);
+      });
+    }
+
     // ---- required headers ----
     const rh = { id: 'token.required-headers-enforced', title: 'A token request without the required headers is rejected', requirement: 'provider spec requiredHeaders' };
     if (spec.requiredHeaders) {
       await t.check(rh, { severity: 'SHOULD', needs }, async () =>
         C.checkRejected(await tokenRequest(t, grant, { params, omitRequiredHeaders: true }), 'token request without the required headers', 'provider spec requiredHeaders'));
     } else t.notApplicable(rh, 'SHOULD', 'the spec requires no extra headers');
+    if (spec.requiredHeaders) {
+      await t.check(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () =>
+        C.checkTokenRequestSucceeds(await tokenRequest(t, grant, { params, omitRequiredHeaders: true })));
+    } else t.notApplicable(C.noExtraHeadersRequired, 'MUST', 'the spec requires no extra headers');
   },
 });
 

@@ -76,6 +76,10 @@ export function checkDelimitedScopeAccepted(ex: HttpExchange, raw: string, requi
   return fail(field(raw), 'HTTP 200 with an access_token', observedResponse(ex), requirement);
 }
 
+export const rfcSpaceDelimiterAccepted: CheckMeta = {
+  id: 'scope.rfc6749.space-delimiter-accepted', title: 'Scope values joined with spaces (the RFC\'s delimiter) are accepted', requirement: 'RFC 6749 §3.3',
+};
+
 export const grantedScopeWithinRequest: CheckMeta = {
   id: 'scope.granted-within-request', title: 'The granted scope is never more than the requested scope', requirement: 'RFC 9700 §2.3, RFC 6749 §3.3',
 };

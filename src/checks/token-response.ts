@@ -192,6 +192,16 @@ export function checkErrorCase(ex: HttpExchange, spec: ProviderSpec, name: Error
   return pass();
 }
 
+export const rfcFormRequestAccepted: CheckMeta = {
+  id: 'token.rfc6749.form-request-accepted',
+  title: 'A token request in RFC 6749 form (form-encoded grant_type, HTTP Basic only) gets a token',
+  requirement: 'RFC 6749 §4.4.2, §2.3.1',
+};
+
+export const noExtraHeadersRequired: CheckMeta = {
+  id: 'token.rfc6749.no-extra-headers-required', title: 'A token request needs no headers beyond RFC 6749\'s', requirement: 'RFC 6749 §3.2',
+};
+
 export const rejectedWithoutToken: CheckMeta = { id: 'token.rejected', title: 'The request is rejected without issuing a token', requirement: 'RFC 6749 §5.2' };
 /** The exchange is a 4xx without an access token. */
 export function checkRejected(ex: HttpExchange, what: string, requirement = 'RFC 6749 §5.2'): Outcome {

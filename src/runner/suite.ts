@@ -17,8 +17,11 @@ export interface CheckOptions {
   severity: Severity;
   /** Prerequisite steps: if any failed, the check is skipped with that reason. */
   needs?: Prereq<unknown>[];
-  /** Id of a spec deviation that, when documented, turns a failure of this check into `deviation`. */
-  deviation?: string;
+  /**
+   * Id(s) of spec deviations that, when documented, turn a failure of this check into `deviation`: the server
+   * departs from the RFC exactly where the provider says it does.
+   */
+  deviation?: string | string[];
 }
 
 export interface SuiteDef {
@@ -121,12 +124,13 @@ export class SuiteContext {
     if (outcome.status === 'failed') {
       if (outcome.expected !== undefined) r.expected = this.redactor.redact(outcome.expected);
       if (outcome.observed !== undefined) r.observed = this.redactor.redact(outcome.observed);
-      const dev = opts.deviation ? this.spec.deviations.find((d) => d.id === opts.deviation) : undefined;
-      if (dev) {
+      const ids = opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation];
+      const devs = this.spec.deviations.filter((d) => ids.includes(d.id));
+      if (devs.length) {
         r.status = 'deviation';
-        r.deviation = dev.id;
-        const src = dev.source.map((c) => `${c.doc} line ${c.line}`).join(', ');
-        r.reason = `documented deviation "${dev.id}" from ${dev.rfc} (${src}): ${r.reason}`;
+        r.deviation = devs.map((d) => d.id).join(', ');
+        const cite = devs.map((d) => `"${d.id}" from ${d.rfc} (${d.source.map((c) => `${c.doc} line ${c.line}`).join(', ')})`).join('; ');
+        r.reason = `documented deviation ${cite}: ${r.reason}`;
       }
     }
     this.results.push(r);

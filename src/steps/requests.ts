@@ -28,6 +28,8 @@ export interface TokenRequestOptions {
   omitPop?: boolean;
   /** Extra headers (after all others). */
   headers?: Record<string, string>;
+  /** Send parameter names as given, ignoring spec.request.paramNames (to send the RFC's own names). */
+  rawParamNames?: boolean;
 }
 
 /** URL of a spec endpoint on the target, honouring the target's path overrides. */
@@ -60,7 +62,7 @@ export function grantParams(t: SuiteContext, grant: GrantType): Record<string, s
 export async function tokenRequest(t: SuiteContext, grant: GrantType | string | undefined, opts: TokenRequestOptions = {}): Promise<HttpExchange> {
   const { spec, target } = t;
   const encoding = opts.encoding ?? spec.request.encoding;
-  const names = spec.request.paramNames;
+  const names = opts.rawParamNames ? {} : spec.request.paramNames;
   const wire: Record<string, string> = {};
   const put = (k: string, v: string | undefined) => {
     if (v !== undefined) wire[names[k] ?? k] = v;

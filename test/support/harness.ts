@@ -9,10 +9,11 @@ import type { FaultName } from '../../providers/faults.ts';
 import type { SuiteDef } from '../../src/runner/suite.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
+import type { ProviderSpec } from '../../src/spec/schema.ts';
 
-/** Runs `suite` against a fresh mock of bundled spec `specId` with `faults`; returns its check results. */
-export async function runOnMock(suite: SuiteDef, specId: string, faults: FaultName[] = []): Promise<CheckResult[]> {
-  const { spec } = loadSpec(specId);
+/** Runs `suite` against a fresh mock of bundled spec `specId` (or a spec object) with `faults`; returns its check results. */
+export async function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
+  const spec = typeof specId === 'string' ? loadSpec(specId).spec : specId;
   const [run] = await runConformance({
     suites: [suite],
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],

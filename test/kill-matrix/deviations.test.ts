@@ -1,0 +1,50 @@
+/**
+ * Documented deviations: every deviation a bundled spec documents is observed on its mock and reported with
+ * status `deviation` (never hidden, never failed); the same behaviour with the deviation left out of the spec
+ * is a failure — documentation is what makes it a deviation. Where the provider stops deviating, the check
+ * passes, which is the drift an auditor wants to see.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadAllSpecs } from '../../src/spec/load.ts';
+import { SUITES } from '../../suites/index.ts';
+import type { CheckResult } from '../../src/checks/check.ts';
+import type { ProviderSpec } from '../../src/spec/schema.ts';
+import { runOnMock } from '../support/harness.ts';
+
+async function runAll(spec: string | ProviderSpec, faults: Parameters<typeof runOnMock>[2] = []): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const s of SUITES) out.push(...(await runOnMock(s, spec, faults)));
+  return out;
+}
+
+/** The deviation that cannot be observed on the mock: AT&T never narrows a grant, so a missing echo never shows. */
+const UNOBSERVABLE = new Set(['att:scope.not-echoed']);
+
+describe('documented deviations', () => {
+  for (const { spec } of loadAllSpecs().filter((s) => s.spec.deviations.length)) {
+    it(`${spec.id}: each documented deviation is reported as a deviation, and nothing fails`, async () => {
+      const results = await runAll(spec.id);
+      expect(results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual([]);
+      const seen = new Set(results.filter((r) => r.status === 'deviation').flatMap((r) => r.deviation!.split(', ')));
+      const missing = spec.deviations.map((d) => d.id).filter((id) => !seen.has(id) && !UNOBSERVABLE.has(`${spec.id}:${id}`));
+      expect(missing).toEqual([]);
+      for (const r of results.filter((x) => x.status === 'deviation')) expect(r.reason).toMatch(/^documented deviation ".+" from RFC .+ \(.+ line \d+.*\): .+expected .+observed/);
+    });
+
+    it(`${spec.id}: without the documentation, the same behaviour fails`, async () => {
+      const undocumented = { ...spec, deviations: [] };
+      const results = await runAll(undocumented);
+      const clean = await runAll(spec.id);
+      const deviated = clean.filter((r) => r.status === 'deviation').map((r) => r.id);
+      expect(deviated.length).toBeGreaterThan(0);
+      for (const id of deviated) expect(results.find((r) => r.id === id)?.status, id).toBe('failed');
+    });
+  }
+
+  it('a provider that stops deviating passes the RFC check (drift is visible)', async () => {
+    const before = await runAll('tangoe');
+    const after = await runAll('tangoe', ['ignore-required-headers']);
+    expect(before.find((r) => r.id === 'token.rfc6749.no-extra-headers-required')!.status).toBe('deviation');
+    expect(after.find((r) => r.id === 'token.rfc6749.no-extra-headers-required')!.status).toBe('passed');
+  });
+});
