@@ -43,6 +43,20 @@ export function show(v: unknown): string {
   }
 }
 
+/** The response body when it is a JSON object (not an array, not a scalar); undefined otherwise. */
+export function bodyObject(ex: { json?: unknown }): Record<string, unknown> | undefined {
+  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
+}
+
+/** Names a JSON value's type with the value, for "observed" parts of messages: `the string "3599"`. */
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${show(v)}`;
+  if (typeof v === 'number') return `the number ${v}`;
+  return `${typeof v} ${show(v)}`;
+}
+
 /**
  * A failing outcome whose message names the field, the expectation (with its requirement) and the observation:
  * `"expires_in" in token response: expected a number (RFC 6749 §5.1), observed the string "3599"`.

@@ -8,7 +8,7 @@
 import { decodeJwt } from 'jose';
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
-import { fail, notApplicable, pass, show, type CheckMeta, type Outcome } from './check.ts';
+import { bodyObject, typeName, fail, notApplicable, pass, show, type CheckMeta, type Outcome } from './check.ts';
 import { parseChallenge } from './resource.ts';
 import { observedResponse } from './token-response.ts';
 import { checkRefreshRejected, checkRefreshSucceeds } from './rotation.ts';
@@ -21,17 +21,7 @@ import { checkRefreshRejected, checkRefreshSucceeds } from './rotation.ts';
  */
 export const LIFETIME_TOLERANCE_SECONDS = 2;
 
-function bodyObject(ex: HttpExchange): Record<string, unknown> | undefined {
-  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
-}
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${show(v)}`;
-  if (typeof v === 'number') return `the number ${v}`;
-  return `${typeof v} ${show(v)}`;
-}
 
 /**
  * `expires_in` as whole seconds: a non-negative integer number, or a string of digits (T-Mobile's "3599").

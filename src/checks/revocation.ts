@@ -5,13 +5,10 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
-import { fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
+import { bodyObject, fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
 import { observedResponse } from './token-response.ts';
 import { checkRefreshRejected } from './rotation.ts';
 
-function bodyObject(ex: HttpExchange): Record<string, unknown> | undefined {
-  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
-}
 
 /** Factory: the resource refused a token with the spec's invalid-token status. */
 function rejectedAtResource(ex: HttpExchange, status: number, what: string, requirement: string): Outcome {

@@ -8,12 +8,9 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { Citation, ProviderSpec } from '../spec/schema.ts';
-import { fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
+import { bodyObject, fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
 import { observedResponse } from './token-response.ts';
 
-function bodyObject(ex: HttpExchange): Record<string, unknown> | undefined {
-  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
-}
 
 /**
  * Where a spec section's statement comes from, for the requirement part of messages: its citations

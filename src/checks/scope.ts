@@ -14,7 +14,7 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
-import { fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
+import { bodyObject, fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
 import { parseChallenge } from './resource.ts';
 import { observedResponse } from './token-response.ts';
 
@@ -24,9 +24,6 @@ import { observedResponse } from './token-response.ts';
  */
 export const UNKNOWN_SCOPE = 'oauthgate-unknown-scope';
 
-function bodyObject(ex: HttpExchange): Record<string, unknown> | undefined {
-  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
-}
 
 const issuedToken = (ex: HttpExchange) => ex.status === 200 && typeof bodyObject(ex)?.access_token === 'string';
 const rejectedWithoutToken = (ex: HttpExchange) => ex.status !== undefined && ex.status >= 400 && ex.status < 500 && typeof bodyObject(ex)?.access_token !== 'string';

@@ -6,7 +6,7 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
-import { fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
+import { bodyObject, typeName, fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
 
 /** Describes what a response is, for "observed" parts of messages. */
 export function observedResponse(ex: HttpExchange): string {
@@ -15,17 +15,7 @@ export function observedResponse(ex: HttpExchange): string {
   return `HTTP ${ex.status} with ${body}`;
 }
 
-function bodyObject(ex: HttpExchange): Record<string, unknown> | undefined {
-  return ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json) ? (ex.json as Record<string, unknown>) : undefined;
-}
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${show(v)}`;
-  if (typeof v === 'number') return `the number ${v}`;
-  return `${typeof v} ${show(v)}`;
-}
 
 // ---------- success responses ----------
 

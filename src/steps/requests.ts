@@ -76,25 +76,7 @@ export async function tokenRequest(t: SuiteContext, grant: GrantType | string | 
   const ct = opts.contentType ?? spec.request.contentType ?? (encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
   if (ct) headers['Content-Type'] = ct;
 
-  let id = target.clientId;
-  let secret = target.clientSecret;
-  let mode: 'basic' | 'post' | 'both' | 'none';
-  const auth = opts.auth ?? 'spec';
-  const specMode = (): 'basic' | 'post' | 'both' => {
-    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
-    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
-  };
-  if (typeof auth === 'object') {
-    id = auth.id;
-    secret = auth.secret;
-    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
-  } else mode = auth === 'spec' ? specMode() : auth;
-  t.redactor.add(secret);
-  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
-  if (mode === 'post' || mode === 'both') {
-    put('client_id', id);
-    put('client_secret', secret);
-  }
+  applyClientAuth(t, opts.auth ?? 'spec', headers, put);
   Object.assign(headers, opts.headers ?? {});
 
   let body = '';
@@ -104,6 +86,33 @@ export async function tokenRequest(t: SuiteContext, grant: GrantType | string | 
   const req: HttpRequest = { method: spec.endpoints.token.method, url, headers, body };
   if (spec.pop?.profile === 'taap' && !opts.omitPop) await attachTaap(t, req);
   return send(t, req);
+}
+
+/**
+ * Adds client credentials the way `auth` says: the spec's own method by default (Basic, body, or both for
+ * T-Mobile v6), or a forced method and/or other credentials for negative tests. Registers the secret.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function applyClientAuth(t: SuiteContext, auth: AuthMode, headers: Record<string, string>, putField: (name: string, value: string) => void): void {
+  const { spec, target } = t;
+  const specMode = (): 'basic' | 'post' | 'both' => {
+    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
+    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
+  };
+  let id = target.clientId;
+  let secret = target.clientSecret;
+  let mode: 'basic' | 'post' | 'both' | 'none';
+  if (typeof auth === 'object') {
+    id = auth.id;
+    secret = auth.secret;
+    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
+  } else mode = auth === 'spec' ? specMode() : auth;
+  t.redactor.add(secret);
+  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
+  if (mode === 'post' || mode === 'both') {
+    putField('client_id', id);
+    putField('client_secret', secret);
+  }
 }
 
 /** Signs a request with a TAAP PoP token in the spec's header, over the spec's required parts. */

@@ -5,9 +5,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */
 import type { HttpExchange, HttpRequest } from '../http/types.ts';
-import { basicAuth, formEncode } from '../http/client.ts';
+import { formEncode } from '../http/client.ts';
 import type { SuiteContext } from '../runner/suite.ts';
-import { attachTaap, endpointUrl, send, type AuthMode } from './requests.ts';
+import { applyClientAuth, attachTaap, endpointUrl, send, type AuthMode } from './requests.ts';
 
 export interface RevokeRequestOptions {
   /**
@@ -35,26 +35,8 @@ export async function revokeRequest(t: SuiteContext, token: string, opts: Revoke
   if (spec.request.acceptHeader) headers.Accept = spec.request.acceptHeader;
   headers['Content-Type'] = 'application/x-www-form-urlencoded';
 
-  let id = target.clientId;
-  let secret = target.clientSecret;
-  const auth = opts.auth ?? 'spec';
-  const specMode = (): 'basic' | 'post' | 'both' => {
-    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
-    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
-  };
-  let mode: 'basic' | 'post' | 'both' | 'none';
-  if (typeof auth === 'object') {
-    id = auth.id;
-    secret = auth.secret;
-    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
-  } else mode = auth === 'spec' ? specMode() : auth;
-  t.redactor.add(secret);
   t.redactor.add(token);
-  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
-  if (mode === 'post' || mode === 'both') {
-    fields.client_id = id;
-    fields.client_secret = secret;
-  }
+  applyClientAuth(t, opts.auth ?? 'spec', headers, (k, v) => (fields[k] = v));
 
   const req: HttpRequest = { method: endpoint.method, url: endpointUrl(t, 'revoke'), headers, body: formEncode(fields) };
   if (spec.pop?.profile === 'taap') await attachTaap(t, req);
