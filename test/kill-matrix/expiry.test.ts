@@ -12,7 +12,7 @@ import { listBundledSpecIds, loadSpec } from '../../src/spec/load.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
 import type { Target } from '../../src/target/target.ts';
 import { Redactor } from '../../src/redact.ts';
-import { problems, result, runOnMock } from '../support/harness.ts';
+import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
   ['att', 'expires-in-wrong', 'expiry.expires-in-matches-documented'],
@@ -37,27 +37,10 @@ const cases: Array<[string, FaultName, string]> = [
   ['rfc6749', 'refresh-never-expire', 'expiry.refresh-token.rejected-after-expiry'],
 ];
 
-/** Clean runs are the same for every case of a spec; run each once. */
-const cleanRuns = new Map<string, Promise<CheckResult[]>>();
-const clean = (spec: string) => {
-  if (!cleanRuns.has(spec)) cleanRuns.set(spec, runOnMock(expiry, spec));
-  return cleanRuns.get(spec)!;
-};
+const clean = (spec: string) => cleanRun(expiry, spec);
 
 describe('kill matrix: expiry', () => {
-  for (const [spec, fault, check] of cases) {
-    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
-      const ok = result(await clean(spec), check);
-      expect(ok.status, ok.reason).toBe('passed');
-      const r = result(await runOnMock(expiry, spec, [fault]), check);
-      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
-      expect(r.reason).toMatch(/expected .+ observed/);
-    });
-  }
-
-  it.each(listBundledSpecIds())('%s: clean mock passes every check of the expiry suite', async (spec) => {
-    expect(problems(await clean(spec))).toEqual([]);
-  });
+  killMatrix(expiry, cases, listBundledSpecIds());
 
   it('records not_applicable with a reason where the spec documents no refresh lifetime or tokens are opaque', async () => {
     const tangoe = await clean('tangoe');

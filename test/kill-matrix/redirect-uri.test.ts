@@ -9,7 +9,7 @@ import { listBundledSpecIds, loadSpec } from '../../src/spec/load.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
 import { Redactor } from '../../src/redact.ts';
-import { problems, result, runOnMock } from '../support/harness.ts';
+import { problems, result, killMatrix } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
   ['rfc6749', 'redirect-any-extension', 'redirect-uri.exact.path-extension-rejected'],
@@ -49,20 +49,7 @@ const cases: Array<[string, FaultName, string]> = [
 ];
 
 describe('kill matrix: redirect URIs', () => {
-  for (const [spec, fault, check] of cases) {
-    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
-      const clean = await runOnMock(redirectUri, spec);
-      expect(result(clean, check).status, result(clean, check).reason).toBe('passed');
-      const broken = await runOnMock(redirectUri, spec, [fault]);
-      const r = result(broken, check);
-      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
-      expect(r.reason).toMatch(/expected .+ observed/);
-    });
-  }
-
-  it.each(listBundledSpecIds())('%s: clean mock passes every check of the redirect-uri suite', async (spec) => {
-    expect(problems(await runOnMock(redirectUri, spec))).toEqual([]);
-  });
+  killMatrix(redirectUri, cases, listBundledSpecIds());
 
   describe('targets without autoConsent (a live server that needs a user)', () => {
     /** Runs the suite on a mock that is presented as a target without autoConsent. */

@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import revocation from '../../suites/revocation.ts';
 import type { FaultName } from '../../providers/faults.ts';
-import type { CheckResult } from '../../src/checks/check.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
-import { problems, result, runOnMock } from '../support/harness.ts';
+import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
   ['att', 'revoke-noop', 'revocation.access-token-rejected'],
@@ -25,26 +24,10 @@ const cases: Array<[string, FaultName, string]> = [
   ['rfc6749', 'revoke-hint-strict', 'revocation.wrong-hint-still-revokes'],
 ];
 
-const cleanRuns = new Map<string, Promise<CheckResult[]>>();
-const clean = (spec: string) => {
-  if (!cleanRuns.has(spec)) cleanRuns.set(spec, runOnMock(revocation, spec));
-  return cleanRuns.get(spec)!;
-};
+const clean = (spec: string) => cleanRun(revocation, spec);
 
 describe('kill matrix: revocation', () => {
-  for (const [spec, fault, check] of cases) {
-    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
-      const ok = result(await clean(spec), check);
-      expect(ok.status, ok.reason).toBe('passed');
-      const r = result(await runOnMock(revocation, spec, [fault]), check);
-      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
-      expect(r.reason).toMatch(/expected .+ observed/);
-    });
-  }
-
-  it.each(listBundledSpecIds())('%s: clean mock passes every check of the revocation suite', async (spec) => {
-    expect(problems(await clean(spec))).toEqual([]);
-  });
+  killMatrix(revocation, cases, listBundledSpecIds());
 
   it('a revocation that does nothing fails only what it breaks, not the 200 answers', async () => {
     const r = await runOnMock(revocation, 'att', ['revoke-noop']);

@@ -5,9 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import rotation from '../../suites/rotation.ts';
 import type { FaultName } from '../../providers/faults.ts';
-import type { CheckResult } from '../../src/checks/check.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
-import { problems, result, runOnMock } from '../support/harness.ts';
+import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
   ['att', 'resource-rejects-all', 'rotation.new-access-token-works'],
@@ -25,26 +24,10 @@ const cases: Array<[string, FaultName, string]> = [
   ['rfc6749', 'no-reuse-detection', 'rotation.reuse-revokes-active-refresh-token'],
 ];
 
-const cleanRuns = new Map<string, Promise<CheckResult[]>>();
-const clean = (spec: string) => {
-  if (!cleanRuns.has(spec)) cleanRuns.set(spec, runOnMock(rotation, spec));
-  return cleanRuns.get(spec)!;
-};
+const clean = (spec: string) => cleanRun(rotation, spec);
 
 describe('kill matrix: rotation', () => {
-  for (const [spec, fault, check] of cases) {
-    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
-      const ok = result(await clean(spec), check);
-      expect(ok.status, ok.reason).toBe('passed');
-      const r = result(await runOnMock(rotation, spec, [fault]), check);
-      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
-      expect(r.reason).toMatch(/expected .+ observed/);
-    });
-  }
-
-  it.each(listBundledSpecIds())('%s: clean mock passes every check of the rotation suite', async (spec) => {
-    expect(problems(await clean(spec))).toEqual([]);
-  });
+  killMatrix(rotation, cases, listBundledSpecIds());
 
   it('reuse detection the provider does not promise is not_applicable with the reason, never a failure (AT&T)', async () => {
     for (const faults of [[], ['no-reuse-detection']] as FaultName[][]) {

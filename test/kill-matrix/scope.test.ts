@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import scope from '../../suites/scope.ts';
 import type { FaultName } from '../../providers/faults.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
-import { problems, result, runOnMock } from '../support/harness.ts';
+import { result, runOnMock, killMatrix } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
   ['att', 'scope-rfc-delimiter-only', 'scope.delimiter-accepted'],
@@ -35,20 +35,7 @@ const cases: Array<[string, FaultName, string]> = [
 ];
 
 describe('kill matrix: scope', () => {
-  for (const [spec, fault, check] of cases) {
-    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
-      const clean = await runOnMock(scope, spec);
-      expect(result(clean, check).status, result(clean, check).reason).toBe('passed');
-      const broken = await runOnMock(scope, spec, [fault]);
-      const r = result(broken, check);
-      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
-      expect(r.reason).toMatch(/expected .+ observed/);
-    });
-  }
-
-  it.each(listBundledSpecIds())('%s: clean mock passes every check of the scope suite', async (spec) => {
-    expect(problems(await runOnMock(scope, spec))).toEqual([]);
-  });
+  killMatrix(scope, cases, listBundledSpecIds());
 
   it('records not_applicable with a reason, never a silent pass, where the spec leaves nothing to vary', async () => {
     for (const [spec, why] of [['tmobile-naas-v2', /no body/], ['tmobile-apis-v6', /fixes the scope value/], ['tangoe', /catalogue is empty/]] as const) {

@@ -2,6 +2,7 @@
  * Shared helpers for the harness's own tests: run one suite against a bundled spec's mock (optionally with
  * injected faults) and look up check results by id.
  */
+import { expect, it } from 'vitest';
 import { loadSpec } from '../../src/spec/load.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
@@ -36,3 +37,32 @@ export const failedIds = (results: CheckResult[]) => results.filter((r) => r.sta
 /** Checks that are neither passed, not_applicable nor deviation, formatted for assertion messages. */
 export const problems = (results: CheckResult[]) =>
   results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => `${r.status} ${r.id}: ${r.reason}`);
+
+const cleanCache = new Map<string, Promise<CheckResult[]>>();
+
+/** The suite's results on the clean mock of `specId`, run once per test file and shared by its tests. */
+export function cleanRun(suite: SuiteDef, specId: string): Promise<CheckResult[]> {
+  const key = `${suite.name}:${specId}`;
+  if (!cleanCache.has(key)) cleanCache.set(key, runOnMock(suite, specId));
+  return cleanCache.get(key)!;
+}
+
+/**
+ * Registers the kill matrix of `suite`: for each `[spec, fault, check]` case, the clean mock passes `check`
+ * and the mock with `fault` fails it with a message naming expected and observed; and for every spec in
+ * `specs`, the clean mock passes the whole suite (no failed or skipped check).
+ */
+export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[]): void {
+  for (const [spec, fault, check] of cases) {
+    it(`${spec}: fault "${fault}" fails ${check}`, async () => {
+      const ok = result(await cleanRun(suite, spec), check);
+      expect(ok.status, ok.reason).toBe('passed');
+      const r = result(await runOnMock(suite, spec, [fault]), check);
+      expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
+      expect(r.reason).toMatch(/expected .+ observed/);
+    });
+  }
+  it.each(specs)(`%s: clean mock passes every check of the ${suite.name} suite`, async (spec) => {
+    expect(problems(await cleanRun(suite, spec))).toEqual([]);
+  });
+}
