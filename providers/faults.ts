@@ -92,6 +92,10 @@ export const FAULTS = {
   'dpop-allow-private-jwk': 'A private key in the DPoP jwk header is accepted.',
   'dpop-skip-ath': 'Resource calls with a DPoP proof lacking ath are accepted.',
   'dpop-not-bound': 'DPoP token requests get Bearer tokens with no cnf.jkt binding.',
+  // issued JWTs
+  'jwt-bad-signature': 'Issued JWTs are signed with a key that is not in the published JWKS.',
+  'jwt-wrong-issuer': 'Issued JWTs name another issuer.',
+  'jwt-wrong-audience': 'Issued JWTs are addressed to another audience.',
   // transport
   'hang': 'The server accepts connections and never answers.',
   'reset': 'The server resets every connection.',

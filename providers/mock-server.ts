@@ -167,13 +167,16 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
 
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
-    return new SignJWT(claims)
+    const c = faults.has('jwt-wrong-audience') ? { ...claims, aud: 'someone-else' } : claims;
+    // jwt-bad-signature signs with the TAAP client key, which is not in the JWKS the mock publishes.
+    const key = faults.has('jwt-bad-signature') ? (await cachedKeyPair('taap-client')).privateKey : serverKeys.privateKey;
+    return new SignJWT(c)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
-      .setIssuer(issuer())
+      .setIssuer(faults.has('jwt-wrong-issuer') ? 'https://issuer.invalid/' : issuer())
       .setIssuedAt(iat)
       .setExpirationTime(iat + lifetime)
       .setJti(randomUUID())
-      .sign(serverKeys.privateKey);
+      .sign(key);
   }
 
   /** Resolves the requested scope against the catalogue; throws invalid_scope as the spec says. */

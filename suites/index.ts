@@ -9,8 +9,11 @@ import redirectUri from './redirect-uri.ts';
 import expiry from './expiry.ts';
 import rotation from './rotation.ts';
 import revocation from './revocation.ts';
+import pop from './pop.ts';
+import dpop from './dpop.ts';
+import issuedJwt from './issued-jwt.ts';
 
-export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation];
+export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation, pop, dpop, issuedJwt];
 
 /** Looks up suites by name; returns the unknown names separately. */
 export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {

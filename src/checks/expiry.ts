@@ -5,7 +5,6 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-import { decodeJwt } from 'jose';
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, typeName, fail, notApplicable, pass, show, type CheckMeta, type Outcome } from './check.ts';
@@ -79,29 +78,6 @@ export function checkExpiresInMatchesDocumented(ex: HttpExchange, documented: nu
   if (seconds === undefined) return notApplicable(`expires_in is not a number of seconds (${typeName(raw)}; see expiry.expires-in-declared-type)`);
   if (seconds !== documented) return fail('"expires_in" in token response', `${documented} seconds`, `${show(raw)} (${seconds} seconds)`, basis);
   return pass();
-}
-
-export const jwtLifetimeMatchesExpiresIn: CheckMeta = { id: 'expiry.jwt-lifetime-matches-expires-in', title: "A JWT access token's exp - iat agrees with expires_in", requirement: 'RFC 6749 §5.1, RFC 7519 §4.1.4, §4.1.6' };
-/**
- * For a JWT access token, `exp - iat` equals `expected` (expires_in, or the documented lifetime when the
- * response has none) within `tolerance` seconds. Not applicable for opaque tokens or JWTs without numeric
- * `exp` and `iat`.
- * @see https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4
- */
-export function checkJwtLifetimeMatchesExpiresIn(accessToken: string, expected: number, expectedLabel: string, tolerance = LIFETIME_TOLERANCE_SECONDS): Outcome {
-  let claims: Record<string, unknown>;
-  try {
-    claims = decodeJwt(accessToken);
-  } catch {
-    return notApplicable('the access token is not a JWT');
-  }
-  const { exp, iat } = claims;
-  if (typeof exp !== 'number' || typeof iat !== 'number') return notApplicable(`the JWT access token lacks numeric exp and iat claims (exp ${show(exp)}, iat ${show(iat)})`);
-  const lifetime = exp - iat;
-  if (Math.abs(lifetime - expected) > tolerance) {
-    return fail('JWT access token "exp" - "iat"', `${expected} seconds (${expectedLabel}) within ±${tolerance} s`, `${lifetime} seconds (iat ${iat}, exp ${exp})`, 'RFC 6749 §5.1, RFC 7519 §4.1.4');
-  }
-  return pass(`exp - iat = ${lifetime} s, ${expectedLabel} = ${expected} s`);
 }
 
 // ---------- access tokens at the resource ----------

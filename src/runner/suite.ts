@@ -32,6 +32,12 @@ export interface SuiteDef {
   run: (t: SuiteContext) => Promise<void>;
 }
 
+/** A prerequisite that holds when check `r` passed: later checks mean nothing if their baseline failed. */
+export function passed(r: CheckResult): Prereq<void> {
+  const name = `check ${r.id} passes`;
+  return r.status === 'passed' ? { ok: true, value: undefined, name } : { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}` };
+}
+
 /** Declares a suite. */
 export const defineSuite = (def: SuiteDef): SuiteDef => def;
 

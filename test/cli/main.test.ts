@@ -152,7 +152,7 @@ describe('secrets never leak', () => {
     writeFileSync(join(dir, 'pop.pem'), mock.credentials.popPrivateKeyPem!);
     writeFileSync(join(dir, 't-live.yaml'), [
       'spec: tmobile-apis-v6', `baseUrl: ${mock.url}`, `clientId: ${mock.credentials.clientId}`, 'clientSecret: ${TMO_SECRET}',
-      'popPrivateKey: pop.pem', `jwksUri: ${mock.url}/.well-known/jwks.json`,
+      'popPrivateKey: pop.pem', `jwksUri: ${mock.url}/.well-known/jwks.json`, `issuer: ${mock.credentials.issuer}`,
     ].join('\n'));
   });
   afterAll(() => mock.close());

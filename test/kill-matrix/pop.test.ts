@@ -1,0 +1,58 @@
+/**
+ * Kill matrix for the TAAP PoP suite: each PoP fault injected into a T-Mobile mock must make the check meant to
+ * notice it fail, and the clean mock must pass the same check; every bundled spec's clean mock passes the whole
+ * suite (or finds it not applicable).
+ */
+import { describe, expect, it } from 'vitest';
+import pop from '../../suites/pop.ts';
+import type { FaultName } from '../../providers/faults.ts';
+import { listBundledSpecIds } from '../../src/spec/load.ts';
+import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
+
+const cases: Array<[string, FaultName, string]> = [
+  ['tmobile-naas-v2', 'pop-not-required', 'pop.taap.missing-rejected'],
+  ['tmobile-apis-v6', 'pop-not-required', 'pop.taap.resource.missing-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-signature', 'pop.taap.unregistered-key-rejected'],
+  ['tmobile-apis-v6', 'pop-allow-none', 'pop.taap.alg-none-rejected'],
+  ['tmobile-naas-v2', 'pop-allow-none', 'pop.taap.resource.alg-none-rejected'],
+  ['tmobile-apis-v6', 'pop-allow-hs256', 'pop.taap.alg-hs256-confusion-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-exp', 'pop.taap.expired-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-exp', 'pop.taap.resource.expired-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-iat', 'pop.taap.future-iat-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-lifetime', 'pop.taap.lifetime-too-long-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-jti', 'pop.taap.replayed-jti-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-jti', 'pop.taap.resource.replayed-jti-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-edts', 'pop.taap.body-changed-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-edts', 'pop.taap.uri-changed-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-edts', 'pop.taap.method-changed-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-edts', 'pop.taap.header-changed-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-edts', 'pop.taap.resource.body-changed-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-edts', 'pop.taap.resource.uri-changed-rejected'],
+  ['tmobile-apis-v6', 'pop-edts-case-insensitive', 'pop.taap.edts-case-changed-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-required-parts', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-naas-v2', 'pop-skip-resource', 'pop.taap.resource.missing-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-resource', 'pop.taap.resource.expired-rejected'],
+  ['tmobile-naas-v2', 'pop-split-tolerant', 'pop.taap.boundary-shift-rejected'],
+  ['tmobile-apis-v6', 'pop-split-tolerant', 'pop.taap.boundary-shift-rejected'],
+];
+
+describe('kill matrix: TAAP PoP', () => {
+  killMatrix(pop, cases, listBundledSpecIds());
+
+  it.each(listBundledSpecIds())('%s: the suite runs in full on TAAP specs and is not applicable elsewhere', async (spec) => {
+    const results = await cleanRun(pop, spec);
+    if (spec.startsWith('tmobile')) expect(results.filter((r) => r.status === 'passed')).toHaveLength(24);
+    else expect(results.map((r) => [r.id, r.status])).toEqual([['pop.applicable', 'not_applicable']]);
+  });
+
+  it('the HS256 confusion fault accepts only the correctly keyed token, so the probe proves its key derivation', async () => {
+    const r = result(await runOnMock(pop, 'tmobile-naas-v2', ['pop-allow-hs256']), 'pop.taap.alg-hs256-confusion-rejected');
+    expect(r.reason).toContain('(SPKI PEM without final newline)');
+  });
+
+  it('no result carries a raw PoP token, access token or client secret', async () => {
+    const results = await runOnMock(pop, 'tmobile-apis-v6', ['pop-skip-edts', 'pop-allow-none', 'pop-skip-jti']);
+    expect(results.some((r) => r.status === 'failed')).toBe(true);
+    expect(JSON.stringify(results)).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\./);
+  });
+});
