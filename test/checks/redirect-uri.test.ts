@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectFailure } from '../support/exchange.ts';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { HttpExchange } from '../../src/http/types.ts';
-import type { Outcome } from '../../src/checks/check.ts';
 import { SPECS_DIR, loadSpec } from '../../src/spec/load.ts';
 import * as R from '../../src/checks/redirect-uri.ts';
 
@@ -20,14 +20,6 @@ function redirect(location: string | undefined, status = 302): HttpExchange {
 }
 const page = (status = 400): HttpExchange => ({ request: { method: 'GET', url: 'http://127.0.0.1:1/authorize' }, status, headers: { 'content-type': 'text/html' }, bodyText: '<p>invalid_request</p>', durationMs: 1 });
 
-function expectFailure(o: Outcome, expected: RegExp, observed: RegExp): void {
-  expect(o.status).toBe('failed');
-  if (o.status !== 'failed') return;
-  expect(o.reason).toMatch(/: expected .+, observed /);
-  expect(o.expected).toMatch(expected);
-  expect(o.observed).toMatch(observed);
-  expect(o.reason).toContain(o.observed!);
-}
 
 describe('redirectGoesTo', () => {
   it('ignores the authorization-response parameters the server adds', () => {

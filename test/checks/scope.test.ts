@@ -3,9 +3,9 @@
  * that a failure states what was expected and what was observed.
  */
 import { describe, expect, it } from 'vitest';
+import { expectFailure } from '../support/exchange.ts';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { HttpExchange } from '../../src/http/types.ts';
-import type { Outcome } from '../../src/checks/check.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import * as S from '../../src/checks/scope.ts';
@@ -29,15 +29,6 @@ function ex(status: number | undefined, json?: unknown, headers: Record<string, 
 const token = (extra: Record<string, unknown> = {}) => ex(200, { access_token: 'at-123456', token_type: 'Bearer', expires_in: 3600, ...extra });
 const error = (status: number, code: string) => ex(status, { error: code, error_description: 'no' });
 
-/** Asserts a failure whose message states the expectation and the observation. */
-function expectFailure(o: Outcome, expected: RegExp, observed: RegExp): void {
-  expect(o.status).toBe('failed');
-  if (o.status !== 'failed') return;
-  expect(o.reason).toMatch(/: expected .+, observed /);
-  expect(o.expected).toMatch(expected);
-  expect(o.observed).toMatch(observed);
-  expect(o.reason).toContain(o.observed!);
-}
 
 describe('scopeItems and otherDelimiter', () => {
   it('keeps empty items so they can be reported', () => {

@@ -1,5 +1,7 @@
-/** Builds synthetic exchanges for check self-tests. */
+/** Builds synthetic exchanges for check self-tests, and asserts on outcomes. */
+import { expect } from 'vitest';
 import type { HttpExchange } from '../../src/http/types.ts';
+import type { Outcome } from '../../src/checks/check.ts';
 
 export function exchange(status: number, body?: unknown, headers: Record<string, string> = {}): HttpExchange {
   const bodyText = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
@@ -23,3 +25,13 @@ export function exchange(status: number, body?: unknown, headers: Record<string,
 export const transportFailure = (code: 'timeout' | 'connection_reset' = 'timeout'): HttpExchange => ({
   request: { method: 'POST', url: 'http://127.0.0.1/token' }, headers: {}, bodyText: '', durationMs: 1, failure: { code, message: `${code} after 1 ms` },
 });
+
+/** Asserts a failure whose message states the expectation and the observation, matching both. */
+export function expectFailure(o: Outcome, expected: RegExp, observed: RegExp): void {
+  expect(o.status).toBe('failed');
+  if (o.status !== 'failed') return;
+  expect(o.reason).toMatch(/: expected .+, observed /);
+  expect(o.expected).toMatch(expected);
+  expect(o.observed).toMatch(observed);
+  expect(o.reason).toContain(o.observed!);
+}
