@@ -6,13 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, randomUUID, createHash, createHmac, type KeyObject } from 'node:crypto';
+import { randomBytes, randomUUID, createHmac } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { MockClock } from './clock.ts';
 import type { FaultName } from './faults.ts';
 import { redirectUriMatches } from './redirect-match.ts';
-import { verifyTaapPop, ReplayCache, type PopRequest } from '../src/pop/taap.ts';
+import { computeEdts, decodeTaapPop, verifyTaapPop, ReplayCache, type PopRequest } from '../src/pop/taap.ts';
 import { verifyDpopProof } from '../src/pop/dpop.ts';
 
 /** Credentials and settings a suite needs to talk to this mock, in the same shape as a live target. */
@@ -389,13 +389,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (result.ok) return;
     if (ignore.has(result.code)) return;
     if (result.code === 'edts_mismatch' && faults.has('pop-edts-case-insensitive') && tokenValue) {
-      if (await edtsMatchesIgnoringCase(tokenValue, popReq)) return;
+      if (edtsMatchesIgnoringCase(tokenValue, popReq)) return;
     }
     throw new HttpError(401, { error: 'invalid_request', error_description: `PoP token rejected (${result.code}): ${result.message}` }, { 'www-authenticate': 'PoP error="invalid_token"' });
   }
 
-  async function edtsMatchesIgnoringCase(tokenValue: string, popReq: PopRequest): Promise<boolean> {
-    const { decodeTaapPop, computeEdts } = await import('../src/pop/taap.ts');
+  function edtsMatchesIgnoringCase(tokenValue: string, popReq: PopRequest): boolean {
     const { claims } = decodeTaapPop(tokenValue);
     const c = claims as { ehts?: string; edts?: string };
     if (!c.ehts || !c.edts) return false;
@@ -497,7 +496,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         if (rec.exp <= now() && !faults.has('refresh-never-expire')) throw errorCase('invalid_grant', 'refresh token expired', 400, 'invalid_grant');
         if (rec.used) {
           if (policy.reuseDetection && !faults.has('no-reuse-detection')) {
-            for (const [t, r] of refreshTokens) if (r.family === rec.family) { r.revoked = true; for (const a of r.accessTokens) revokeAny(a); void t; }
+            // RFC 9700 §4.14.2: a replayed rotated token revokes the whole family, active token included.
+            for (const r of refreshTokens.values()) {
+              if (r.family !== rec.family) continue;
+              r.revoked = true;
+              for (const a of r.accessTokens) revokeAny(a);
+            }
           }
           throw errorCase('invalid_grant', 'refresh token already used', 400, 'invalid_grant');
         }
@@ -787,9 +791,3 @@ function hmacKeyedWith(jws: string, pem: string): boolean {
   if (h === undefined || p === undefined || !sig) return false;
   return createHmac('sha256', pem).update(`${h}.${p}`).digest('base64url') === sig;
 }
-
-/** Thumbprint helper re-exported for tests that need the mock's binding value. */
-export function sha256b64url(s: string): string {
-  return createHash('sha256').update(s).digest('base64url');
-}
-export type { KeyObject };

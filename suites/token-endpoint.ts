@@ -46,7 +46,7 @@ export default defineSuite({
     const errors: HttpExchange[] = [];
     const errorCheck = async (name: ErrorCaseName, title: string, send: () => Promise<HttpExchange> | undefined | string) => {
       const meta = C.errorCaseMeta(name, title);
-      const r = await t.check(meta, { severity: 'MUST', needs }, async () => {
+      await t.check(meta, { severity: 'MUST', needs }, async () => {
         const sent = send();
         if (typeof sent === 'string') return notApplicable(sent);
         if (!sent) return notApplicable('not expressible for this spec');
@@ -54,7 +54,6 @@ export default defineSuite({
         errors.push(e);
         return C.checkErrorCase(e, spec, name);
       });
-      return r;
     };
     const params = grant ? grantParams(t, grant) : {};
     const bodyless = spec.request.encoding === 'empty' ? 'the token request has no body, so no grant parameters can be varied' : undefined;
