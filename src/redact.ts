@@ -61,4 +61,47 @@ export class Redactor {
     for (const [k, v] of Object.entries(h ?? {})) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? fingerprint(v) : this.redact(v);
     return out;
   }
+
+  /**
+   * Redacts a request or response body: registered secrets, then the values of credential fields in a JSON
+   * object or a form body even when they were never registered.
+   */
+  redactBody(text: string): string {
+    let out = this.redact(text);
+    try {
+      const parsed: unknown = JSON.parse(out);
+      if (parsed && typeof parsed === 'object') {
+        let changed = false;
+        const walk = (o: unknown): void => {
+          if (!o || typeof o !== 'object') return;
+          for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+            if (SECRET_FIELDS.has(k) && typeof v === 'string' && !v.startsWith('[redacted:')) {
+              (o as Record<string, unknown>)[k] = fingerprint(v);
+              changed = true;
+            } else walk(v);
+          }
+        };
+        walk(parsed);
+        if (changed) out = JSON.stringify(parsed);
+      }
+      return out;
+    } catch {
+      // not JSON: try form fields
+    }
+    return out.replace(/(^|&)([^=&]+)=([^&]*)/g, (m, lead: string, k: string, v: string) => {
+      let name = k;
+      try { name = decodeURIComponent(k.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+      return SECRET_FIELDS.has(name) && v && !v.startsWith('[redacted:') ? `${lead}${k}=${fingerprint(v)}` : m;
+    });
+  }
+
+  /** Redacts a URL: registered secrets, and the values of credential query parameters. */
+  redactUrl(url: string): string {
+    const out = this.redact(url);
+    const q = out.indexOf('?');
+    if (q < 0) return out;
+    const hash = out.indexOf('#', q);
+    const query = hash < 0 ? out.slice(q + 1) : out.slice(q + 1, hash);
+    return `${out.slice(0, q + 1)}${this.redactBody(query)}${hash < 0 ? '' : out.slice(hash)}`;
+  }
 }

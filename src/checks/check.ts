@@ -1,3 +1,5 @@
+import type { Evidence } from '../report/evidence.ts';
+
 /**
  * The check model. A check is one small named assertion with stable metadata; it returns an {@link Outcome}
  * instead of throwing, and its failure message always states expected and observed.
@@ -93,4 +95,8 @@ export interface CheckResult {
   deviation?: string;
   expected?: string;
   observed?: string;
+  /** The field or header the check judged, when it judged one (`"Cache-Control" header`). */
+  field?: string;
+  /** The exchanges that decided the verdict, redacted (summary.json schemaVersion 2). */
+  evidence?: Evidence[];
 }

@@ -9,7 +9,8 @@
  * Exit codes: 0 no MUST check failed; 1 a MUST check failed; 2 a usage, configuration or spec error.
  */
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.ts';
@@ -19,13 +20,16 @@ import { loadTargetFile } from '../target/load.ts';
 import { startMockTarget } from '../target/mock-target.ts';
 import { runConformance, type RunPlan } from '../runner/engine.ts';
 import { SUITES, selectSuites } from '../../suites/index.ts';
-import { buildSummary, writeSummary } from '../report/summary.ts';
-import { closingLine, progressLine, resultsTable, type TerminalOptions } from '../report/terminal.ts';
+import { buildSummary, type SpecInfo } from '../report/summary.ts';
+import { FILE_REPORTERS } from '../report/index.ts';
+import type { ReportContext } from '../report/reporter.ts';
+import { terminalReporter, type TerminalOptions } from '../report/terminal.ts';
 import { FAULTS, unknownFaults, type FaultName } from '../../providers/faults.ts';
 import { specJsonSchema } from '../spec/json-schema.ts';
 import { HARNESS } from '../version.ts';
 import { HttpClient } from '../http/client.ts';
 import type { JWK } from 'jose';
+import { COMMANDS } from './commands.ts';
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
@@ -34,6 +38,9 @@ const USAGE = `usage:
   oauthgate specs | suites | faults
   oauthgate schema [--write <file> | --check <file>]
   oauthgate --version`;
+
+/** Usage of the built-in commands and of every registered one. */
+const usage = () => [USAGE, ...COMMANDS.map((c) => `  oauthgate ${c.usage}`)].join('\n');
 
 /** Writes a line to stderr. */
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -74,10 +81,13 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
       case '--help':
       case '-h':
       case 'help':
-        stdout.write(`${USAGE}\n`);
+        stdout.write(`${usage()}\n`);
         return cmd === undefined ? 2 : 0;
-      default:
-        throw new UserError(`unknown command "${cmd}"\n${USAGE}`);
+      default: {
+        const command = COMMANDS.find((c) => c.name === cmd);
+        if (command) return await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env });
+        throw new UserError(`unknown command "${cmd}"\n${usage()}`);
+      }
     }
   } catch (e) {
     if (e instanceof UserError) {
@@ -123,6 +133,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   if (badFaults.length) throw new UserError(badFaults.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
 
   const plans: RunPlan[] = [];
+  const specInfos: SpecInfo[] = [];
   if (values['target-file']) {
     if (values.all) throw new UserError('--target-file and --all cannot be combined: a target file names its own spec');
     if (faults.length) throw new UserError('--fault applies to mock servers only, not to a --target-file');
@@ -131,6 +142,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       const want = values.spec.map((s) => loadSpec(s, cwd).spec.id);
       if (!want.includes(loaded.spec.spec.id)) throw new UserError(`${values['target-file']}: spec: the file names "${loaded.spec.spec.id}" but --spec asks for ${want.join(', ')}`);
     }
+    specInfos.push(specInfo(loaded.spec, cwd));
     if (loaded.jwksUri) loaded.target.jwks = await fetchJwks(loaded.jwksUri, timeoutS);
     plans.push({ spec: loaded.spec.spec, targetLabel: loaded.target.label, acquire: async () => ({ target: loaded.target, release: async () => {} }) });
   } else {
@@ -138,7 +150,9 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     if (values.all) specs = loadAllSpecs();
     else if (values.spec?.length) specs = values.spec.map((s) => loadSpec(s, cwd));
     else throw new UserError(`run: expected --all, --spec <id|path> or --target-file <yaml>\n${USAGE}`);
-    for (const { spec } of specs) {
+    for (const loadedSpec of specs) {
+      const { spec } = loadedSpec;
+      specInfos.push(specInfo(loadedSpec, cwd));
       plans.push({
         spec,
         targetLabel: 'mock',
@@ -157,6 +171,11 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   stdout.write(`oauthgate ${HARNESS.version}: ${plans.length} spec(s) x ${suites.length} suite(s)\n`);
   const startedAt = new Date();
   const t0 = performance.now();
+  const files: string[] = [];
+  const ctx: ReportContext = { outDir, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
+  const terminal = terminalReporter(term, t0, files);
+  const reporters = [...FILE_REPORTERS, terminal];
+  for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
   const runs = await runConformance({
     suites,
     plans,
@@ -164,13 +183,23 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     maxBodyBytes: maxBody,
     concurrency,
     redactor,
-    onSuiteDone: (spec, suite, results) => progressLine(term, spec, suite, results),
+    onSuiteDone: (spec, suite, results) => {
+      for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
+    },
   });
-  const summary = buildSummary(runs, startedAt, new Date());
-  const file = writeSummary(outDir, summary, redactor);
-  resultsTable(term, runs);
-  closingLine(term, runs, summary.exitCode, file, performance.now() - t0);
+  const summary = buildSummary(runs, startedAt, new Date(), {
+    specs: specInfos,
+    options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody },
+  });
+  for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
+  await terminal.finish(summary, ctx);
   return summary.exitCode;
+}
+
+/** File and SHA-256 of a spec as checked. */
+function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
+  const rel = relative(cwd, loaded.file);
+  return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
 }
 
 async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {

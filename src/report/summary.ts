@@ -1,14 +1,37 @@
 /**
  * summary.json: the machine-readable record of a run, for CI gates, certification evidence and drift diffs.
+ * Schema version 2 adds `specs` (file and SHA-256 of each spec checked), `options`, `interrupted`, and per check
+ * `field` and `evidence` (the redacted exchanges that decided it). reports/README.md documents the shape.
  * Everything written passes through the run's redactor.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
+import type { Reporter } from './reporter.ts';
 import { HARNESS } from '../version.ts';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
+
+/** A spec as it was checked: where it came from and the hash of its text. */
+export interface SpecInfo {
+  id: string;
+  /** Path of the spec file (relative to the working directory when inside it). */
+  file: string;
+  /** SHA-256 of the spec file's bytes, hex. */
+  sha256: string;
+  /** Spec fields a target file or an `extends` overlay changed, as dotted paths. */
+  overrides?: string[];
+}
+
+/** Options that shaped the run (no secrets). */
+export interface RunOptionsRecord {
+  suites: string[];
+  faults: string[];
+  timeoutMs: number;
+  maxBodyBytes: number;
+  seed?: number;
+}
 
 export interface Summary {
   schemaVersion: number;
@@ -16,6 +39,10 @@ export interface Summary {
   startedAt: string;
   finishedAt: string;
   exitCode: number;
+  /** True when the run was stopped (SIGINT/SIGTERM) before it finished: `runs` holds what was done. */
+  interrupted?: boolean;
+  specs: SpecInfo[];
+  options: RunOptionsRecord;
   runs: SpecRun[];
 }
 
@@ -25,14 +52,37 @@ export function exitCodeOf(runs: SpecRun[]): 0 | 1 {
 }
 
 /** Builds the summary object. */
-export function buildSummary(runs: SpecRun[], startedAt: Date, finishedAt: Date): Summary {
-  return { schemaVersion: SUMMARY_SCHEMA_VERSION, harness: { ...HARNESS }, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), exitCode: exitCodeOf(runs), runs };
+export function buildSummary(runs: SpecRun[], startedAt: Date, finishedAt: Date, extra: { specs?: SpecInfo[]; options?: RunOptionsRecord; interrupted?: boolean } = {}): Summary {
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    harness: { ...HARNESS },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    exitCode: exitCodeOf(runs),
+    ...(extra.interrupted ? { interrupted: true } : {}),
+    specs: extra.specs ?? [],
+    options: extra.options ?? { suites: [], faults: [], timeoutMs: 0, maxBodyBytes: 0 },
+    runs,
+  };
+}
+
+/** Writes text to `file` atomically: a temporary file in the same directory, then a rename over. */
+export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, file);
 }
 
 /** Writes `summary.json` into `dir` (created if needed) and returns its path. */
 export function writeSummary(dir: string, summary: Summary, redactor: Redactor): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'summary.json');
-  writeFileSync(file, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  writeFileAtomic(file, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
   return file;
 }
+
+/** The summary.json reporter. */
+export const summaryReporter: Reporter = {
+  name: 'summary',
+  finish: (summary, ctx) => [writeSummary(ctx.outDir, summary, ctx.redactor)],
+};

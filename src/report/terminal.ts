@@ -2,9 +2,12 @@
  * Terminal output: progress lines while a run goes, then a results table per spec. Plain text (colour only on
  * a TTY), widths fitted to the terminal, every string redacted.
  */
+import { performance } from 'node:perf_hooks';
 import type { CheckResult, Status } from '../checks/check.ts';
 import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
+import type { Reporter } from './reporter.ts';
+import type { Summary } from './summary.ts';
 
 const SYMBOL: Record<Status, string> = { passed: 'PASS', failed: 'FAIL', deviation: 'DEVN', skipped: 'SKIP', not_applicable: 'N/A ' };
 const COLOUR: Record<Status, string> = { passed: '32', failed: '31', deviation: '35', skipped: '33', not_applicable: '90' };
@@ -59,4 +62,22 @@ export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: numbe
   o.out.write(`\n${sum('total')} checks on ${runs.length} spec(s) in ${(ms / 1000).toFixed(1)} s: ${sum('passed')} passed, ${sum('failed')} failed (${mustFailed} MUST), ${sum('deviation')} deviations, ${sum('skipped')} skipped, ${sum('not_applicable')} not applicable\n`);
   o.out.write(`summary: ${summaryPath}\n`);
   o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
+}
+
+/**
+ * The terminal reporter: a progress line per suite, the results table, the files the other reporters wrote,
+ * and the verdict. `files` is filled by the run with the paths the file reporters returned.
+ */
+export function terminalReporter(o: TerminalOptions, t0: number, files: string[]): Reporter {
+  return {
+    name: 'terminal',
+    suiteDone: (spec, suite, results) => progressLine(o, spec, suite, results),
+    finish(summary: Summary) {
+      resultsTable(o, summary.runs);
+      closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0);
+      for (const f of files.slice(1)) o.out.write(`report: ${f}\n`);
+      if (summary.interrupted) o.out.write('interrupted: the summary holds the checks finished before the stop\n');
+      return [];
+    },
+  };
 }

@@ -21,7 +21,7 @@ describe('oauthgate run on the bundled specs', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const s = summaryOf(out);
-    expect(s.schemaVersion).toBe(1);
+    expect(s.schemaVersion).toBe(2);
     expect(s.harness.name).toBe('oauthgate');
     expect(new Date(s.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(s.startedAt).getTime());
     expect(s.runs.map((r) => r.spec)).toEqual(['att', 'mobile-digital', 'rfc6749', 'tangoe', 'tmobile-apis-v6', 'tmobile-naas-v2']);

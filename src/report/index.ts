@@ -1,0 +1,9 @@
+/**
+ * The reporters a run writes, in order. The terminal reporter comes last so it can list the files the others wrote.
+ * A new format: a file exporting a {@link Reporter}, and one entry here.
+ */
+import type { Reporter } from './reporter.ts';
+import { summaryReporter } from './summary.ts';
+
+/** Reporters that write files, in the order they run. */
+export const FILE_REPORTERS: Reporter[] = [summaryReporter];
