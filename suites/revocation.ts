@@ -13,6 +13,7 @@ import * as V from '../src/checks/revocation.ts';
 import { callResource, describe, obtainToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest, refreshingGrant } from '../src/steps/refresh.ts';
 import { revokeRequest } from '../src/steps/revoke.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 export default defineSuite({
   name: 'revocation',
@@ -62,7 +63,7 @@ export default defineSuite({
     // ---- client authentication ----
     const c = await t.step('obtain a token for an unauthenticated revocation', () => obtainToken(t));
     await t.check(V.clientAuthRequired, { severity: 'MUST', needs: [c] }, async () =>
-      V.checkUnauthenticatedRejected(await revokeRequest(t, c.ok ? c.value.accessToken : '', { auth: 'none' }), spec.clientAuth.invalidClientStatus));
+      V.checkUnauthenticatedRejected(await revokeRequest(t, c.ok ? c.value.accessToken : '', { auth: 'none' }), resolveSpec(spec).errors.unknown_client.status));
 
     // ---- token_type_hint is only a hint ----
     const d = await t.step('obtain a token and revoke its access token with token_type_hint=refresh_token', async () => {

@@ -61,7 +61,8 @@ export default defineSuite({
     await errorCheck('unknown_client', 'An unknown client is rejected as invalid_client', () =>
       tokenRequest(t, grant, { params, auth: { id: `unknown-${t.target.clientId}`, secret: t.target.clientSecret } }));
     await errorCheck('wrong_secret', 'A wrong client secret is rejected as invalid_client', () =>
-      tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x` } }));
+      t.target.clientSecret === undefined ? 'the client is public (RFC 6749 §2.1): it has no secret to get wrong'
+        : tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x` } }));
     await errorCheck('missing_grant_type', 'A request without grant_type is rejected', () => bodyless ?? tokenRequest(t, grant, { params, omitGrantType: true }));
     await errorCheck('unsupported_grant_type', 'An unknown grant type is rejected as unsupported_grant_type', () =>
       bodyless ?? tokenRequest(t, 'urn:oauthgate:unknown-grant', { params }));

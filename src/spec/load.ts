@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
+import { resolveProblems, resolveSpec } from './resolve.ts';
 
 /** A validated spec and where it came from. */
 export interface LoadedSpec {
@@ -52,7 +53,9 @@ export function parseSpec(text: string, file: string): ProviderSpec {
   if ((spec.grants.authorization_code || spec.grants.implicit) && !spec.endpoints.authorize) {
     problems.push(`${file}: endpoints.authorize: expected an authorize endpoint because a redirect-based grant is declared`);
   }
+  for (const p of resolveProblems(spec)) problems.push(`${file}: ${p.field}: ${p.message}`);
   if (problems.length) throw new UserError(problems);
+  resolveSpec(spec);
   return spec;
 }
 

@@ -122,9 +122,8 @@ export const ProviderSpec = z
       acceptHeader: z.string().optional().describe('Accept header sent with token requests.'),
     }),
     clientAuth: traced({
-      methods: z.array(ClientAuthMethod).min(1).describe('Client authentication methods the token endpoint accepts.'),
+      methods: z.array(ClientAuthMethod).min(1).describe('Client authentication methods the token endpoint accepts; `none` is a public client that sends only client_id (RFC 6749 §2.1, §3.2.1). The status of failed client authentication is errors.cases.unknown_client.'),
       bodyCredentialsAlsoRequired: z.boolean().default(false).describe('Whether client_id/client_secret must ALSO be in the body when Basic is used (T-Mobile v6).'),
-      invalidClientStatus: z.number().int().default(401),
     }),
     grants: z
       .object({
@@ -146,8 +145,7 @@ export const ProviderSpec = z
     }),
     tokenResponse: traced({
       fields: z.record(z.string(), ResponseField).describe('Fields of a successful token response and their types.'),
-      contentType: z.string().default('application/json'),
-      cacheControlNoStore: z.boolean().default(true).describe('Whether the response carries Cache-Control: no-store (RFC 6749 §5.1).'),
+      cacheControlNoStore: z.boolean().default(true).describe('Whether the response carries Cache-Control: no-store (RFC 6749 §5.1 MUST; false needs the documented deviation "cache-control.absent").'),
     }),
     lifetimes: traced({
       accessToken: z.number().int().positive().describe('Default access-token lifetime in seconds (expires_in).'),
@@ -166,7 +164,6 @@ export const ProviderSpec = z
       fallbackToRegistered: z.boolean().default(false).describe('Whether an absent redirect_uri falls back to the registered one.'),
     }).optional(),
     errors: traced({
-      format: z.enum(['rfc6749-json']).default('rfc6749-json'),
       cases: z.partialRecord(z.enum(ERROR_CASES), ErrorCase).describe('Status and error code per error case.'),
     }),
     requiredHeaders: traced({
@@ -195,7 +192,7 @@ export const ProviderSpec = z
       issuer: z.string().optional(),
       audienceIsClientId: z.boolean().default(true),
     }).optional(),
-    deviations: z.array(Deviation).default([]).describe('Documented deviations from the RFCs, each reported as a deviation rather than a failure.'),
+    deviations: z.array(Deviation).default([]).describe('Documented deviations from the RFCs, each reported as a deviation rather than a failure. `id` must be registered in src/spec/deviations.ts.'),
   })
   .strict();
 

@@ -9,8 +9,10 @@ import { basicAuth, formEncode } from '../http/client.ts';
 import { buildTaapPop } from '../pop/taap.ts';
 import type { GrantType } from '../spec/schema.ts';
 import type { SuiteContext } from '../runner/suite.ts';
+import { resolveSpec } from '../spec/resolve.ts';
 
-export type AuthMode = 'spec' | 'basic' | 'post' | 'both' | 'none' | { id: string; secret: string; mode?: 'basic' | 'post' | 'spec' };
+/** How a request authenticates the client: `public` sends client_id alone (RFC 6749 §2.1, §3.2.1); `none` sends nothing. */
+export type AuthMode = 'spec' | 'basic' | 'post' | 'both' | 'public' | 'none' | { id: string; secret?: string; mode?: 'basic' | 'post' | 'public' | 'spec' };
 
 export interface TokenRequestOptions {
   /** Standard parameter names; renamed on the wire per spec.request.paramNames. `undefined` values are dropped. */
@@ -94,25 +96,25 @@ export async function tokenRequest(t: SuiteContext, grant: GrantType | string | 
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function applyClientAuth(t: SuiteContext, auth: AuthMode, headers: Record<string, string>, putField: (name: string, value: string) => void): void {
-  const { spec, target } = t;
-  const specMode = (): 'basic' | 'post' | 'both' => {
-    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
-    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
-  };
+  const { target } = t;
+  const ca = resolveSpec(t.spec).clientAuth;
   let id = target.clientId;
   let secret = target.clientSecret;
-  let mode: 'basic' | 'post' | 'both' | 'none';
+  const specMode = (): 'basic' | 'post' | 'both' | 'public' => {
+    if (secret === undefined || ca.secretMethods.length === 0) return 'public';
+    if (ca.bodyCredentialsAlsoRequired) return 'both';
+    return ca.secretMethods.includes('client_secret_basic') ? 'basic' : 'post';
+  };
+  let mode: 'basic' | 'post' | 'both' | 'public' | 'none';
   if (typeof auth === 'object') {
     id = auth.id;
     secret = auth.secret;
     mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
   } else mode = auth === 'spec' ? specMode() : auth;
-  t.redactor.add(secret);
-  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
-  if (mode === 'post' || mode === 'both') {
-    putField('client_id', id);
-    putField('client_secret', secret);
-  }
+  if (secret !== undefined) t.redactor.add(secret);
+  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret ?? '');
+  if (mode === 'post' || mode === 'both' || mode === 'public') putField('client_id', id);
+  if (mode === 'post' || mode === 'both') putField('client_secret', secret ?? '');
 }
 
 /** Signs a request with a TAAP PoP token in the spec's header, over the spec's required parts. */
