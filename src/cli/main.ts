@@ -245,7 +245,7 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   const credFile = resolve(cwd, values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`));
   const lines = [
     `# Target file for the oauthgate mock of ${spec.id} at ${mock.url} (test credentials, valid while it runs)`,
-    `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, `clientSecret: ${c.clientSecret}`,
+    `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, ...(c.clientSecret !== undefined ? [`clientSecret: ${c.clientSecret}`] : []),
     `username: ${c.username}`, `password: ${c.password}`, ...(c.redirectUri ? [`redirectUri: ${c.redirectUri}`] : []),
     `autoConsent: true`, `headers: ${JSON.stringify(c.headers)}`, `jwksUri: ${mock.url}/.well-known/jwks.json`, `issuer: ${c.issuer}`,
   ];

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
+import { deviationsForCheck } from '../spec/deviations.ts';
 import type { Target } from '../target/target.ts';
 import type { Sender } from '../http/breaker.ts';
 import type { Redactor } from '../redact.ts';
@@ -130,7 +131,8 @@ export class SuiteContext {
     if (outcome.status === 'failed') {
       if (outcome.expected !== undefined) r.expected = this.redactor.redact(outcome.expected);
       if (outcome.observed !== undefined) r.observed = this.redactor.redact(outcome.observed);
-      const ids = opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation];
+      // The registry (src/spec/deviations.ts) says which checks each deviation turns into a deviation.
+      const ids = [...(opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation]), ...deviationsForCheck(meta.id)];
       const devs = this.spec.deviations.filter((d) => ids.includes(d.id));
       if (devs.length) {
         r.status = 'deviation';

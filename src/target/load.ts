@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { formatIssues, loadSpec, type LoadedSpec } from '../spec/load.ts';
 import type { Redactor } from '../redact.ts';
+import { resolveSpec } from '../spec/resolve.ts';
 import type { Target } from './target.ts';
 
 /** The target-file schema. */
@@ -18,7 +19,7 @@ export const TargetFile = z
     spec: z.string().min(1).describe('Bundled spec id, or a path relative to this file.'),
     baseUrl: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
     clientId: z.string().min(1),
-    clientSecret: z.string().min(1),
+    clientSecret: z.string().min(1).optional().describe('Client secret; may be left out only where the spec lists the `none` method (a public client, RFC 6749 §2.1).'),
     username: z.string().optional(),
     password: z.string().optional(),
     popPrivateKey: z.string().optional().describe('Path to the PEM (PKCS#8) private key for TAAP PoP tokens.'),
@@ -92,13 +93,16 @@ export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; re
   } else if (spec.spec.pop?.profile === 'taap') {
     throw new UserError(`${path}: popPrivateKey: expected a PEM file path, because spec "${spec.spec.id}" requires TAAP PoP tokens`);
   }
+  if (t.clientSecret === undefined && resolveSpec(spec.spec).clientAuth.secretRequired) {
+    throw new UserError(`${path}: clientSecret: expected a client secret, because spec "${spec.spec.id}" does not list the "none" client authentication method (public clients)`);
+  }
   for (const s of [t.clientSecret, t.password]) opts.redactor?.add(s);
   const target: Target = {
     kind: 'live',
     label: new URL(t.baseUrl).origin,
     baseUrl: t.baseUrl,
     clientId: t.clientId,
-    clientSecret: t.clientSecret,
+    ...(t.clientSecret !== undefined ? { clientSecret: t.clientSecret } : {}),
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.redirectUri ? { redirectUri: t.redirectUri } : spec.spec.redirectUri ? { redirectUri: spec.spec.redirectUri.registered } : {}),
