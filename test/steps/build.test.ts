@@ -53,7 +53,9 @@ describe('buildTokenRequest', () => {
 
 describe('other builders', () => {
   it('builds a form-encoded revocation request whatever the token encoding', () => {
-    const r = buildRevokeRequest(env('tmobile-apis-v6'), 'tok-123', { hint: 'access_token' });
+    const e = env('att');
+    const spec: ProviderSpec = { ...e.spec, request: { ...e.spec.request, encoding: 'json' } };
+    const r = buildRevokeRequest({ spec, target: e.target }, 'tok-123', { hint: 'access_token' });
     expect(r.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
     expect(new URLSearchParams(r.body).get('token')).toBe('tok-123');
     expect(r.secrets).toContain('tok-123');
