@@ -104,9 +104,16 @@ export default defineSuite({
         t.notApplicable(meta, 'SHOULD', 'the spec requires Basic and body credentials together');
         continue;
       }
-      const mode = m === 'client_secret_basic' ? 'basic' : 'post';
+      const mode: 'basic' | 'post' = m === 'client_secret_basic' ? 'basic' : 'post';
+      const secret = t.target.clientSecret;
+      if (secret === undefined && methods.includes(m)) {
+        t.notApplicable(meta, 'MUST', `the target is a public client (no clientSecret), so ${m} cannot be tried`);
+        continue;
+      }
       await t.check(meta, { severity: methods.includes(m) ? 'MUST' : 'SHOULD', needs }, async () => {
-        const e = await tokenRequest(t, grant, { params, auth: mode });
+        // A public client has no secret; an unlisted secret method is probed with one it was never given.
+        const auth = secret === undefined ? { id: t.target.clientId, secret: 'oauthgate-unregistered-secret', mode } : mode;
+        const e = await tokenRequest(t, grant, { params, auth });
         return methods.includes(m) ? C.checkTokenRequestSucceeds(e) : C.checkRejected(e, `token request with ${m} (not listed by the spec)`, 'provider spec clientAuth.methods');
       });
     }
