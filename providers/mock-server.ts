@@ -229,8 +229,11 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (how === 'both') return raw.split(/[ ,]/).filter(Boolean);
     if (how === 'space') return raw.split(' ').filter(Boolean);
     if (b.scopeHandling.emptyItemIsWildcard && raw.split(delim).includes('')) return [...b.scope.catalogue];
-    // A value joined with the other delimiter is accepted and split only where the spec says so.
+    // A value joined with the other delimiter is split where the spec says `accept`, refused where it says
+    // `reject`, and read as one (unknown) value where it says `single-unknown`.
+    const other = delim === ' ' ? ',' : ' ';
     if (b.scope.otherDelimiter === 'accept') return raw.split(/[ ,]/).filter(Boolean);
+    if (b.scope.otherDelimiter === 'reject' && raw.includes(other)) throw errorCase('invalid_scope', `scope values are joined with ${JSON.stringify(delim)}, not ${JSON.stringify(other)}`);
     return raw.split(delim).filter((s) => s.length > 0);
   };
   const joinScope = (s: string[]) => s.join(b.scope.delimiter);

@@ -9,7 +9,7 @@
 import { defineSuite } from '../src/runner/suite.ts';
 import { notApplicable, pass } from '../src/checks/check.ts';
 import * as C from '../src/checks/token-response.ts';
-import { grantParams, joinScope, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
+import { grantParams, joinScope, primaryGrant, successParams, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 import type { ErrorCaseName } from '../src/spec/schema.ts';
 
@@ -21,7 +21,7 @@ export default defineSuite({
     const grant = primaryGrant(t);
     const ok = await t.step('obtain a token with the primary grant', async () => {
       if (!grant) throw new Error('no grant usable at the token endpoint');
-      const ex = await tokenRequest(t, grant, { params: grantParams(t, grant) });
+      const ex = await tokenRequest(t, grant, { params: await successParams(t, grant) });
       if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
       return ex;
     });
@@ -113,7 +113,7 @@ export default defineSuite({
       await t.check(meta, { severity: methods.includes(m) ? 'MUST' : 'SHOULD', needs }, async () => {
         // A public client has no secret; an unlisted secret method is probed with one it was never given.
         const auth = secret === undefined ? { id: t.target.clientId, secret: 'oauthgate-unregistered-secret', mode } : mode;
-        const e = await tokenRequest(t, grant, { params, auth });
+        const e = await tokenRequest(t, grant, { params: await successParams(t, grant), auth });
         return methods.includes(m) ? C.checkTokenRequestSucceeds(e) : C.checkRejected(e, `token request with ${m} (not listed by the spec)`, 'provider spec clientAuth.methods');
       });
     }
@@ -129,7 +129,9 @@ export default defineSuite({
       await t.check(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation: ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'] }, async () => {
         // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
         // the spec requires one, so that only the request form differs.
-        const e = await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true });
+        // RFC 6749 §2.3.1: Basic where the client has a secret and the spec accepts it, else the spec's own method.
+        const rfcAuth = t.target.clientSecret === undefined ? 'spec' : spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
+        const e = await tokenRequest(t, grant, { params: await successParams(t, grant), encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: rfcAuth, rawParamNames: true });
         return C.checkTokenRequestSucceeds(e);
       });
     }
@@ -142,7 +144,7 @@ export default defineSuite({
     } else t.notApplicable(rh, 'SHOULD', 'the spec requires no extra headers');
     if (spec.requiredHeaders) {
       await t.check(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () =>
-        C.checkTokenRequestSucceeds(await tokenRequest(t, grant, { params, omitRequiredHeaders: true })));
+        C.checkTokenRequestSucceeds(await tokenRequest(t, grant, { params: await successParams(t, grant), omitRequiredHeaders: true })));
     } else t.notApplicable(C.noExtraHeadersRequired, 'MUST', 'the spec requires no extra headers');
   },
 });

@@ -44,6 +44,11 @@ export const DEVIATIONS = {
     description: 'expires_in is sent as a JSON string, not a number.',
     checks: ['token.rfc6749.expires-in-number'],
   },
+  'expires-in.absent': {
+    rfc: 'RFC 6749 §5.1',
+    description: 'The token response has no expires_in member (the RFC RECOMMENDS it).',
+    checks: ['expiry.expires-in-present'],
+  },
   'token-type.absent': {
     rfc: 'RFC 6749 §5.1',
     description: 'The token response has no token_type member.',

@@ -180,6 +180,10 @@ export function resolveProblems(spec: ProviderSpec): ResolveProblem[] {
   if (spec.tokenResponse.cacheControlNoStore && documented.has('cache-control.absent')) {
     out.push({ field: 'deviations', message: 'deviation "cache-control.absent" contradicts tokenResponse.cacheControlNoStore: true' });
   }
+  const issuers = (Object.keys(spec.grants) as GrantType[]).filter((g) => g !== 'refresh_token' && spec.grants[g]?.issuesRefreshToken);
+  if (spec.grants.refresh_token && issuers.length === 0) {
+    out.push({ field: 'grants.refresh_token', message: 'declared, but no other grant has issuesRefreshToken: true, so no refresh token could ever be used' });
+  }
   const r = spec.refresh;
   if (r && r.invalidatesOldRefreshToken && !r.rotatesRefreshToken) {
     out.push({ field: 'refresh.invalidatesOldRefreshToken', message: 'true needs rotatesRefreshToken: true (otherwise a refresh leaves the client without a usable refresh token)' });
