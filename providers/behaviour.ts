@@ -22,6 +22,7 @@ export interface Lenience {
   /** A missing required grant parameter is ignored (never a wrong value). */
   missingParameter: boolean;
   reusedCode: boolean;
+  expiredCode: boolean;
   /** Unknown scope values are granted. */
   unknownScope: boolean;
   revokeWithoutClientAuth: boolean;
@@ -132,7 +133,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     transport: 'http',
     lenient: {
       unknownClient: false, wrongSecret: false, anyClientAuth: false, anyContentType: false, unsupportedGrant: false,
-      missingGrantType: false, missingParameter: false, reusedCode: false, unknownScope: false, revokeWithoutClientAuth: false,
+      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json' },

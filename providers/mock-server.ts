@@ -202,7 +202,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const expired = (exp: number) => exp <= t && !b.resourceHandling.ignoreExpiry;
     for (const [k, r] of accessTokens) if (r.revoked || expired(r.exp)) accessTokens.delete(k);
     for (const [k, r] of refreshTokens) if (r.revoked || (r.exp <= t && !b.refreshHandling.ignoreExpiry)) refreshTokens.delete(k);
-    for (const [k, r] of codes) if (r.exp <= t) codes.delete(k);
+    for (const [k, r] of codes) if (r.exp <= t && !b.lenient.expiredCode) codes.delete(k);
   }
   /** Keeps a store under its cap by dropping its oldest entries (Map keeps insertion order). */
   function capped<V>(store: Map<string, V>, key: string, value: V): void {
@@ -302,7 +302,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const echo = b.scope.echo;
     const narrowed = requestedScope === undefined || joinScope(requestedScope) !== joinScope(scope);
     if (echo === 'always' || (echo === 'when-narrowed' && narrowed && scope.length > 0)) body.scope = joinScope(scope);
-    if (b.token.issuesIdToken) body.id_token = await signJwt({ sub: clientIdFor, aud: clientIdFor }, life);
+    // OpenID Connect Core §2: aud contains the client_id, unless the spec documents another audience.
+    if (b.token.issuesIdToken) body.id_token = await signJwt({ sub: clientIdFor, aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
     for (const [name, f] of Object.entries(b.token.fields)) {
       if (!(name in body) && f.value !== undefined && name !== 'token_type' && name !== 'expires_in') body[name] = f.value;
     }
@@ -361,9 +362,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const rh = b.requiredHeaders;
     if (!rh) return;
     for (const h of rh.headers) {
-      if (req.headers[h.name.toLowerCase()] !== headers[h.name]) {
-        throw new HttpError(rh.onMissing.status, { error: rh.onMissing.error, error_description: `header ${h.name} missing or wrong` });
-      }
+      if (req.headers[h.name.toLowerCase()] !== headers[h.name]) throw errorCase('missing_required_header', `header ${h.name} missing or wrong`);
     }
   }
 
@@ -536,7 +535,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         const code = params.code;
         if (code === undefined && !missingOk) throw errorCase('missing_parameter', 'code is required');
         const rec = code ? codes.get(code) : undefined;
-        if (!rec || rec.clientId !== cid || rec.exp <= now()) throw errorCase('invalid_grant', 'authorization code is invalid or expired');
+        if (!rec || rec.clientId !== cid) throw errorCase('invalid_grant', 'authorization code is invalid');
+        if (rec.exp <= now() && !b.lenient.expiredCode) throw errorCase('invalid_grant', 'authorization code expired');
         if (rec.used && !b.lenient.reusedCode) {
           // RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it.
           for (const t of rec.issued) revokeAny(t);

@@ -86,10 +86,12 @@ export default defineSuite({
 
     // ---- authorization code reuse ----
     const reuse: CheckMeta = { id: 'grant.authorization-code.reuse-rejected', title: 'An authorization code redeemed twice is rejected', requirement: 'RFC 6749 §4.1.2 (MUST NOT be used more than once)' };
+    const expiredCode: CheckMeta = { id: 'grant.authorization-code.expired-code-rejected', title: 'An authorization code redeemed after its documented lifetime is rejected as invalid_grant', requirement: 'RFC 6749 §4.1.2 (MUST expire shortly after it is issued), §5.2 and provider spec lifetimes.authorizationCode' };
     const reuseRevokes: CheckMeta = { id: 'grant.authorization-code.reuse-revokes-tokens', title: 'Redeeming a code twice revokes the tokens issued from it', requirement: 'RFC 6749 §4.1.2 (SHOULD revoke)' };
     if (!spec.grants.authorization_code) {
       t.notApplicable(reuse, 'MUST', 'the spec has no authorization_code grant');
       t.notApplicable(reuseRevokes, 'SHOULD', 'the spec has no authorization_code grant');
+      t.notApplicable(expiredCode, 'MUST', 'the spec has no authorization_code grant');
     } else {
       const first = await t.step('redeem a fresh authorization code', async () => {
         const { code, redirectUri } = await obtainCode(t);
@@ -106,6 +108,17 @@ export default defineSuite({
         if (!first.ok) return notApplicable('unreachable');
         const r = await callResource(t, first.value.tok.accessToken);
         return r.status === spec.resource.invalidTokenStatus ? pass() : fail('resource call with the token from a reused code', `${spec.resource.invalidTokenStatus} (token revoked)`, observedResponse(r), 'RFC 6749 §4.1.2');
+      });
+      // A code a moment past its lifetime: the only difference from a fresh one is the time that has passed.
+      const lifetime = spec.lifetimes.authorizationCode;
+      const aged = await t.step(`obtain an authorization code and let ${lifetime + 1} s pass`, async () => {
+        const c = await obtainCode(t);
+        await t.elapse(lifetime + 1);
+        return c;
+      });
+      await t.check(expiredCode, { severity: 'MUST', needs: [aged] }, async () => {
+        if (!aged.ok) return notApplicable('unreachable');
+        return checkErrorCase(await tokenRequest(t, 'authorization_code', { params: { code: aged.value.code, redirect_uri: aged.value.redirectUri } }), spec, 'invalid_grant');
       });
     }
   },

@@ -41,6 +41,8 @@ export const RFC_ERROR_CASES: Record<ErrorCaseName, { status: number; error: str
   unsupported_content_type: { status: 400, error: 'invalid_request' },
   invalid_token: { status: 401, error: 'invalid_token' },
   insufficient_scope: { status: 403, error: 'insufficient_scope' },
+  // RFC 6749 §5.2: a request missing a required parameter (here a required header) is invalid_request.
+  missing_required_header: { status: 400, error: 'invalid_request' },
 };
 
 /** Client-authentication methods that carry a client secret. */
@@ -108,7 +110,7 @@ export interface ResolvedSpec {
   refresh?: { rotatesRefreshToken: boolean; invalidatesOldRefreshToken: boolean; invalidatesOldAccessToken: boolean; reuseDetection: boolean };
   redirectUri?: { rule: 'exact' | 'extension'; registered: string; fallbackToRegistered: boolean };
   errors: Record<ErrorCaseName, ResolvedErrorCase>;
-  requiredHeaders?: { headers: Array<{ name: string; value: string }>; onMissing: { status: number; error: string } };
+  requiredHeaders?: { headers: Array<{ name: string; value: string }> };
   pop?: {
     profile: 'taap' | 'dpop';
     required: boolean;
@@ -259,10 +261,7 @@ function buildView(spec: ProviderSpec): ResolvedSpec {
     } : undefined),
     ...optional('redirectUri', spec.redirectUri ? { rule: spec.redirectUri.rule, registered: spec.redirectUri.registered, fallbackToRegistered: spec.redirectUri.fallbackToRegistered } : undefined),
     errors,
-    ...optional('requiredHeaders', spec.requiredHeaders ? {
-      headers: spec.requiredHeaders.headers.map((h) => ({ name: h.name, value: h.value })),
-      onMissing: { status: spec.requiredHeaders.onMissing?.status ?? 400, error: spec.requiredHeaders.onMissing?.error ?? 'invalid_request' },
-    } : undefined),
+    ...optional('requiredHeaders', spec.requiredHeaders ? { headers: spec.requiredHeaders.headers.map((h) => ({ name: h.name, value: h.value })) } : undefined),
     ...optional('pop', spec.pop ? {
       profile: spec.pop.profile,
       required: spec.pop.required,

@@ -78,6 +78,7 @@ const ErrorCase = traced({
 export const ERROR_CASES = [
   'unknown_client', 'wrong_secret', 'missing_grant_type', 'unsupported_grant_type', 'missing_parameter',
   'invalid_scope', 'invalid_grant', 'unsupported_content_type', 'invalid_token', 'insufficient_scope',
+  'missing_required_header',
 ] as const;
 export type ErrorCaseName = (typeof ERROR_CASES)[number];
 
@@ -167,8 +168,7 @@ export const ProviderSpec = z
       cases: z.partialRecord(z.enum(ERROR_CASES), ErrorCase).describe('Status and error code per error case.'),
     }),
     requiredHeaders: traced({
-      headers: z.array(RequiredHeader).min(1),
-      onMissing: z.object({ status: z.number().int(), error: z.string().optional() }).strict().optional(),
+      headers: z.array(RequiredHeader).min(1).describe('Headers every call must carry. How a call without them is answered is errors.cases.missing_required_header.'),
     }).optional(),
     pop: traced({
       profile: z.enum(['taap', 'dpop']),

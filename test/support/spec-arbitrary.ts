@@ -158,13 +158,13 @@ export function specInputOf(c: VariantChoices, id = 'variant'): SpecInput {
         unknown_client: { status: c.unknownClientStatus, error: 'invalid_client', standard: STD },
         wrong_secret: { status: c.unknownClientStatus, error: 'invalid_client', standard: STD },
         invalid_scope: { status: c.invalidScopeStatus, error: 'invalid_scope', standard: STD },
+        ...(c.requiredHeader ? { missing_required_header: { status: c.requiredHeader.status, error: 'invalid_request', standard: STD } } : {}),
       },
       standard: STD,
     },
     ...(c.requiredHeader ? {
       requiredHeaders: {
         headers: [{ name: 'X-Tenant', value: '${target.headers.X-Tenant}' }],
-        onMissing: { status: c.requiredHeader.status, error: 'invalid_request' },
         standard: STD,
       },
     } : {}),
