@@ -52,6 +52,12 @@ const Endpoint = traced({
   method: HttpMethod.default('POST').describe('HTTP method.'),
 });
 
+/** RFC 6749 §3.1: the authorization endpoint MUST support GET, which is what clients (and the suites) use. */
+const AuthorizeEndpoint = traced({
+  path: Path.describe('Path of the endpoint relative to the target base URL.'),
+  method: z.literal('GET').default('GET').describe('HTTP method: GET, which RFC 6749 §3.1 requires every authorization endpoint to support.'),
+});
+
 const GrantSpec = traced({
   scopeRequired: z.boolean().default(false).describe('Whether a token request of this grant must carry `scope`.'),
   issuesRefreshToken: z.boolean().default(false).describe('Whether a successful response includes a refresh_token.'),
@@ -112,7 +118,7 @@ export const ProviderSpec = z
     endpoints: z
       .object({
         token: Endpoint,
-        authorize: Endpoint.optional(),
+        authorize: AuthorizeEndpoint.optional(),
         revoke: Endpoint.optional(),
       })
       .strict(),
