@@ -13,6 +13,7 @@ import {
   authorizeRequest, callResource, expectToken, grantParams, obtainCode, obtainToken, tokenRequest, type IssuedToken,
 } from '../src/steps/requests.ts';
 import { GRANT_TYPES, type GrantType } from '../src/spec/schema.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 const endToEnd = (g: GrantType): CheckMeta => ({
   id: `grant.${g.replace(/_/g, '-')}.end-to-end`,
@@ -107,7 +108,7 @@ export default defineSuite({
       await t.judge(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async () => {
         if (!first.ok) return notApplicable('unreachable');
         const r = await callResource(t, first.value.tok.accessToken);
-        return r.status === spec.resource.invalidTokenStatus ? pass() : fail('resource call with the token from a reused code', `${spec.resource.invalidTokenStatus} (token revoked)`, observedResponse(r), 'RFC 6749 §4.1.2');
+        return r.status === resolveSpec(spec).resource.invalidTokenStatus ? pass() : fail('resource call with the token from a reused code', `${resolveSpec(spec).resource.invalidTokenStatus} (token revoked)`, observedResponse(r), 'RFC 6749 §4.1.2');
       });
       // A code a moment past its lifetime: the only difference from a fresh one is the time that has passed.
       const lifetime = spec.lifetimes.authorizationCode;

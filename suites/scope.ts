@@ -18,6 +18,7 @@ import type { CheckMeta, Severity } from '../src/checks/check.ts';
 import * as S from '../src/checks/scope.ts';
 import { callResource, expectToken, grantParams, obtainToken, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
 import type { GrantType } from '../src/spec/schema.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 export default defineSuite({
   name: 'scope',
@@ -123,7 +124,7 @@ export default defineSuite({
       const call = () => callResource(t, without.ok ? without.value.accessToken : '');
       let rejection: Awaited<ReturnType<typeof callResource>> | undefined;
       await t.judge(S.insufficientScopeRejected, { severity: 'MUST', needs: [without] }, async () =>
-        S.checkInsufficientScopeRejected((rejection = await call()), required!, spec.resource.insufficientScopeStatus));
+        S.checkInsufficientScopeRejected((rejection = await call()), required!, resolveSpec(spec).resource.insufficientScopeStatus));
       await t.judge(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [without] }, async () => S.checkInsufficientScopeChallenge(rejection ?? (await call())));
     }
   },

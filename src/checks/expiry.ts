@@ -92,7 +92,7 @@ export function checkAcceptedBeforeExpiry(ex: HttpExchange, at: number, lifetime
   return fail(`resource call ${at} s into the access token's ${lifetime} s lifetime`, 'a 2xx (token still valid)', observedResponse(ex), 'RFC 6749 §5.1');
 }
 
-export const accessTokenRejectedAfterExpiry: CheckMeta = { id: 'expiry.access-token.rejected-after-expiry', title: 'The access token is rejected once its lifetime has passed', requirement: 'RFC 6750 §3.1 and provider spec resource.invalidTokenStatus' };
+export const accessTokenRejectedAfterExpiry: CheckMeta = { id: 'expiry.access-token.rejected-after-expiry', title: 'The access token is rejected once its lifetime has passed', requirement: 'RFC 6750 §3.1 and provider spec errors.cases.invalid_token' };
 /**
  * The resource answered the spec's invalid-token status for a token `at` seconds old with a `lifetime` lifetime.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1

@@ -262,10 +262,10 @@ export function checkRequiredScopeAccepted(ex: HttpExchange, scope: string): Out
 }
 
 export const insufficientScopeRejected: CheckMeta = {
-  id: 'scope.resource.insufficient-scope-rejected', title: 'A token without the resource\'s required scope is rejected with the documented status', requirement: 'RFC 6749 §7, RFC 6750 §3.1 and provider spec resource.insufficientScopeStatus',
+  id: 'scope.resource.insufficient-scope-rejected', title: 'A token without the resource\'s required scope is rejected with the documented status', requirement: 'RFC 6749 §7, RFC 6750 §3.1 and provider spec errors.cases.insufficient_scope',
 };
 /**
- * The resource answers `status` (spec resource.insufficientScopeStatus; RFC 6750 §3.1 says 403) to a token
+ * The resource answers `status` (spec errors.cases.insufficient_scope; RFC 6750 §3.1 says 403) to a token
  * lacking `requiredScope`.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */

@@ -95,8 +95,6 @@ export const SPEC_FIELD_READERS: Record<string, FieldReaders> = {
   'resource.requiredScope': both('resource.requiredScope', 'resource.requiredScope'),
   'resource.body': { mock: null, suites: 'r.body', why: 'what the probe sends to the resource; the mock answers any body (it signs it only under TAAP)' },
   'resource.contentType': { mock: null, suites: 'r.contentType', why: 'the Content-Type the probe sends with its body; the mock does not parse the resource body' },
-  'resource.insufficientScopeStatus': both('resource.insufficientScopeStatus', 'resource.insufficientScopeStatus'),
-  'resource.invalidTokenStatus': both('resource.invalidTokenStatus', 'resource.invalidTokenStatus'),
 
   'idToken.issuer': {
     mock: null, suites: 'idToken?.issuer',

@@ -126,7 +126,9 @@ export interface ResolvedSpec {
     requiredScope?: string;
     body?: string;
     contentType?: string;
+    /** errors.cases.insufficient_scope (RFC 6750 §3.1: 403). */
     insufficientScopeStatus: number;
+    /** errors.cases.invalid_token (RFC 6750 §3.1: 401). */
     invalidTokenStatus: number;
   };
   idToken?: { issuer?: string; audienceIsClientId: boolean };
@@ -277,8 +279,8 @@ function buildView(spec: ProviderSpec): ResolvedSpec {
       ...optional('requiredScope', spec.resource.requiredScope),
       ...optional('body', spec.resource.body),
       ...optional('contentType', spec.resource.contentType),
-      insufficientScopeStatus: spec.resource.insufficientScopeStatus,
-      invalidTokenStatus: spec.resource.invalidTokenStatus,
+      insufficientScopeStatus: errors.insufficient_scope.status,
+      invalidTokenStatus: errors.invalid_token.status,
     },
     ...optional('idToken', spec.idToken ? { ...optional('issuer', spec.idToken.issuer), audienceIsClientId: spec.idToken.audienceIsClientId } : undefined),
     deviations: spec.deviations,

@@ -185,14 +185,13 @@ export const ProviderSpec = z
       requiredParts: z.array(z.string()).default([]).describe('ehts parts the server requires (TAAP).'),
       onResource: z.boolean().default(false).describe('Whether resource calls need a PoP too.'),
     }).optional(),
+    /** The protected resource probed with issued tokens; its error statuses are errors.cases.invalid_token and insufficient_scope. */
     resource: traced({
       method: HttpMethod,
       path: Path,
       requiredScope: z.string().optional(),
       body: z.string().optional().describe('Body sent with the probe (JSON text).'),
       contentType: z.string().optional(),
-      insufficientScopeStatus: z.number().int().default(403),
-      invalidTokenStatus: z.number().int().default(401),
     }),
     idToken: traced({
       issuer: z.string().optional(),

@@ -173,8 +173,6 @@ export function specInputOf(c: VariantChoices, id = 'variant'): SpecInput {
       method: c.resourceMethod,
       path: '/resource',
       ...(c.requiredScope && catalogue.length ? { requiredScope: catalogue[0]! } : {}),
-      insufficientScopeStatus: 403,
-      invalidTokenStatus: 401,
       standard: STD,
     },
     deviations: deviations.map(deviation),
