@@ -108,7 +108,7 @@ async function loadPhase(seconds: number, clockStep: number): Promise<void> {
     const last = samples.slice(-10);
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     console.log(`load: ${seconds} s of token requests against \`oauthgate mock --spec mobile-digital\` (autocannon -c 50${clockStep > 0 ? `, clock +${lifetime} s every ${clockStep} s` : ', clock still'})`);
-    console.log(`  ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s average (first/last second: ${result.requests.min}/${result.requests.max} min/max), non-2xx ${result.non2xx}, errors ${result.errors}`);
+    console.log(`  ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s average (slowest and fastest second: ${result.requests.min} and ${result.requests.max}), non-2xx ${result.non2xx}, errors ${result.errors}`);
     console.log(`  mock RSS: before ${before.toFixed(0)} MB, first 10 s avg ${avg(first).toFixed(0)} MB, last 10 s avg ${avg(last).toFixed(0)} MB, peak ${Math.max(...samples).toFixed(0)} MB, after ${after.toFixed(0)} MB`);
   } finally {
     child.kill('SIGTERM');
