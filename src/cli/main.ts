@@ -21,6 +21,7 @@ import { startMockTarget } from '../target/mock-target.ts';
 import { runConformance, type RunPlan } from '../runner/engine.ts';
 import { SUITES, selectSuites } from '../../suites/index.ts';
 import { buildSummary, type SpecInfo } from '../report/summary.ts';
+import { overridesOf } from '../spec/overlay.ts';
 import { FILE_REPORTERS } from '../report/index.ts';
 import type { ReportContext } from '../report/reporter.ts';
 import { terminalReporter, type TerminalOptions } from '../report/terminal.ts';
@@ -199,7 +200,11 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
 /** File and SHA-256 of a spec as checked. */
 function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
   const rel = relative(cwd, loaded.file);
-  return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
+  const overrides = overridesOf(loaded.spec);
+  return {
+    id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex'),
+    ...(overrides.length ? { overrides: [...overrides] } : {}),
+  };
 }
 
 async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {

@@ -22,6 +22,7 @@ const both = (mock: string, suites: string): FieldReaders => ({ mock, suites });
 /** Every leaf of the schema and who reads it. */
 export const SPEC_FIELD_READERS: Record<string, FieldReaders> = {
   '$schema': META('editor hint for the YAML language server'),
+  'extends': META('read by the loader: the spec this file overlays (src/spec/overlay.ts); never part of a loaded spec'),
   'id': both('spec.id', 'spec.id'),
   'name': META('shown in listings and reports (src/cli, src/report)'),
   'description': META('documentation for readers of the spec'),

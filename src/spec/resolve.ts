@@ -17,6 +17,7 @@
 import type { ClientAuthMethod, ErrorCaseName, GrantType, ProviderSpec } from './schema.ts';
 import { ERROR_CASES } from './schema.ts';
 import { closestDeviationId, isDeviationId, type DeviationId } from './deviations.ts';
+import { overridesOf } from './overlay.ts';
 
 /** A resolved error case: the status and `error` code a server answers (RFC 6749 §5.2). */
 export interface ResolvedErrorCase {
@@ -136,6 +137,8 @@ export interface ResolvedSpec {
   deviations: ProviderSpec['deviations'];
   /** Whether the spec documents deviation `id`. */
   documents(id: DeviationId): boolean;
+  /** Dotted paths a target file's `overrides` or an `extends` overlay changed (see overlay.ts). */
+  overrides: readonly string[];
 }
 
 /** A problem found while resolving: the field (dotted path) and the message. */
@@ -285,6 +288,7 @@ function buildView(spec: ProviderSpec): ResolvedSpec {
     ...optional('idToken', spec.idToken ? { ...optional('issuer', spec.idToken.issuer), audienceIsClientId: spec.idToken.audienceIsClientId } : undefined),
     deviations: spec.deviations,
     documents: (id) => documented.has(id),
+    overrides: overridesOf(spec),
   };
   return view;
 }

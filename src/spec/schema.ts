@@ -109,6 +109,7 @@ const RequiredHeader = z
 export const ProviderSpec = z
   .object({
     $schema: z.string().optional(),
+    extends: z.string().optional().describe('Bundled spec id or path this spec overlays: only the fields given here change (objects merge, arrays and values replace, null turns an optional part off).'),
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id like "att"'),
     name: z.string().min(1),
     description: z.string().optional(),
