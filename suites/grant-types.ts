@@ -112,13 +112,11 @@ export default defineSuite({
       });
       // A code a moment past its lifetime: the only difference from a fresh one is the time that has passed.
       const lifetime = spec.lifetimes.authorizationCode;
-      const aged = await t.step(`obtain an authorization code and let ${lifetime + 1} s pass`, async () => {
-        const c = await obtainCode(t);
-        await t.elapse(lifetime + 1);
-        return c;
-      });
+      const aged = await t.step('obtain an authorization code to let expire', () => obtainCode(t));
       await t.judge(expiredCode, { severity: 'MUST', needs: [aged] }, async () => {
         if (!aged.ok) return notApplicable('unreachable');
+        // A live target that cannot wait that long: skipped with the seconds it needs (waitBudgetSeconds).
+        await t.elapse(lifetime + 1);
         return checkErrorCase(await tokenRequest(t, 'authorization_code', { params: { code: aged.value.code, redirect_uri: aged.value.redirectUri } }), spec, 'invalid_grant');
       });
     }
