@@ -26,6 +26,7 @@ async function run(suites: SuiteDef[], spec: ProviderSpec, faults: FaultName[] =
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
     timeoutMs: 5_000,
     redactor: new Redactor(),
+    settings: { seed, fuzzRuns: 25 },
   });
   return r!.checks;
 }

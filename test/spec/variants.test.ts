@@ -14,7 +14,7 @@ import { SUITES } from '../../suites/index.ts';
 import { runOnMock } from '../support/harness.ts';
 
 const seed = process.env.OAUTHGATE_SEED ? Number(process.env.OAUTHGATE_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
-const runs = process.env.OAUTHGATE_RUNS ? Number(process.env.OAUTHGATE_RUNS) : 4;
+const runs = process.env.OAUTHGATE_RUNS ? Number(process.env.OAUTHGATE_RUNS) : 3;
 
 describe('spec variants', () => {
   it(`the clean mock passes every suite on each variant, and a sampled fault is caught (seed ${seed}, ${runs} runs)`, async () => {
@@ -22,7 +22,7 @@ describe('spec variants', () => {
     await fc.assert(
       fc.asyncProperty(variantChoices, fc.nat(), async (choices, pick) => {
         const spec = specOf(choices);
-        const results = await runAllSuites(spec);
+        const results = await runAllSuites(spec, [], { seed, fuzzRuns: 10 });
         const problems = results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => `${r.status} ${r.id}: ${r.reason}`);
         expect(problems).toEqual([]);
         for (const r of results.filter((x) => x.status === 'deviation')) expect(spec.deviations.map((d) => d.id)).toEqual(expect.arrayContaining(r.deviation!.split(', ')));

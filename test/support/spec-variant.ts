@@ -19,13 +19,17 @@ export function variantOf(id: string, change: (s: ProviderSpec) => void): Provid
   return parseSpec(stringify(copy), `variant:${id}`);
 }
 
-/** Every suite against a fresh mock of `spec` (with `faults`), results in suite order. */
-export async function runAllSuites(spec: ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
+/**
+ * Every suite against a fresh mock of `spec` (with `faults`), results in suite order. The fuzz suite runs a few
+ * generated cases per property with a fixed seed: here it is one suite among ten, not the point.
+ */
+export async function runAllSuites(spec: ProviderSpec, faults: FaultName[] = [], fuzz = { seed: 7, fuzzRuns: 10 }): Promise<CheckResult[]> {
   const [run] = await runConformance({
     suites: SUITES,
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
     timeoutMs: 5_000,
     redactor: new Redactor(),
+    settings: fuzz,
   });
   return run!.checks;
 }
