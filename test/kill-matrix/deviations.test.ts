@@ -6,16 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadAllSpecs } from '../../src/spec/load.ts';
-import { SUITES } from '../../suites/index.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
+import { loadSpec } from '../../src/spec/load.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
-import { runOnMock } from '../support/harness.ts';
+import type { FaultName } from '../../providers/faults.ts';
 import { DEVIATIONS, type DeviationId } from '../../src/spec/deviations.ts';
+import { runAllSuites } from '../support/spec-variant.ts';
 
-async function runAll(spec: string | ProviderSpec, faults: Parameters<typeof runOnMock>[2] = []): Promise<CheckResult[]> {
-  const out: CheckResult[] = [];
-  for (const s of SUITES) out.push(...(await runOnMock(s, spec, faults)));
-  return out;
+/** Every suite (the fuzz suite with a few fixed-seed cases) against a fresh mock of `spec`. */
+async function runAll(spec: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
+  return runAllSuites(typeof spec === 'string' ? loadSpec(spec).spec : spec, faults);
 }
 
 /** The deviation that cannot be observed on the mock: AT&T never narrows a grant, so a missing echo never shows. */
