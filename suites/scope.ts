@@ -13,7 +13,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 import { defineSuite, type CheckOptions } from '../src/runner/suite.ts';
-import type { Check, Severity } from '../src/checks/check.ts';
+import type { Check } from '../src/checks/check.ts';
 import * as S from '../src/checks/scope.ts';
 import { callResource, expectToken, grantParams, obtainToken, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
 import type { GrantType } from '../src/spec/schema.ts';
@@ -44,7 +44,7 @@ export default defineSuite({
 
     const request = (scope: string | undefined) => tokenRequest(t, grant!, { params: { ...grantParams(t, grant!), scope } });
     /** Runs `check` on what `inputs` produces, or records it as not applicable when `reason` is given. */
-    const checkOr = async <A extends unknown[]>(check: Check<A>, opts: CheckOptions<[]> & { severity: Severity }, reason: string | undefined, inputs: () => A | Promise<A>) =>
+    const checkOr = async <A extends unknown[]>(check: Check<A>, opts: CheckOptions<[]>, reason: string | undefined, inputs: () => A | Promise<A>) =>
       reason ? t.notApplicable(check, opts.severity, reason) : t.check(check, opts, inputs);
 
     // ---- delimiter, escalation, echo ----
