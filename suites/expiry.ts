@@ -14,7 +14,7 @@ import { defineSuite, type Prereq, type SuiteContext } from '../src/runner/suite
 import { CheckAbort, skipped, type CheckResult } from '../src/checks/check.ts';
 import * as E from '../src/checks/expiry.ts';
 import { specBasis } from '../src/checks/rotation.ts';
-import { callResource, obtainToken } from '../src/steps/requests.ts';
+import { callResource, obtainToken, type IssuedToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest } from '../src/steps/refresh.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 
@@ -77,21 +77,23 @@ export default defineSuite({
     // ---- the access token at the resource, before and after its lifetime ----
     // The lifetime is what the response says (AT&T: "After the lifetime that is specified in the expires_in
     // parameter has elapsed", att-faq line 185), falling back to the documented one.
-    const lifetime = (issued.ok ? E.expiresInSeconds(issued.value.exchange) : undefined) || spec.lifetimes.accessToken;
+    const timing = (tok: IssuedToken) => {
+      const lifetime = E.expiresInSeconds(tok.exchange) || spec.lifetimes.accessToken;
+      return { lifetime, before: lifetime - marginFor(lifetime), after: lifetime + tolerance, what: `the access token's lifetime of ${lifetime} s (plus ${tolerance} s)` };
+    };
     const atClock: Timeline = { elapsed: 0 };
-    const before = lifetime - marginFor(lifetime);
-    const after = lifetime + tolerance;
-    const what = `the access token's lifetime of ${lifetime} s (plus ${tolerance} s)`;
     const invalidStatus = spec.resource.invalidTokenStatus;
     const documented = spec.errors.cases.invalid_token;
     const rejectionBasis = documented?.source ? `RFC 6750 §3.1; ${specBasis(documented)}` : 'RFC 6750 §3.1';
 
     await t.check(E.accessTokenAcceptedBeforeExpiry, { severity: 'MUST', needs }, async (tok) => {
+      const { lifetime, before, after, what } = timing(tok);
       await advanceTo(t, atClock, before, after, what);
       return [await callResource(t, tok.accessToken), before, lifetime];
     });
     let expired: HttpExchange | undefined;
     const rejected = await t.check(E.accessTokenRejectedAfterExpiry, { severity: 'MUST', needs }, async (tok) => {
+      const { lifetime, after, what } = timing(tok);
       await advanceTo(t, atClock, after, after, what);
       expired = await callResource(t, tok.accessToken);
       return [expired, invalidStatus, after, lifetime, rejectionBasis];
