@@ -13,6 +13,16 @@ const att = loadSpec('att').spec;
 const rfc = loadSpec('rfc6749').spec;
 const issued = { access_token: 'a', token_type: 'bearer', expires_in: 3600 };
 
+describe('ids are kept through the migration to check objects', () => {
+  it('names each check as before', () => {
+    expect([E.expiresInPresent, E.expiresInHasDeclaredType, E.expiresInMatchesDocumented, E.accessTokenAcceptedBeforeExpiry, E.accessTokenRejectedAfterExpiry, E.expiredTokenChallenge, E.expiredTokenErrorCode, E.refreshTokenAcceptedBeforeExpiry, E.refreshTokenRejectedAfterExpiry].map((c) => c.id)).toEqual([
+      'expiry.expires-in-present', 'expiry.expires-in-declared-type', 'expiry.expires-in-matches-documented', 'expiry.access-token.accepted-before-expiry',
+      'expiry.access-token.rejected-after-expiry', 'expiry.access-token.www-authenticate', 'expiry.access-token.invalid-token-challenge',
+      'expiry.refresh-token.accepted-before-expiry', 'expiry.refresh-token.rejected-after-expiry',
+    ]);
+  });
+});
+
 describe('expiresInSeconds', () => {
   it('reads numbers and numeric strings, nothing else', () => {
     expect(E.expiresInSeconds(exchange(200, { expires_in: 172800 }))).toBe(172800);
@@ -53,7 +63,13 @@ describe('expiresInHasDeclaredType', () => {
   it('number: fails a fraction', () => expectFailure(judge(1.5, 'number'), /non-negative integer/, /the number 1\.5/));
   it('numeric-string (T-Mobile "3599"): passes a string of digits', () => expect(judge('3599', 'numeric-string').status).toBe('passed'));
   it('numeric-string: fails the same value as a number', () => expectFailure(judge(3599, 'numeric-string'), /a JSON string of digits \(numeric-string\)/, /the number 3599/));
-  it('numeric-string: fails a string with a non-digit', () => expectFailure(judge('3599s', 'numeric-string'), /string of digits/, /"3599s"/));
+  it('numeric-string: fails a string with a trailing non-digit', () => expectFailure(judge('3599s', 'numeric-string'), /string of digits/, /"3599s"/));
+  it('numeric-string: fails a string with a leading non-digit', () =>
+    expect(judge('s3599', 'numeric-string')).toMatchObject({
+      status: 'failed',
+      field: '"expires_in" in token response',
+      reason: '"expires_in" in token response: expected a JSON string of digits (numeric-string) (provider spec tokenResponse.fields.expires_in), observed the string "s3599"',
+    }));
   it('numeric-string: fails an empty string', () => expectFailure(judge('', 'numeric-string'), /string of digits/, /""/));
   it('is not applicable when expires_in is absent', () =>
     expect(E.expiresInHasDeclaredType.evaluate(exchange(200, {}), 'number')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/absent/) }));

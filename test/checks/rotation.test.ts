@@ -17,6 +17,22 @@ const refreshed = { access_token: 'at-2', token_type: 'bearer', expires_in: 1728
 const invalidToken = { error: 'invalid_token' };
 const invalidGrant = { error: 'invalid_grant' };
 
+describe('ids are kept through the migration to check objects', () => {
+  it('names each check as before', () => {
+    expect([R.newAccessTokenIssued, R.newRefreshTokenIssued, R.newAccessTokenWorks, R.newRefreshTokenWorks, R.oldAccessTokenRejected, R.oldAccessTokenStillValid, R.oldRefreshTokenRejected, R.oldRefreshTokenStillValid, R.reuseRevokesActiveToken].map((c) => [c.id, c.requirement])).toEqual([
+      ['rotation.new-access-token-issued', 'RFC 6749 §6, §5.1'],
+      ['rotation.new-refresh-token-issued', 'RFC 9700 §4.14.2 and provider spec refresh.rotatesRefreshToken'],
+      ['rotation.new-access-token-works', 'RFC 6749 §6, RFC 6750 §2'],
+      ['rotation.new-refresh-token-works', 'RFC 6749 §6'],
+      ['rotation.old-access-token-rejected', 'provider spec refresh.invalidatesOldAccessToken'],
+      ['rotation.old-access-token-still-valid', 'provider spec refresh.invalidatesOldAccessToken'],
+      ['rotation.old-refresh-token-rejected', 'RFC 6749 §5.2, RFC 9700 §4.14.2 and provider spec refresh.invalidatesOldRefreshToken'],
+      ['rotation.old-refresh-token-still-valid', 'RFC 6749 §6 and provider spec refresh.invalidatesOldRefreshToken'],
+      ['rotation.reuse-revokes-active-refresh-token', 'RFC 9700 §4.14.2'],
+    ]);
+  });
+});
+
 describe('specBasis', () => {
   it('names the citations, else the standard, else the assumption', () => {
     expect(R.specBasis(att.refresh)).toBe('att-api line 95, att-api line 200');
@@ -32,6 +48,10 @@ describe('judgeRefreshSucceeds', () => {
   it('fails the same body with HTTP 400', () => expectFailure(R.judgeRefreshSucceeds(exchange(400, refreshed), 'refresh'), /^HTTP 200 with a new access_token$/, /^HTTP 400/));
   it('fails HTTP 200 whose access_token is empty', () => expectFailure(R.judgeRefreshSucceeds(exchange(200, { ...refreshed, access_token: '' }), 'refresh'), /access_token/, /"access_token":""/));
   it('fails HTTP 200 whose access_token is not a string', () => expectFailure(R.judgeRefreshSucceeds(exchange(200, { ...refreshed, access_token: 42 }), 'refresh'), /access_token/, /"access_token":42/));
+  it('fails HTTP 200 whose access_token is an array (mutation: any value with a length accepted)', () =>
+    expectFailure(R.judgeRefreshSucceeds(exchange(200, { ...refreshed, access_token: ['at-2'] }), 'refresh'), /access_token/, /"access_token":\["at-2"\]/));
+  it('names RFC 6749 §6 when no other requirement is given', () =>
+    expect(R.judgeRefreshSucceeds(exchange(400, refreshed), 'refresh')).toMatchObject({ reason: expect.stringMatching(/^refresh: expected HTTP 200 with a new access_token \(RFC 6749 §6\), observed HTTP 400/) }));
   it('states the request and the requirement', () => {
     const o = R.judgeRefreshSucceeds(exchange(400, invalidGrant), 'refresh', 'att-api line 34');
     expect(o).toMatchObject({ reason: 'refresh: expected HTTP 200 with a new access_token (att-api line 34), observed HTTP 400 with {"error":"invalid_grant"}' });
@@ -113,6 +133,8 @@ describe('what a refresh does to the old pair', () => {
       status: 'failed',
       reason: 'resource call with the access token issued before the refresh: expected a 2xx (still valid until it expires) (tangoe line 7), observed HTTP 401 with {"ok":true}',
     }));
+  it('oldAccessTokenStillValid fails a 1xx (only 2xx is acceptance)', () => expectFailure(R.oldAccessTokenStillValid.evaluate(exchange(199, { ok: true }), 'b'), /2xx/, /^HTTP 199/));
+  it('oldAccessTokenStillValid fails when no response came', () => expectFailure(R.oldAccessTokenStillValid.evaluate(transportFailure(), 'b'), /2xx/, /no response/));
   it('oldAccessTokenStillValid fails a 3xx (only 2xx is acceptance)', () => expectFailure(R.oldAccessTokenStillValid.evaluate(exchange(300, { ok: true }), 'b'), /2xx/, /^HTTP 300/));
 
   it('oldRefreshTokenRejected passes the documented 400 invalid_grant', () => expect(R.oldRefreshTokenRejected.evaluate(exchange(400, invalidGrant), att, 'att-api line 95').status).toBe('passed'));
