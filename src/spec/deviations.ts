@@ -79,6 +79,11 @@ export const DEVIATIONS = {
     description: 'Client credentials are sent both in HTTP Basic and in the body.',
     checks: ['token.rfc6749.form-request-accepted'],
   },
+  'invalid-client.400-after-basic': {
+    rfc: 'RFC 6749 §5.2',
+    description: 'Failed client authentication with HTTP Basic is answered 400, not 401 with WWW-Authenticate (the RFC says MUST).',
+    checks: ['error.invalid-client-www-authenticate'],
+  },
   'headers.tenant-required': {
     rfc: 'RFC 6749 §3.2',
     description: 'Every call, token requests included, must carry extra headers.',

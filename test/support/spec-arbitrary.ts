@@ -99,6 +99,7 @@ export function specInputOf(c: VariantChoices, id = 'variant'): SpecInput {
   if (c.hyphenGrantType) deviations.push('request.grant-type-hyphen');
   if (redirectBased && c.redirectRule === 'extension') deviations.push('redirect-uri.extension-match');
   if (c.requiredHeader) deviations.push('headers.tenant-required');
+  if (c.unknownClientStatus === 400 && c.methods.includes('client_secret_basic')) deviations.push('invalid-client.400-after-basic');
   if (!c.cacheControlNoStore) deviations.push('cache-control.absent');
   if (!c.tokenType) deviations.push('token-type.absent');
   if (c.expiresIn === 'numeric-string') deviations.push('expires-in.string');
