@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
 import type { Reporter } from './reporter.ts';
+import type { CheckResult } from '../checks/check.ts';
 import { HARNESS } from '../version.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 2;
@@ -73,11 +74,25 @@ export function writeFileAtomic(file: string, text: string, mode = 0o644): void 
   renameSync(tmp, file);
 }
 
+/** Longest reason, expected or observed text kept per check in summary.json, in characters (after redaction). */
+export const SUMMARY_TEXT_CHARS = 4096;
+
+/** A check as written: its texts redacted, then cut to {@link SUMMARY_TEXT_CHARS}. */
+function writtenCheck(c: CheckResult, redactor: Redactor): CheckResult {
+  const out = { ...c };
+  for (const k of ['reason', 'expected', 'observed'] as const) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = redactor.cut(v, SUMMARY_TEXT_CHARS);
+  }
+  return out;
+}
+
 /** Writes `summary.json` into `dir` (created if needed) and returns its path. */
 export function writeSummary(dir: string, summary: Summary, redactor: Redactor): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'summary.json');
-  writeFileAtomic(file, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  const written: Summary = { ...summary, runs: summary.runs.map((r) => ({ ...r, checks: r.checks.map((c) => writtenCheck(c, redactor)) })) };
+  writeFileAtomic(file, `${redactor.redact(JSON.stringify(written, null, 2))}\n`);
   return file;
 }
 

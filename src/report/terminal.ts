@@ -24,6 +24,19 @@ function paint(o: TerminalOptions, status: Status, text: string): string {
   return o.colour ? `\x1b[${COLOUR[status]}m${text}\x1b[0m` : text;
 }
 
+/** Longest reason printed per check when the output is not a terminal (after redaction). */
+export const LINE_TEXT_CHARS = 1000;
+
+/**
+ * Text a server may have supplied, made safe for a terminal: line breaks and tabs become one space each (runs of
+ * spaces stay visible), other control characters (ANSI escapes included) are shown as `\u001b`.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** One progress line per finished suite. */
 export function progressLine(o: TerminalOptions, spec: string, suite: string, results: CheckResult[]): void {
   const c = (s: Status) => results.filter((r) => r.status === s).length;
@@ -48,8 +61,7 @@ export function resultsTable(o: TerminalOptions, runs: SpecRun[]): void {
     for (const r of rows) {
       const head = `  ${SYMBOL[r.status]} ${r.severity.padEnd(6)} ${r.id.padEnd(idW)} `;
       const room = Math.max(20, width - head.length);
-      const reason = o.redactor.redact(r.reason ?? r.title).replace(/\s+/g, ' ');
-      const fit = o.out.isTTY && reason.length > room ? `${reason.slice(0, room - 3)}...` : reason;
+      const fit = o.redactor.cut(printable(o.redactor.redact(r.reason ?? r.title)), o.out.isTTY ? Math.max(10, room - 24) : LINE_TEXT_CHARS);
       o.out.write(`${paint(o, r.status, head)}${fit}\n`);
     }
   }
