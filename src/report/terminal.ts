@@ -73,7 +73,8 @@ export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: numbe
   const mustFailed = runs.reduce((n, r) => n + r.checks.filter((c) => c.status === 'failed' && c.severity === 'MUST').length, 0);
   o.out.write(`\n${sum('total')} checks on ${runs.length} spec(s) in ${(ms / 1000).toFixed(1)} s: ${sum('passed')} passed, ${sum('failed')} failed (${mustFailed} MUST), ${sum('deviation')} deviations, ${sum('skipped')} skipped, ${sum('not_applicable')} not applicable\n`);
   o.out.write(`summary: ${summaryPath}\n`);
-  o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
+  if (exitCode === 130) o.out.write('result: interrupted (exit 130); the summary holds the checks finished before the stop\n');
+  else o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
 }
 
 /**
@@ -88,7 +89,6 @@ export function terminalReporter(o: TerminalOptions, t0: number, files: string[]
       resultsTable(o, summary.runs);
       closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0);
       for (const f of files.slice(1)) o.out.write(`report: ${f}\n`);
-      if (summary.interrupted) o.out.write('interrupted: the summary holds the checks finished before the stop\n');
       return [];
     },
   };
