@@ -11,7 +11,7 @@
  * marked `"interrupted": true` is written). No other code is ever returned.
  */
 import { parseArgs } from 'node:util';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +35,7 @@ import { COMMANDS } from './commands.ts';
 import type { CheckResult } from '../checks/check.ts';
 import type { Target } from '../target/target.ts';
 import { prepareOutDir } from '../io/out-dir.ts';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic-write.ts';
 import { checkReachable, unreachableLine, unreachableRun } from '../target/preflight.ts';
 
 const USAGE = `usage:
@@ -222,6 +223,18 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   }
 }
 
+/**
+ * Writes a file holding secrets (mock credentials, a PoP private key): a new 0600 file renamed over the old one,
+ * so an existing world-readable file ends 0600 too. A failure is one line naming the flag and path.
+ */
+function writeSecretFile(file: string, text: string, label: string): void {
+  try {
+    writeFileAtomic(file, text, 0o600);
+  } catch (e) {
+    throw new UserError(`${label}: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /** Exit codes of the command line; no other code is ever returned. */
 export const EXIT = {
   /** No MUST check failed. */
@@ -362,6 +375,10 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   if (bad.length) throw new UserError(bad.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
   const port = num('port', values.port, 0, 65535) ?? 8080;
   const host = values.host ?? '127.0.0.1';
+  const credDisplay = values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`);
+  const credFile = resolve(cwd, credDisplay);
+  const credLabel = `--credentials-file ${credDisplay}`;
+  ensureDirectory(dirname(credFile), credLabel, { labelNamesDir: false }); // before listening: a mock that cannot write its credentials never serves
   const { startMockServer } = await import('../../providers/mock-server.ts');
   let mock;
   try {
@@ -370,22 +387,23 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
     throw new UserError(`mock: cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const c = mock.credentials;
-  const credFile = resolve(cwd, values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`));
   const lines = [
     `# Target file for the oauthgate mock of ${spec.id} at ${mock.url} (test credentials, valid while it runs)`,
     `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, `clientSecret: ${c.clientSecret}`,
     `username: ${c.username}`, `password: ${c.password}`, ...(c.redirectUri ? [`redirectUri: ${c.redirectUri}`] : []),
     `autoConsent: true`, `headers: ${JSON.stringify(c.headers)}`, `jwksUri: ${mock.url}/.well-known/jwks.json`, `issuer: ${c.issuer}`,
   ];
-  if (c.popPrivateKeyPem) {
-    const keyFile = credFile.replace(/\.ya?ml$/, '') + '-pop-key.pem';
-    writeFileSync(keyFile, c.popPrivateKeyPem, { mode: 0o600 });
-    lines.push(`popPrivateKey: ${keyFile}`);
+  try {
+    if (c.popPrivateKeyPem) {
+      const keyFile = credFile.replace(/\.ya?ml$/, '') + '-pop-key.pem';
+      writeSecretFile(keyFile, c.popPrivateKeyPem, credLabel);
+      lines.push(`popPrivateKey: ${keyFile}`);
+    }
+    writeSecretFile(credFile, `${lines.join('\n')}\n`, credLabel);
+  } catch (e) {
+    await mock.close();
+    throw e;
   }
-  const { mkdirSync } = await import('node:fs');
-  const { dirname } = await import('node:path');
-  mkdirSync(dirname(credFile), { recursive: true });
-  writeFileSync(credFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   stdout.write(`oauthgate mock of ${spec.id} listening on ${mock.url}\n`);
   stdout.write(`  token endpoint   ${mock.url}${spec.endpoints.token.path}\n`);
   if (spec.endpoints.authorize) stdout.write(`  authorize        ${mock.url}${spec.endpoints.authorize.path}\n`);

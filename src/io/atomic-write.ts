@@ -33,9 +33,11 @@ const MAX_NEW_LEVELS = 64;
 /**
  * Creates directory `dir` and its missing parents one level at a time (bounded: recursive `mkdir` spins forever
  * on procfs paths). Throws {@link UserError} `<label>: cannot create the directory (CODE)` or
- * `<label>: exists and is not a directory`.
+ * `<label>: exists and is not a directory` (when `labelNamesDir` is false, as for a file's parent directory:
+ * `<label>: cannot create the directory (<path> is not a directory)`).
  */
-export function ensureDirectory(dir: string, label: string): void {
+export function ensureDirectory(dir: string, label: string, opts: { labelNamesDir?: boolean } = {}): void {
+  const namesDir = opts.labelNamesDir ?? true;
   const missing: string[] = [];
   let at = resolve(dir);
   for (;;) {
@@ -48,7 +50,7 @@ export function ensureDirectory(dir: string, label: string): void {
       kind = 'none';
     }
     if (kind === 'dir') break;
-    if (kind === 'other') throw new UserError(at === resolve(dir) ? `${label}: exists and is not a directory` : `${label}: cannot create the directory (${at} is not a directory)`);
+    if (kind === 'other') throw new UserError(namesDir && at === resolve(dir) ? `${label}: exists and is not a directory` : `${label}: cannot create the directory (${at} is not a directory)`);
     missing.unshift(at);
     const up = dirname(at);
     if (up === at || missing.length > MAX_NEW_LEVELS) throw new UserError(`${label}: cannot create the directory (too many missing levels)`);
