@@ -28,12 +28,13 @@ function paint(o: TerminalOptions, status: Status, text: string): string {
 export const LINE_TEXT_CHARS = 1000;
 
 /**
- * Text a server may have supplied, made safe for a terminal: line breaks and tabs become one space each (runs of
- * spaces stay visible), other control characters (ANSI escapes included) are shown as `\u001b`.
+ * Text a server may have supplied, made safe for a terminal: a line break becomes a visible ` ⏎ `, a tab one space
+ * (runs of spaces stay visible), other control characters (ANSI escapes included) are shown as `\u001b`.
  */
 export function printable(text: string): string {
   return text
-    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/\t/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -61,9 +62,27 @@ export function resultsTable(o: TerminalOptions, runs: SpecRun[]): void {
     for (const r of rows) {
       const head = `  ${SYMBOL[r.status]} ${r.severity.padEnd(6)} ${r.id.padEnd(idW)} `;
       const room = Math.max(20, width - head.length);
+      // Line breaks become visible marks; runs of spaces stay as they are ("read  write" must stay visible).
       const fit = o.redactor.cut(printable(o.redactor.redact(r.reason ?? r.title)), o.out.isTTY ? Math.max(10, room - 24) : LINE_TEXT_CHARS);
       o.out.write(`${paint(o, r.status, head)}${fit}\n`);
+      if (o.verbose && (r.status === 'failed' || r.status === 'deviation')) evidenceLines(o, r);
     }
+  }
+}
+
+/** Under a failed check (with --verbose): the exchanges that decided it, already redacted, one block each. */
+function evidenceLines(o: TerminalOptions, r: CheckResult): void {
+  for (const e of r.evidence ?? []) {
+    const answer = e.failure ? `no response (${e.failure.code}: ${e.failure.message})` : `HTTP ${e.status}`;
+    o.out.write(`        ${e.method} ${e.url} -> ${answer}\n`);
+    const show = (label: string, text: string | undefined) => {
+      if (!text) return;
+      o.out.write(`          ${label} ${o.redactor.cut(printable(o.redactor.redact(text)), 300)}\n`);
+    };
+    show('request body: ', e.requestBody);
+    const h = Object.entries(e.responseHeaders).filter(([k]) => /^(content-type|cache-control|pragma|www-authenticate|location)$/.test(k));
+    if (h.length) o.out.write(`          response headers: ${h.map(([k, v]) => `${k}: ${o.redactor.cut(printable(o.redactor.redact(v)), 300)}`).join('; ')}\n`);
+    show('response body:', e.responseBody);
   }
 }
 

@@ -28,7 +28,7 @@ async function failedWithToken(): Promise<{ r: CheckResult; redactor: Redactor }
   const redactor = new Redactor();
   redactor.add(token);
   const t = context(redactor);
-  const r = await t.check({ id: 'x.y', title: 't', requirement: 'RFC 6749 §5.1' }, { severity: 'MUST' }, () => fail('"access_token"', 'something else', show(token)));
+  const r = await t.judge({ id: 'x.y', title: 't', requirement: 'RFC 6749 §5.1' }, { severity: 'MUST' }, () => fail('"access_token"', 'something else', show(token)));
   return { r, redactor };
 }
 

@@ -7,7 +7,7 @@ describe('printable', () => {
     expect(printable('a\x1b[2Jb\x07c\x9bd')).toBe('a\\u001b[2Jb\\u0007c\\u009bd');
   });
 
-  it('turns each line break or tab into one space and keeps runs of spaces', () => {
-    expect(printable('read  write\r\nx\ty\nz')).toBe('read  write x y z');
+  it('marks line breaks, turns a tab into one space and keeps runs of spaces', () => {
+    expect(printable('read  write\r\nx\ty\nz')).toBe('read  write ⏎ x y ⏎ z');
   });
 });
