@@ -68,14 +68,15 @@ function looksLikeCredential(v: string): boolean {
   return /[0-9._~+/=-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}/.test(v) || v.length >= 24;
 }
 
-/** Escapes a string for use inside a regular expression. */
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The first two UTF-16 code units of `s` at `i`, as one number (a cheap index into registered forms). */
+const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
 
 /** Registry of secrets seen during a run; {@link Redactor.redact} scrubs any text before it leaves the process. */
 export class Redactor {
   /** Encoded form → fingerprint of the secret it encodes. */
   readonly #forms = new Map<string, string>();
-  #pattern: RegExp | undefined;
+  /** Registered forms by their first two UTF-16 code units, longest first (so a secret's prefix never wins). */
+  readonly #byStart = new Map<number, string[]>();
 
   /** Registers a secret in all its encodings. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(secret: string | undefined | null): void {
@@ -97,13 +98,15 @@ export class Redactor {
 
   #register(secret: string, forms: string[]): void {
     const label = fingerprint(secret);
-    let changed = false;
     for (const f of forms) {
       if (f.length < 4 || this.#forms.has(f)) continue;
       this.#forms.set(f, label);
-      changed = true;
+      const key = startKey(f, 0);
+      const bucket = this.#byStart.get(key) ?? [];
+      const at = bucket.findIndex((g) => g.length < f.length);
+      bucket.splice(at < 0 ? bucket.length : at, 0, f);
+      this.#byStart.set(key, bucket);
     }
-    if (changed) this.#pattern = undefined;
   }
 
   /** Registers every string value of credential fields in a parsed JSON or form body. */
@@ -114,18 +117,28 @@ export class Redactor {
     }
   }
 
-  /** One regular expression over every registered form, longest first (so a secret's prefix never wins). */
-  #compiled(): RegExp | undefined {
-    if (!this.#forms.size) return undefined;
-    this.#pattern ??= new RegExp([...this.#forms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
-    return this.#pattern;
+  /** Replaces registered forms in `text`, scanning once (cost grows with the text, not with the registry). */
+  #replaceRegistered(text: string): string {
+    if (!this.#byStart.size) return text;
+    let out = '';
+    let last = 0;
+    let i = 0;
+    while (i <= text.length - 4) {
+      const bucket = this.#byStart.get(startKey(text, i));
+      const hit = bucket?.find((f) => text.startsWith(f, i));
+      if (hit) {
+        out += text.slice(last, i) + this.#forms.get(hit)!;
+        i += hit.length;
+        last = i;
+      } else i++;
+    }
+    return last === 0 ? text : out + text.slice(last);
   }
 
   /** Replaces every registered secret in `text` by its fingerprint, then credential-looking material it never saw. */
   redact(text: string): string {
     if (!text) return text;
-    const pattern = this.#compiled();
-    let out = pattern ? text.replace(pattern, (m) => this.#forms.get(m) ?? fingerprint(m)) : text;
+    let out = this.#replaceRegistered(text);
     // Credential-looking material that was never registered: bearer/basic values, JWTs, PEM blocks.
     out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, (m) => fingerprint(m));
     out = out.replace(SCHEME_VALUE, (m, scheme: string, space: string, v: string) => (looksLikeCredential(v) ? `${scheme}${space}${fingerprint(v)}` : m));
