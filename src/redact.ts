@@ -68,6 +68,9 @@ function looksLikeCredential(v: string): boolean {
   return /[0-9._~+/=-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}/.test(v) || v.length >= 24;
 }
 
+/** Shortest beginning of a registered secret that is masked on its own (a secret cut before redaction). */
+export const PARTIAL_MATCH_CHARS = 16;
+
 /** The first two UTF-16 code units of `s` at `i`, as one number (a cheap index into registered forms). */
 const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
 
@@ -117,22 +120,43 @@ export class Redactor {
     }
   }
 
-  /** Replaces registered forms in `text`, scanning once (cost grows with the text, not with the registry). */
+  /**
+   * Replaces registered forms in `text`, scanning once (cost grows with the text, not with the registry). A run of
+   * at least {@link PARTIAL_MATCH_CHARS} characters that begins a registered form is masked too: a secret some
+   * code cut before redacting it is still a leaked secret.
+   */
   #replaceRegistered(text: string): string {
     if (!this.#byStart.size) return text;
     let out = '';
     let last = 0;
     let i = 0;
     while (i <= text.length - 4) {
-      const bucket = this.#byStart.get(startKey(text, i));
-      const hit = bucket?.find((f) => text.startsWith(f, i));
-      if (hit) {
-        out += text.slice(last, i) + this.#forms.get(hit)!;
-        i += hit.length;
+      const [form, length] = this.#longestAt(text, i);
+      if (form) {
+        out += text.slice(last, i) + this.#forms.get(form)!;
+        i += length;
         last = i;
       } else i++;
     }
     return last === 0 ? text : out + text.slice(last);
+  }
+
+  /** The registered form matching `text` at `i` whole, or else the one sharing the longest (long enough) beginning. */
+  #longestAt(text: string, i: number): [string | undefined, number] {
+    const bucket = this.#byStart.get(startKey(text, i));
+    if (!bucket) return [undefined, 0];
+    let best: string | undefined;
+    let bestLength = 0;
+    for (const f of bucket) {
+      if (text.startsWith(f, i)) return [f, f.length]; // longest first: the first whole match wins
+      let n = 2;
+      while (n < f.length && i + n < text.length && text.charCodeAt(i + n) === f.charCodeAt(n)) n++;
+      if (n >= PARTIAL_MATCH_CHARS && n > bestLength) {
+        best = f;
+        bestLength = n;
+      }
+    }
+    return [best, bestLength];
   }
 
   /** Replaces every registered secret in `text` by its fingerprint, then credential-looking material it never saw. */

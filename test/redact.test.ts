@@ -104,3 +104,20 @@ describe('Redactor: values, never the harness\'s own words (issue 9 item 6)', ()
     expect(new Redactor().redact(text)).not.toContain(value);
   });
 });
+
+describe('Redactor: a secret cut before redaction is still masked', () => {
+  const token = `tok_${'Ab3'.repeat(50)}`;
+
+  it('masks a beginning of a registered secret of at least 16 characters, wherever it ends', () => {
+    const r = new Redactor();
+    r.add(token);
+    expect(r.redact(`body "${token.slice(0, 80)}..."`)).toBe(`body "${fingerprint(token)}..."`);
+    expect(r.redact(token.slice(0, 16))).toBe(fingerprint(token));
+  });
+
+  it('leaves a shorter shared beginning alone', () => {
+    const r = new Redactor();
+    r.add(token);
+    expect(r.redact(`x ${token.slice(0, 15)} y`)).toBe(`x ${token.slice(0, 15)} y`);
+  });
+});

@@ -79,7 +79,10 @@ function echoServer(): Server {
     const [rawId = '', rawSecret = ''] = decoded.split(/:(.*)/s);
     const f = fieldsOf(body);
     const secret = basic ? decodeURIComponent(rawSecret.replace(/\+/g, ' ')) : f.client_secret;
+    // Credentials first: code that cuts a body before redacting it would leave their beginnings.
     const echo = [
+      auth.replace(/^\S+\s+/, ''),
+      body,
       `${req.method} ${req.url}`,
       ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`),
       `body: ${body}`,
