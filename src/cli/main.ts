@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.ts';
 import { Redactor } from '../redact.ts';
@@ -36,7 +36,7 @@ import type { CheckResult } from '../checks/check.ts';
 import type { Target } from '../target/target.ts';
 import { prepareOutDir } from '../io/out-dir.ts';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic-write.ts';
-import { checkReachable, unreachableLine, unreachableRun } from '../target/preflight.ts';
+import { checkReachable, unreachableLine, unreachableRun, type Reachability } from '../target/preflight.ts';
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
@@ -92,7 +92,7 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
         return cmd === undefined ? 2 : 0;
       default: {
         const command = COMMANDS.find((c) => c.name === cmd);
-        if (command) return await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env });
+        if (command) return allowedExit(await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
         throw new UserError(`unknown command "${cmd}"\n${usage()}`);
       }
     }
@@ -181,7 +181,8 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const out = prepareOutDir(outDir, outDisplay, values.force ?? false);
   const interruption = onInterrupt();
   try {
-    if (live?.jwksUri) live.target.jwks = await fetchJwks(live.jwksUri, timeoutS);
+    const reach: Reachability = live ? await checkReachable(live.target.baseUrl, timeoutS * 1000) : { ok: true };
+    if (live?.jwksUri && reach.ok) live.target.jwks = await fetchJwks(live.jwksUri, timeoutS);
     const term: TerminalOptions = { out: stdout, redactor, verbose: values.verbose ?? false, colour: Boolean(stdout.isTTY) && !env.NO_COLOR };
     stdout.write(`oauthgate ${HARNESS.version}: ${plans.length} spec(s) x ${suites.length} suite(s)\n`);
     const startedAt = new Date();
@@ -193,7 +194,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
     const done = new Map<string, CheckResult[]>();
     const runs = await Promise.race([
-      runOrPreflight(live, plans, stdout, timeoutS, (spec, suite, results) => {
+      runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, (spec, suite, results) => {
         for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
       }, {
         suites,
@@ -247,6 +248,13 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** A registered command's exit code when it is one of {@link EXIT}'s; any other is an internal error (exit 2). */
+function allowedExit(code: number, command: string): number {
+  if ((Object.values(EXIT) as number[]).includes(code)) return code;
+  err(internalErrorLine(new RangeError(`command "${command}" returned exit code ${code}, which is not one of 0, 1, 2, 130`)));
+  return EXIT.usage;
+}
+
 /**
  * The one line printed for an unexpected error (a bug in the harness, never bad input): its class and message,
  * no stack trace. The run exits {@link EXIT.usage}.
@@ -281,15 +289,13 @@ interface LiveTarget {
  * Runs the suites, except when the run is on a live target that cannot be reached: then one failed MUST check
  * (`target.reachable`) stands for the whole spec, and one line says so first.
  */
-async function runOrPreflight(live: LiveTarget | undefined, plans: RunPlan[], stdout: TerminalOptions['out'], timeoutS: number, suiteDone: (spec: string, suite: string, results: CheckResult[]) => void, options: RunOptions): Promise<SpecRun[]> {
-  if (live) {
-    const reach = await checkReachable(live.target.baseUrl, timeoutS * 1000);
-    if (!reach.ok) {
-      stdout.write(`${unreachableLine(live.target.baseUrl, reach.reason)}\n`);
-      const run = unreachableRun(plans[0]!.spec.id, plans[0]!.targetLabel, live.target.baseUrl, reach.reason);
-      suiteDone(run.spec, 'preflight', run.checks);
-      return [run];
-    }
+async function runOrPreflight(unreachable: { target: Target; reason: string } | undefined, plans: RunPlan[], stdout: TerminalOptions['out'], suiteDone: (spec: string, suite: string, results: CheckResult[]) => void, options: RunOptions): Promise<SpecRun[]> {
+  if (unreachable) {
+    const { target, reason } = unreachable;
+    stdout.write(`${unreachableLine(target.baseUrl, reason)}\n`);
+    const run = unreachableRun(plans[0]!.spec.id, plans[0]!.targetLabel, target.baseUrl, reason);
+    suiteDone(run.spec, 'preflight', run.checks);
+    return [run];
   }
   return runConformance({ ...options, onSuiteDone: suiteDone });
 }
@@ -425,7 +431,11 @@ function cmdSchema(args: string[], stdout: TerminalOptions['out'], cwd: string):
   const { values } = parseArgs({ args, strict: true, options: { write: { type: 'string' }, check: { type: 'string' } } });
   const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
   if (values.write) {
-    writeFileSync(resolve(cwd, values.write), text);
+    try {
+      writeFileAtomic(resolve(cwd, values.write), text);
+    } catch (e) {
+      throw new UserError(`--write ${values.write}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     stdout.write(`wrote ${values.write}\n`);
     return 0;
   }

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'oauthgate-preflight-'));
 
 describe('a live target that refuses connections', () => {
   it('prints one line first, records one failed MUST check and exits 1', async () => {
-    writeFileSync(join(dir, 'dead.yaml'), 'spec: att\nbaseUrl: http://127.0.0.1:1\nclientId: a\nclientSecret: bbbbbbbb\n');
+    writeFileSync(join(dir, 'dead.yaml'), 'spec: att\nbaseUrl: http://127.0.0.1:1\nclientId: a\nclientSecret: bbbbbbbb\njwksUri: http://127.0.0.1:1/jwks\n');
     const { code, out, err } = await runCli(['run', '--target-file', 'dead.yaml', '--suite', 'token-endpoint', '--out', 'dead'], dir);
     expect(err).toBe('');
     expect(out.split('\n')[1]).toBe('cannot connect to http://127.0.0.1:1: ECONNREFUSED');
