@@ -421,6 +421,12 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
     await mock.close();
     throw e;
   }
+  // Handlers first: a signal sent as soon as the banner below is read must find them installed.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => void mock!.close().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   stdout.write(`oauthgate mock of ${spec.id} listening on ${mock.url}\n`);
   stdout.write(`  token endpoint   ${mock.url}${spec.endpoints.token.path}\n`);
   if (spec.endpoints.authorize) stdout.write(`  authorize        ${mock.url}${spec.endpoints.authorize.path}\n`);
@@ -430,11 +436,7 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   stdout.write(`  client_id        ${c.clientId} (secret and keys in ${credFile}, mode 0600)\n`);
   if (faults.length) stdout.write(`  faults           ${faults.join(', ')}\n`);
   stdout.write('Ctrl-C stops it.\n');
-  await new Promise<void>((done) => {
-    const stop = () => void mock!.close().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   return 0;
 }
 

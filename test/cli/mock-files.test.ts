@@ -16,10 +16,10 @@ afterEach(() => {
 });
 
 /** Starts the mock; resolves when it says it is serving, or with its exit code and output when it stops first. */
-function mock(cwd: string, args: string[]): Promise<{ serving: boolean; code: number | null; out: string; err: string; stop: () => Promise<number | null> }> {
+function mock(cwd: string, args: string[]): Promise<{ serving: boolean; code: number | string | null; out: string; err: string; stop: () => Promise<number | string | null> }> {
   const proc = spawn(process.execPath, [bin, 'mock', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(proc);
-  const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
+  const exited = new Promise<number | string | null>((r) => proc.on('exit', (c, signal) => r(c ?? signal)));
   const stop = () => (proc.kill('SIGTERM'), exited);
   return new Promise((res) => {
     let out = '';
