@@ -11,8 +11,9 @@ import type { HttpRequest } from '../http/types.ts';
 import type { Severity } from '../checks/check.ts';
 import type { SuiteContext } from '../runner/suite.ts';
 import type { ErrorCaseName, GrantType, ProviderSpec } from '../spec/schema.ts';
-import { callResource, grantParams, joinScope, primaryGrant, tokenRequest } from '../steps/requests.ts';
-import { refreshingGrant, refreshRequest } from '../steps/refresh.ts';
+import { buildRefreshRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, type BuildEnv, type BuiltRequest } from '../steps/build.ts';
+import { primaryGrant } from '../steps/requests.ts';
+import { refreshingGrant } from '../steps/refresh.ts';
 import { BASIC, BASIC_CHALLENGE, BEARER, EXAMPLE_JWS, JWS, NO_CRLF, NO_STORE, REDIRECT_URI, VSCHAR, caseInsensitive, mediaType, regex, scopePattern } from './matchers.ts';
 import { PLACEHOLDER } from './placeholders.ts';
 
@@ -50,8 +51,10 @@ export interface ContractCase {
   requirement: string;
   /** Request fields (standard names) that must be sent exactly as built, not matched by pattern. */
   exactFields?: string[];
-  /** Sends the harness's request for this case through `t` (captured, never sent, when a contract is written). */
-  send: (t: SuiteContext, v: CaseValues) => Promise<unknown>;
+  /** The request goes to the protected resource: its body is the spec's probe, sent as is. */
+  resource?: boolean;
+  /** Builds the harness's request for this case (the pure builders the suites send through). */
+  build: (env: BuildEnv, v: CaseValues) => BuiltRequest;
   /** The response the contract requires. */
   response: PactResponse;
 }
@@ -89,9 +92,9 @@ export function contractCases(spec: ProviderSpec): ContractCase[] {
       states: grant === 'authorization_code' ? [client(), { name: STATE.code }] : [client()],
       severity: tokenSeverity,
       requirement: `RFC 6749 §5.1 and provider spec grants.${grant}, tokenResponse`,
-      send: (t, v) => grant === 'authorization_code'
-        ? tokenRequest(t, grant, { params: { code: v.code, redirect_uri: t.target.redirectUri } })
-        : tokenRequest(t, grant, { params: grantParams(t, grant) }),
+      build: (env, v) => grant === 'authorization_code'
+        ? buildTokenRequest(env, grant, { params: { code: v.code, redirect_uri: env.target.redirectUri } })
+        : buildTokenRequest(env, grant, { params: defaultGrantParams(env, grant) }),
       response: tokenResponse(spec, grant),
     });
   }
@@ -102,7 +105,7 @@ export function contractCases(spec: ProviderSpec): ContractCase[] {
       states: [client(), { name: STATE.refreshToken }],
       severity: tokenSeverity,
       requirement: 'RFC 6749 §6 and provider spec grants.refresh_token, refresh',
-      send: (t, v) => refreshRequest(t, v.refreshToken),
+      build: (env, v) => buildRefreshRequest(env, v.refreshToken),
       response: tokenResponse(spec, 'refresh_token'),
     });
   }
@@ -110,11 +113,12 @@ export function contractCases(spec: ProviderSpec): ContractCase[] {
   const r = spec.resource;
   cases.push({
     key: 'resource.bearer',
+    resource: true,
     description: 'a protected-resource call with the access token',
     states: [client(), { name: STATE.accessToken }],
     severity: assumedOnly(r) ? 'SHOULD' : 'MUST',
     requirement: 'RFC 6750 §2.1 and provider spec resource',
-    send: (t, v) => callResource(t, v.accessToken),
+    build: (env, v) => buildResourceRequest(env, v.accessToken),
     // A 2xx: neither the RFC nor the documents fix the resource's success status or body.
     response: { status: M.matchStatus(200, 'success' as never) },
   });
@@ -147,7 +151,7 @@ function fieldMatcher(spec: ProviderSpec, name: string, f: ProviderSpec['tokenRe
       if (f.value !== undefined && name !== 'expires_in') return f.caseInsensitive ? regex(`^${caseInsensitive(String(f.value))}$`, String(f.value)) : String(f.value);
       if (name === 'access_token') return regex(VSCHAR, PLACEHOLDER.accessToken);
       if (name === 'refresh_token') return regex(VSCHAR, PLACEHOLDER.refreshToken);
-      if (name === 'scope') return regex(scopePattern(spec), joinScope({ spec } as SuiteContext, spec.scope.default.length ? spec.scope.default : spec.scope.catalogue.slice(0, 1)) || 'scope');
+      if (name === 'scope') return regex(scopePattern(spec), (spec.scope.default.length ? spec.scope.default : spec.scope.catalogue.slice(0, 1)).join(spec.scope.delimiter) || 'scope');
       return M.string('text');
     }
   }
@@ -159,7 +163,7 @@ function errorCases(spec: ProviderSpec): ContractCase[] {
   if (!grant) return [];
   const bodyless = spec.request.encoding === 'empty';
   const out: ContractCase[] = [];
-  const add = (name: ErrorCaseName, description: string, states: ContractState[], send: ContractCase['send'], exactFields: string[] = []) => {
+  const add = (name: ErrorCaseName, description: string, states: ContractState[], build: ContractCase['build'], exactFields: string[] = []) => {
     const c = spec.errors.cases[name];
     if (!c) return;
     const headers: Record<string, unknown> = {};
@@ -173,26 +177,26 @@ function errorCases(spec: ProviderSpec): ContractCase[] {
       severity: assumedOnly(c) && assumedOnly(spec.errors) ? 'SHOULD' : 'MUST',
       requirement: `RFC 6749 §5.2 and provider spec errors.cases.${name}`,
       exactFields,
-      send,
+      build,
       response: { status: c.status, headers, ...(c.error !== undefined ? { body: { error: c.error } } : {}) },
     });
   };
-  add('unknown_client', 'a token request from an unknown client', [{ name: STATE.clientUnknown, params: { clientId: `unknown-${PLACEHOLDER.clientId}` } }], (t) =>
-    tokenRequest(t, grant, { params: grantParams(t, grant), auth: { id: `unknown-${t.target.clientId}`, secret: t.target.clientSecret } }));
-  add('wrong_secret', 'a token request with a wrong client secret', [client()], (t) =>
-    tokenRequest(t, grant, { params: grantParams(t, grant), auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x` } }));
+  add('unknown_client', 'a token request from an unknown client', [{ name: STATE.clientUnknown, params: { clientId: `unknown-${PLACEHOLDER.clientId}` } }], (env) =>
+    buildTokenRequest(env, grant, { params: defaultGrantParams(env, grant), auth: { id: `unknown-${env.target.clientId}`, secret: env.target.clientSecret } }));
+  add('wrong_secret', 'a token request with a wrong client secret', [client()], (env) =>
+    buildTokenRequest(env, grant, { params: defaultGrantParams(env, grant), auth: { id: env.target.clientId, secret: `${env.target.clientSecret}x` } }));
   if (bodyless) return out;
-  add('unsupported_grant_type', 'a token request with an unsupported grant type', [client()], (t) =>
-    tokenRequest(t, 'urn:oauthgate:unknown-grant', { params: grantParams(t, grant) }));
-  const required = requiredParamOf(grant, spec.grants[grant]?.scopeRequired ?? false, grantParams({ spec, target: { username: 'u', password: 'p' } } as SuiteContext, grant));
+  add('unsupported_grant_type', 'a token request with an unsupported grant type', [client()], (env) =>
+    buildTokenRequest(env, 'urn:oauthgate:unknown-grant', { params: defaultGrantParams(env, grant) }));
+  const required = requiredParamOf(grant, spec.grants[grant]?.scopeRequired ?? false, defaultGrantParams({ spec, target: { baseUrl: '', endpoints: {}, headers: {}, clientId: 'c', username: 'u', password: 'p' } }, grant));
   if (required) {
-    add('missing_parameter', `a ${grant} token request without ${required}`, [client()], (t) =>
-      tokenRequest(t, grant, { params: { ...grantParams(t, grant), [required]: undefined } }));
+    add('missing_parameter', `a ${grant} token request without ${required}`, [client()], (env) =>
+      buildTokenRequest(env, grant, { params: { ...defaultGrantParams(env, grant), [required]: undefined } }));
   }
   const fixedScope = spec.grants[grant]?.extraParams.scope !== undefined;
   if (spec.scope.unknownScope === 'reject' && (grant === 'client_credentials' || grant === 'password') && !fixedScope) {
-    add('invalid_scope', 'a token request for an unknown scope', [client()], (t) =>
-      tokenRequest(t, grant, { params: { ...grantParams(t, grant), scope: joinScope(t, ['oauthgate-unknown-scope']) } }), ['scope']);
+    add('invalid_scope', 'a token request for an unknown scope', [client()], (env) =>
+      buildTokenRequest(env, grant, { params: { ...defaultGrantParams(env, grant), scope: 'oauthgate-unknown-scope' } }), ['scope']);
   }
   return out;
 }
@@ -204,15 +208,23 @@ function requiredParamOf(grant: string, scopeRequired: boolean, params: Record<s
   return Object.keys(params).find((k) => k !== 'scope' && params[k] !== undefined);
 }
 
+/** Whether the harness signs this case's request with a TAAP PoP token (token requests; resource calls where documented). */
+export function signsPop(spec: ProviderSpec, c: Pick<ContractCase, 'resource'>): boolean {
+  return spec.pop?.profile === 'taap' && (!c.resource || spec.pop.onResource);
+}
+
 /**
  * Turns the harness's request into a Pact request: method and path exact; credentials, tokens, codes and PoP
  * tokens by pattern (the request filter puts real values in at verification time); everything else exact.
  */
-export function toPactRequest(spec: ProviderSpec, req: HttpRequest, exactFields: readonly string[] = []): PactRequest {
+export function toPactRequest(spec: ProviderSpec, req: HttpRequest, c: Pick<ContractCase, 'exactFields' | 'resource'> = {}): PactRequest {
+  const exactFields = c.exactFields ?? [];
   const u = new URL(req.url);
   const out: PactRequest = { method: req.method, path: u.pathname, headers: {} };
   if (u.search) out.query = Object.fromEntries(u.searchParams);
   for (const [name, value] of Object.entries(req.headers ?? {})) out.headers[name] = headerMatcher(spec, name, value);
+  // The PoP token is signed per request when sending (build is pure): the contract requires its header, by pattern.
+  if (spec.pop && signsPop(spec, c)) out.headers[spec.pop.header] = regex(JWS, EXAMPLE_JWS);
   const body = req.body ?? '';
   if (body === '') return out;
   const ct = Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
@@ -225,7 +237,7 @@ export function toPactRequest(spec: ProviderSpec, req: HttpRequest, exactFields:
   if (/x-www-form-urlencoded/i.test(ct)) out.body = fields(new URLSearchParams(body));
   else {
     const parsed: unknown = JSON.parse(body);
-    out.body = req.url.endsWith(spec.resource.path) || !parsed || typeof parsed !== 'object' || Array.isArray(parsed) ? parsed : fields(Object.entries(parsed as Record<string, unknown>));
+    out.body = c.resource || !parsed || typeof parsed !== 'object' || Array.isArray(parsed) ? parsed : fields(Object.entries(parsed as Record<string, unknown>));
   }
   return out;
 }

@@ -11,12 +11,12 @@ import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
 import { HttpClient } from '../http/client.ts';
 import { Redactor } from '../redact.ts';
 import { SuiteContext } from '../runner/suite.ts';
+import { attachTaap, sendBuilt } from '../steps/requests.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
 import { writeFileAtomic } from '../report/summary.ts';
 import { HARNESS } from '../version.ts';
-import { contractCases, toPactRequest, type CaseValues, type ContractCase } from './contracts.ts';
-import { captureRequest } from './requests.ts';
+import { contractCases, signsPop, toPactRequest, type CaseValues, type ContractCase } from './contracts.ts';
 import { PLACEHOLDER, placeholderHeaders } from './placeholders.ts';
 import { quietPact } from './env.ts';
 
@@ -82,12 +82,14 @@ export async function writeContracts(spec: ProviderSpec, outDir: string, opts: {
     for (const c of cases) {
       const pact = new PactV3({ consumer, provider, dir: outDir, logLevel: 'warn', spec: SpecificationVersion.SPECIFICATION_VERSION_V4 });
       for (const s of c.states) pact.given(s.name, s.params);
-      const example = await captureRequest(spec, placeholders, (t) => c.send(t, PLACEHOLDER_VALUES));
-      pact.uponReceiving(c.description).withRequest(toPactRequest(spec, example, c.exactFields) as never).willRespondWith(c.response as never);
+      const example = c.build({ spec, target: placeholders }, PLACEHOLDER_VALUES);
+      pact.uponReceiving(c.description).withRequest(toPactRequest(spec, example, c) as never).willRespondWith(c.response as never);
       await pact.executeTest(async (mock) => {
         const target = randomTarget(spec, mock.url, key);
         const t = new SuiteContext('pact', spec, target, http, new Redactor());
-        await c.send(t, { accessToken: rand(24), refreshToken: rand(24), code: rand(16) });
+        const req = c.build(t, { accessToken: rand(24), refreshToken: rand(24), code: rand(16) });
+        if (signsPop(spec, c)) await attachTaap(t, req);
+        await sendBuilt(t, req);
       });
     }
   } finally {
