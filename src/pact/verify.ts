@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Severity, Status } from '../checks/check.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { fingerprint, SECRET_FIELDS, type Redactor } from '../redact.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
@@ -74,7 +75,8 @@ export function serializeTarget(target: Target): SerializedTarget {
  */
 export async function runVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log: string }> {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const worker = fileURLToPath(new URL('./verify-worker.ts', import.meta.url));
+  // From the project root, so that the compiled bundle (dist/) finds the worker's source as well.
+  const worker = join(PROJECT_ROOT, 'src', 'pact', 'verify-worker.ts');
   const child = spawn(process.execPath, ['--import', loader, worker], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true' } });
   let log = '';
   let result = '';
