@@ -5,13 +5,20 @@
  * concrete value ("client abc exists") finds the handler of its template ("client {clientId} exists").
  * @see https://docs.pact.io/getting_started/provider_states
  */
-import type { SuiteContext } from '../runner/suite.ts';
+import { Unavailable, type SuiteContext } from '../runner/suite.ts';
 import { obtainCode, obtainToken } from '../steps/requests.ts';
 import { obtainRefreshableToken } from '../steps/refresh.ts';
 import { STATE } from './contracts.ts';
 import type { RealValues } from './placeholders.ts';
 
 type JsonMap = Record<string, string>;
+
+/** Why a provider state could not be set up. */
+export interface StateFailure {
+  reason: string;
+  /** The harness could not attempt it (the target allows no automatic consent, has no key...). */
+  unavailable: boolean;
+}
 type Handler = { setup: (params?: unknown) => Promise<JsonMap>; teardown: () => Promise<JsonMap> };
 
 /** What the states of the current interaction obtained, plus why a state could not be set up. */
@@ -19,8 +26,11 @@ export class StateStore {
   accessToken?: string;
   refreshToken?: string;
   code?: string;
-  /** State name -> reason, for states whose setup failed. */
-  readonly failures = new Map<string, string>();
+  /**
+   * States whose setup failed: the reason, and whether the harness could not even attempt it (no consent, no key:
+   * `Unavailable`, which blames nobody) rather than the server failing it.
+   */
+  readonly failures = new Map<string, StateFailure>();
 
   constructor(readonly t: SuiteContext) {}
 
@@ -47,7 +57,7 @@ export function stateHandlers(store: StateStore): Record<string, Handler> {
         store.failures.delete(name);
         return await setup();
       } catch (e) {
-        store.failures.set(name, t.redactor.redact(e instanceof Error ? e.message : String(e)));
+        store.failures.set(name, { reason: t.redactor.redact(e instanceof Error ? e.message : String(e)), unavailable: e instanceof Unavailable });
         return {};
       }
     },

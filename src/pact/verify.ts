@@ -17,6 +17,7 @@ import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
 import { contractCases } from './contracts.ts';
 import type { PactFile } from './write.ts';
+import type { StateFailure } from './states.ts';
 
 /** A target in a form that crosses a process boundary (the PoP key as PEM, no functions). */
 export type SerializedTarget = Omit<Target, 'popPrivateKey' | 'now' | 'advanceClock' | 'waitBudgetSeconds'> & { popPrivateKeyPem?: string };
@@ -53,7 +54,7 @@ export interface FileOutcome {
   /** Set when the verifier could not run at all. */
   error?: string;
   /** Provider states whose setup failed, with the reason. */
-  stateFailures: Record<string, string>;
+  stateFailures: Record<string, StateFailure>;
 }
 
 /** Everything the worker sends back. */
@@ -109,12 +110,14 @@ export function checksOfFile(pact: PactFile, outcome: FileOutcome, spec: Provide
       : { id: `pact.${slug(pact.consumer.name)}.${slug(i.description)}`, title: `Consumer ${pact.consumer.name}: ${i.description}`, severity: 'MUST', requirement: `consumer pact ${basename(file)}` };
     const r: CheckResult = { ...meta, suite: 'pact', status: 'passed', durationMs: Math.round((durationMs / Math.max(1, pact.interactions.length)) * 10) / 10 };
     const failedStates = (i.providerStates ?? []).map((s) => s.name).filter((n) => outcome.stateFailures[n] !== undefined);
-    const stateNote = failedStates.map((n) => `provider state "${n}" could not be set up: ${outcome.stateFailures[n]}`).join('; ');
+    const stateNote = failedStates.map((n) => `provider state "${n}" could not be set up: ${outcome.stateFailures[n]!.reason}`).join('; ');
+    // Only a state the harness could not attempt excuses the target; one the server refused is its failure.
+    const excused = failedStates.length > 0 && failedStates.every((n) => outcome.stateFailures[n]!.unavailable);
     if (outcome.error !== undefined) return finish(r, 'failed', `Pact could not verify ${basename(file)}: ${outcome.error}`, redactor);
     const err = outcome.report?.errors?.find((e) => ownerOf(e.interaction, descriptions) === i.description);
     if (err) {
       const { reason, expected, observed } = describeMismatch(err.mismatch);
-      const out = finish(r, failedStates.length ? 'skipped' : 'failed', `${stateNote ? `${stateNote}; ` : ''}Pact: ${reason}`, redactor);
+      const out = finish(r, excused ? 'skipped' : 'failed', `${stateNote ? `${stateNote}; ` : ''}Pact: ${reason}`, redactor);
       if (out.status === 'failed') {
         if (expected !== undefined) out.expected = redactor.redact(expected);
         if (observed !== undefined) out.observed = redactor.redact(observed);

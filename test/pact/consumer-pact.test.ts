@@ -63,6 +63,17 @@ describe('a consumer\'s own pact', () => {
     expect(code).toBe(1);
   }, 90_000);
 
+  it('the generated att contract against the same live server without autoConsent: the authorization-code interaction is skipped with the reason, the rest pass', async () => {
+    server = await startIndependentAttServer();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'target.yaml'), ['spec: att', `baseUrl: ${server.url}`, `clientId: ${server.clientId}`, 'clientSecret: ${ATT_SECRET}'].join('\n'));
+    const { code, out } = await runCli(['pact', '--target-file', 'target.yaml', '--verify', '--out', 'out', '--timeout', '5'], dir, { ATT_SECRET: server.clientSecret });
+    const checks = summaryOf(out).runs[0]!.checks;
+    expect(checks.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual(['pact.token.authorization-code']);
+    expect(check(checks, 'pact.token.authorization-code')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^provider state "an authorization code exists" could not be set up: the authorization-code flow needs a user to consent/) });
+    expect(code).toBe(0);
+  }, 90_000);
+
   it('a file that is not a pact is a usage error naming the file (exit 2)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-pact.json'), '{"consumer": {}}');
