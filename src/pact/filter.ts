@@ -6,7 +6,7 @@
  * cannot be stored in a pact). Responses are read on the way back so that every issued token is redacted.
  * @see https://docs.pact.io/implementation_guides/javascript/docs/provider#modify-requests-prior-to-verification-request-filters
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { basicAuth } from '../http/client.ts';
 import type { HttpRequest } from '../http/types.ts';
@@ -22,10 +22,34 @@ export interface FilterContext {
   redactor: Redactor;
 }
 
+/** Responses the proxy has not finished yet: {@link failInFlight} answers them when the target's connection fails. */
+const inFlight = new Set<ServerResponse>();
+
+/**
+ * Answers every unfinished proxied response with a 502 naming the transport failure. The pact-js proxy has no error
+ * handler of its own (a reset from the target would end the process), so the worker routes such errors here and
+ * Pact records a mismatch for the interaction instead.
+ */
+export function failInFlight(error: Error & { code?: string }): number {
+  let n = 0;
+  for (const res of inFlight) {
+    if (!res.headersSent) {
+      const text = `oauthgate: the target failed at the transport level (${error.code ?? 'error'}: ${error.message})`;
+      res.writeHead(502, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(text)) });
+      res.end(text);
+      n++;
+    }
+  }
+  inFlight.clear();
+  return n;
+}
+
 /** The request filter (an Express middleware for the pact-js verifier proxy). */
 export function createRequestFilter(ctx: FilterContext): RequestHandler {
   return (req, res, next) => {
     if (req.path.startsWith('/_pact') || req.path === '/_messages') return next();
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     captureResponse(res, ctx.redactor);
     rewriteRequest(ctx, req).then(() => next(), (e: unknown) => next(e));
   };

@@ -12,7 +12,7 @@ import { Redactor } from '../redact.ts';
 import { SuiteContext } from '../runner/suite.ts';
 import type { Target } from '../target/target.ts';
 import { quietPact } from './env.ts';
-import { createRequestFilter } from './filter.ts';
+import { createRequestFilter, failInFlight } from './filter.ts';
 import { StateStore, stateHandlers } from './states.ts';
 import type { VerifyJob, VerifyOutcome, FileOutcome } from './verify.ts';
 
@@ -24,6 +24,9 @@ class RecordingRedactor extends Redactor {
     if (typeof secret === 'string' && secret.length >= 4) this.seen.add(secret);
   }
 }
+
+/** Transport failures of the target seen while verifying the current file. */
+const transportErrors: string[] = [];
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,6 +43,8 @@ function targetOf(job: VerifyJob): Target {
 /** Verifies one pact file; never throws. */
 async function verifyFile(job: VerifyJob, file: string, t: SuiteContext, redactor: Redactor): Promise<FileOutcome> {
   const store = new StateStore(t);
+  transportErrors.length = 0;
+  const done = (o: Omit<FileOutcome, 'transportErrors'>): FileOutcome => ({ ...o, transportErrors: [...transportErrors] });
   const target = new URL(t.target.baseUrl);
   try {
     const out = await new Verifier({
@@ -50,11 +55,11 @@ async function verifyFile(job: VerifyJob, file: string, t: SuiteContext, redacto
       stateHandlers: stateHandlers(store) as never,
       requestFilter: createRequestFilter({ t, values: () => store.values(), redactor }),
     }).verifyProvider();
-    return { file, report: parse(out), stateFailures: Object.fromEntries(store.failures) };
+    return done({ file, report: parse(out), stateFailures: Object.fromEntries(store.failures) });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const report = parse(message);
-    return report ? { file, report, stateFailures: Object.fromEntries(store.failures) } : { file, error: message, stateFailures: Object.fromEntries(store.failures) };
+    return done(report ? { file, report, stateFailures: Object.fromEntries(store.failures) } : { file, error: message, stateFailures: Object.fromEntries(store.failures) });
   }
 }
 
@@ -86,6 +91,17 @@ async function run(): Promise<void> {
   const out = createWriteStream('', { fd: 3 });
   out.end(JSON.stringify(outcome), () => process.exit(0));
 }
+
+// A target that resets or refuses the connection makes the pact-js proxy throw outside any handler: answer the
+// request in flight with a 502 (a mismatch for that interaction) instead of ending the verification.
+process.on('uncaughtException', (e: Error & { code?: string }) => {
+  if (failInFlight(e) > 0) {
+    transportErrors.push(`${e.code ?? 'error'}: ${e.message}`);
+    return;
+  }
+  process.stderr.write(`verify worker: ${e.message}\n`);
+  process.exit(3);
+});
 
 run().catch((e: unknown) => {
   process.stderr.write(`verify worker: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -55,6 +55,8 @@ export interface FileOutcome {
   error?: string;
   /** Provider states whose setup failed, with the reason. */
   stateFailures: Record<string, StateFailure>;
+  /** Transport failures of the target (reset, refused); the proxy answered those requests with a 502. */
+  transportErrors?: string[];
 }
 
 /** Everything the worker sends back. */
@@ -117,7 +119,8 @@ export function checksOfFile(pact: PactFile, outcome: FileOutcome, spec: Provide
     const err = outcome.report?.errors?.find((e) => ownerOf(e.interaction, descriptions) === i.description);
     if (err) {
       const { reason, expected, observed } = describeMismatch(err.mismatch);
-      const out = finish(r, excused ? 'skipped' : 'failed', `${stateNote ? `${stateNote}; ` : ''}Pact: ${reason}`, redactor);
+      const transport = outcome.transportErrors?.length && /but was 502\b|status code 502\b/.test(reason) ? `the target failed at the transport level (${outcome.transportErrors[0]}), answered as HTTP 502; ` : '';
+      const out = finish(r, excused ? 'skipped' : 'failed', `${stateNote ? `${stateNote}; ` : ''}${transport}Pact: ${reason}`, redactor);
       if (out.status === 'failed') {
         if (expected !== undefined) out.expected = redactor.redact(expected);
         if (observed !== undefined) out.observed = redactor.redact(observed);

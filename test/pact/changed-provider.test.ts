@@ -40,3 +40,12 @@ describe('a changed provider fails verification with Pact\'s mismatch report', (
     expect(check(checks, 'pact.token.client-credentials').status).toBe('passed');
   }, 90_000);
 });
+
+describe('a hostile target', () => {
+  it('one that resets every connection yields failed checks naming the transport failure, never a crash', async () => {
+    const { checks } = await verifyOnMock('mobile-digital', ['reset']);
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.filter((c) => c.status !== 'failed').map((c) => c.id)).toEqual([]);
+    expect(check(checks, 'pact.error.wrong-secret').reason).toMatch(/^the target failed at the transport level \(ECONNRESET: socket hang up\), answered as HTTP 502; Pact: .*expected 401 but was 502/);
+  }, 90_000);
+});
