@@ -7,9 +7,10 @@
  * @see https://docs.pact.io/implementation_guides/javascript/docs/provider#modify-requests-prior-to-verification-request-filters
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import { basicAuth } from '../http/client.ts';
-import type { HttpRequest } from '../http/types.ts';
+import type { HttpExchange, HttpRequest } from '../http/types.ts';
 import type { Redactor } from '../redact.ts';
 import type { SuiteContext } from '../runner/suite.ts';
 import { attachTaap, endpointUrl } from '../steps/requests.ts';
@@ -20,6 +21,8 @@ export interface FilterContext {
   t: SuiteContext;
   values: () => RealValues;
   redactor: Redactor;
+  /** Receives each replayed exchange (request as sent to the target, response as it came back), in order. */
+  onExchange?: (ex: HttpExchange) => void;
 }
 
 /** Responses the proxy has not finished yet: {@link failInFlight} answers them when the target's connection fails. */
@@ -49,9 +52,19 @@ export function createRequestFilter(ctx: FilterContext): RequestHandler {
   return (req, res, next) => {
     if (req.path.startsWith('/_pact') || req.path === '/_messages') return next();
     inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-    captureResponse(res, ctx.redactor);
-    rewriteRequest(ctx, req).then(() => next(), (e: unknown) => next(e));
+    const t0 = performance.now();
+    const ex: HttpExchange = { request: { method: req.method, url: req.url }, headers: {}, bodyText: '', durationMs: 0 };
+    ctx.onExchange?.(ex);
+    res.on('close', () => {
+      inFlight.delete(res);
+      ex.durationMs = performance.now() - t0;
+      if (!res.writableFinished) ex.failure = { code: 'connection_reset', message: 'the exchange ended before the response was complete' };
+    });
+    captureResponse(res, ctx.redactor, (status, headers, bodyText) => Object.assign(ex, { status, headers, bodyText }));
+    rewriteRequest(ctx, req).then(() => {
+      ex.request = { method: req.method, url: new URL(req.url, ctx.t.target.baseUrl).toString(), headers: stringHeaders(req.headers), body: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '' };
+      next();
+    }, (e: unknown) => next(e));
   };
 }
 
@@ -145,8 +158,15 @@ function rewriteBody(t: SuiteContext, req: FilterRequest, real: RealValues): str
   return JSON.stringify(Object.fromEntries(entries));
 }
 
+/** Header values that are strings (repeated headers joined), names lower-case. */
+function stringHeaders(h: IncomingHttpHeaders | ReturnType<ServerResponse['getHeaders']>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
 /** Reads the provider's response as it streams back to Pact, registering every credential it carries. */
-function captureResponse(res: Parameters<RequestHandler>[1], redactor: Redactor): void {
+function captureResponse(res: Parameters<RequestHandler>[1], redactor: Redactor, done: (status: number, headers: Record<string, string>, body: string) => void): void {
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => unknown;
@@ -161,8 +181,10 @@ function captureResponse(res: Parameters<RequestHandler>[1], redactor: Redactor)
   };
   (res as { end: unknown }).end = (...a: unknown[]) => {
     if (typeof a[0] !== 'function') keep(a[0]);
+    const text = Buffer.concat(chunks).toString('utf8');
+    done(res.statusCode, stringHeaders(res.getHeaders()), text);
     try {
-      redactor.addFromFields(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      redactor.addFromFields(JSON.parse(text));
     } catch {
       // not JSON: nothing to register
     }

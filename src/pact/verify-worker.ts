@@ -11,6 +11,7 @@ import { HttpClient } from '../http/client.ts';
 import { Redactor } from '../redact.ts';
 import { SuiteContext } from '../runner/suite.ts';
 import type { Target } from '../target/target.ts';
+import type { HttpExchange } from '../http/types.ts';
 import { quietPact } from './env.ts';
 import { createRequestFilter, failInFlight } from './filter.ts';
 import { StateStore, stateHandlers } from './states.ts';
@@ -44,7 +45,8 @@ function targetOf(job: VerifyJob): Target {
 async function verifyFile(job: VerifyJob, file: string, t: SuiteContext, redactor: Redactor): Promise<FileOutcome> {
   const store = new StateStore(t);
   transportErrors.length = 0;
-  const done = (o: Omit<FileOutcome, 'transportErrors'>): FileOutcome => ({ ...o, transportErrors: [...transportErrors] });
+  const exchanges: HttpExchange[] = [];
+  const done = (o: Omit<FileOutcome, 'transportErrors' | 'exchanges'>): FileOutcome => ({ ...o, transportErrors: [...transportErrors], exchanges });
   const target = new URL(t.target.baseUrl);
   try {
     const out = await new Verifier({
@@ -53,7 +55,7 @@ async function verifyFile(job: VerifyJob, file: string, t: SuiteContext, redacto
       logLevel: 'error',
       timeout: job.timeoutMs,
       stateHandlers: stateHandlers(store) as never,
-      requestFilter: createRequestFilter({ t, values: () => store.values(), redactor }),
+      requestFilter: createRequestFilter({ t, values: () => store.values(), redactor, onExchange: (ex) => exchanges.push(ex) }),
     }).verifyProvider();
     return done({ file, report: parse(out), stateFailures: Object.fromEntries(store.failures) });
   } catch (e) {

@@ -14,6 +14,8 @@ import type { CheckResult, Severity, Status } from '../checks/check.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { fingerprint, SECRET_FIELDS, type Redactor } from '../redact.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
+import type { HttpExchange } from '../http/types.ts';
+import { toEvidence } from '../report/evidence.ts';
 import type { Target } from '../target/target.ts';
 import { contractCases } from './contracts.ts';
 import type { PactFile } from './write.ts';
@@ -57,6 +59,8 @@ export interface FileOutcome {
   stateFailures: Record<string, StateFailure>;
   /** Transport failures of the target (reset, refused); the proxy answered those requests with a 502. */
   transportErrors?: string[];
+  /** The replayed exchanges, in the order Pact verified the interactions (one each). */
+  exchanges?: HttpExchange[];
 }
 
 /** Everything the worker sends back. */
@@ -105,7 +109,8 @@ export function checksOfFile(pact: PactFile, outcome: FileOutcome, spec: Provide
   const generated = pact.consumer.name === 'oauthgate' && (pact.metadata as { oauthgate?: { spec?: string } } | undefined)?.oauthgate?.spec === spec.id;
   const cases = generated ? contractCases(spec) : [];
   const descriptions = pact.interactions.map((i) => i.description);
-  return pact.interactions.map((i) => {
+  const evidence = evidenceByDescription(outcome);
+  return pact.interactions.map((i) => withEvidence(evidence.get(i.description), redactor, (() => {
     const c = cases.find((x) => x.description === i.description);
     const meta: InteractionMeta = c
       ? { id: `pact.${c.key}`, title: `Contract: ${i.description}`, severity: c.severity, requirement: c.requirement }
@@ -129,7 +134,24 @@ export function checksOfFile(pact: PactFile, outcome: FileOutcome, spec: Provide
     }
     if (!outcome.report) return finish(r, 'failed', 'Pact returned no verification report', redactor);
     return r;
-  });
+  })()));
+}
+
+/**
+ * The exchange behind each interaction: Pact replays one request per interaction, in the order of its
+ * `interactionResults`; when the counts differ (a request never reached the proxy) no evidence is attached.
+ */
+function evidenceByDescription(outcome: FileOutcome): Map<string, HttpExchange> {
+  const order = (outcome.report?.interactionResults ?? []).map((r) => r.description);
+  const ex = outcome.exchanges ?? [];
+  const out = new Map<string, HttpExchange>();
+  if (order.length !== ex.length || order.some((d) => d === undefined)) return out;
+  order.forEach((d, k) => out.set(d!, ex[k]!));
+  return out;
+}
+
+function withEvidence(ex: HttpExchange | undefined, redactor: Redactor, r: CheckResult): CheckResult {
+  return ex ? { ...r, evidence: [toEvidence(ex, redactor)] } : r;
 }
 
 function finish(r: CheckResult, status: Status, reason: string, redactor: Redactor): CheckResult {
