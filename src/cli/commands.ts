@@ -3,6 +3,8 @@
  * new file exporting a {@link Command} plus one line here, never an edit of `main.ts`'s dispatch.
  */
 
+import { pactCommand } from './pact.ts';
+
 /** What a command gets from `main`: where to write, the working directory and the environment. */
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -22,4 +24,4 @@ export interface Command {
 }
 
 /** Registered commands, by name. */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [pactCommand];
