@@ -30,10 +30,12 @@ import { HARNESS } from '../version.ts';
 import { HttpClient } from '../http/client.ts';
 import type { JWK } from 'jose';
 import { COMMANDS } from './commands.ts';
+import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, signIfAsked } from './report-flags.ts';
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
                [--suite <name> ...] [--out <dir>] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
+               ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
   oauthgate specs | suites | faults
   oauthgate schema [--write <file> | --check <file>]
@@ -120,9 +122,11 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       fault: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       concurrency: { type: 'string' },
+      ...REPORT_FLAG_OPTIONS,
     },
   });
   const redactor = new Redactor();
+  const reportFlags = readReportFlags(values, cwd);
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
   const maxBody = num('max-body', values['max-body'], 1024, 1 << 30) ?? 1 << 20;
   const concurrency = num('concurrency', values.concurrency, 1, 32) ?? 4;
@@ -172,7 +176,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const startedAt = new Date();
   const t0 = performance.now();
   const files: string[] = [];
-  const ctx: ReportContext = { outDir, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
+  const ctx: ReportContext = { outDir, cwd, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
   const terminal = terminalReporter(term, t0, files);
   const reporters = [...FILE_REPORTERS, terminal];
   for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
@@ -191,7 +195,9 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     specs: specInfos,
     options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody },
   });
+  applyGate(summary, runs, reportFlags);
   for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
+  files.push(...(await signIfAsked(outDir, summary, reportFlags)));
   await terminal.finish(summary, ctx);
   return summary.exitCode;
 }
