@@ -5,39 +5,21 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4
  */
 import type { HttpExchange, HttpRequest } from '../http/types.ts';
-import { basicAuth, formEncode } from '../http/client.ts';
+import { buildAuthorizeRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, endpointUrlOf, type BuiltRequest, type EndpointName, type TokenRequestOptions as BuildTokenOptions } from './build.ts';
 import { buildTaapPop } from '../pop/taap.ts';
 import type { GrantType } from '../spec/schema.ts';
 import type { SuiteContext } from '../runner/suite.ts';
 
-export type AuthMode = 'spec' | 'basic' | 'post' | 'both' | 'none' | { id: string; secret: string; mode?: 'basic' | 'post' | 'spec' };
+export type { AuthMode, TokenRequestOptions as BuildTokenOptions } from './build.ts';
 
-export interface TokenRequestOptions {
-  /** Standard parameter names; renamed on the wire per spec.request.paramNames. `undefined` values are dropped. */
-  params?: Record<string, string | undefined>;
-  /** Leave the grant_type parameter out. */
-  omitGrantType?: boolean;
-  auth?: AuthMode;
-  /** Override the Content-Type sent. */
-  contentType?: string;
-  /** Override the encoding. */
-  encoding?: 'form' | 'json' | 'empty';
-  /** Skip the spec's required headers. */
-  omitRequiredHeaders?: boolean;
+export interface TokenRequestOptions extends BuildTokenOptions {
   /** Send no PoP token even if the spec requires one. */
   omitPop?: boolean;
-  /** Extra headers (after all others). */
-  headers?: Record<string, string>;
-  /** Send parameter names as given, ignoring spec.request.paramNames (to send the RFC's own names). */
-  rawParamNames?: boolean;
 }
 
 /** URL of a spec endpoint on the target, honouring the target's path overrides. */
-export function endpointUrl(t: SuiteContext, name: 'token' | 'authorize' | 'revoke' | 'resource'): string {
-  const specPath = name === 'resource' ? t.spec.resource.path : t.spec.endpoints[name]?.path;
-  const path = t.target.endpoints[name] ?? specPath;
-  if (!path) throw new Error(`the spec declares no ${name} endpoint`);
-  return new URL(path, t.target.baseUrl.endsWith('/') ? t.target.baseUrl : `${t.target.baseUrl}/`).toString().replace(/([^:])\/\/+/g, '$1/');
+export function endpointUrl(t: SuiteContext, name: EndpointName): string {
+  return endpointUrlOf(t, name);
 }
 
 /** Scope values joined with the spec's delimiter. */
@@ -48,71 +30,21 @@ export const splitScope = (t: SuiteContext, value: string) => value.split(t.spec
 
 /** Default grant parameters for a grant, from the spec and the target. */
 export function grantParams(t: SuiteContext, grant: GrantType): Record<string, string | undefined> {
-  const g = t.spec.grants[grant];
-  const p: Record<string, string | undefined> = { ...(g?.extraParams ?? {}) };
-  if (grant === 'password') {
-    p.username = t.target.username;
-    p.password = t.target.password;
-  }
-  if (p.scope === undefined && t.spec.scope.default.length && (grant === 'client_credentials' || grant === 'password')) p.scope = joinScope(t, t.spec.scope.default);
-  return p;
+  return defaultGrantParams(t, grant);
 }
 
-/** Builds and sends a token request. */
+/** Builds ({@link buildTokenRequest}), signs (TAAP, where the spec requires it) and sends a token request. */
 export async function tokenRequest(t: SuiteContext, grant: GrantType | string | undefined, opts: TokenRequestOptions = {}): Promise<HttpExchange> {
-  const { spec, target } = t;
-  const encoding = opts.encoding ?? spec.request.encoding;
-  const names = opts.rawParamNames ? {} : spec.request.paramNames;
-  const wire: Record<string, string> = {};
-  const put = (k: string, v: string | undefined) => {
-    if (v !== undefined) wire[names[k] ?? k] = v;
-  };
-  if (!opts.omitGrantType && grant !== undefined) put('grant_type', grant);
-  for (const [k, v] of Object.entries(opts.params ?? {})) put(k, v);
-
-  const headers: Record<string, string> = {};
-  if (!opts.omitRequiredHeaders) Object.assign(headers, target.headers);
-  if (spec.request.acceptHeader) headers.Accept = spec.request.acceptHeader;
-  const ct = opts.contentType ?? spec.request.contentType ?? (encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
-  if (ct) headers['Content-Type'] = ct;
-
-  applyClientAuth(t, opts.auth ?? 'spec', headers, put);
-  Object.assign(headers, opts.headers ?? {});
-
-  let body = '';
-  if (encoding === 'form') body = formEncode(wire);
-  else if (encoding === 'json') body = JSON.stringify(wire);
-  const url = endpointUrl(t, 'token');
-  const req: HttpRequest = { method: spec.endpoints.token.method, url, headers, body };
-  if (spec.pop?.profile === 'taap' && !opts.omitPop) await attachTaap(t, req);
-  return send(t, req);
+  const req = buildTokenRequest(t, grant, opts);
+  if (t.spec.pop?.profile === 'taap' && !opts.omitPop) await attachTaap(t, req);
+  return sendBuilt(t, req);
 }
 
-/**
- * Adds client credentials the way `auth` says: the spec's own method by default (Basic, body, or both for
- * T-Mobile v6), or a forced method and/or other credentials for negative tests. Registers the secret.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- */
-export function applyClientAuth(t: SuiteContext, auth: AuthMode, headers: Record<string, string>, putField: (name: string, value: string) => void): void {
-  const { spec, target } = t;
-  const specMode = (): 'basic' | 'post' | 'both' => {
-    if (spec.clientAuth.bodyCredentialsAlsoRequired) return 'both';
-    return spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
-  };
-  let id = target.clientId;
-  let secret = target.clientSecret;
-  let mode: 'basic' | 'post' | 'both' | 'none';
-  if (typeof auth === 'object') {
-    id = auth.id;
-    secret = auth.secret;
-    mode = !auth.mode || auth.mode === 'spec' ? specMode() : auth.mode;
-  } else mode = auth === 'spec' ? specMode() : auth;
-  t.redactor.add(secret);
-  if (mode === 'basic' || mode === 'both') headers.Authorization = basicAuth(id, secret);
-  if (mode === 'post' || mode === 'both') {
-    putField('client_id', id);
-    putField('client_secret', secret);
-  }
+/** Sends a built request after registering the secrets it carries. */
+export function sendBuilt(t: SuiteContext, req: BuiltRequest): Promise<HttpExchange> {
+  for (const s of req.secrets) t.redactor.add(s);
+  const { secrets: _secrets, ...plain } = req;
+  return send(t, plain);
 }
 
 /** Signs a request with a TAAP PoP token in the spec's header, over the spec's required parts. */
@@ -189,10 +121,8 @@ export function primaryGrant(t: SuiteContext): GrantType | undefined {
 }
 
 /** Sends an authorization request (RFC 6749 §4.1.1 / §4.2.1); the response is expected to be a redirect. */
-export async function authorizeRequest(t: SuiteContext, params: Record<string, string | undefined>): Promise<HttpExchange> {
-  const u = new URL(endpointUrl(t, 'authorize'));
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
-  return send(t, { method: 'GET', url: u.toString(), headers: { ...t.target.headers } });
+export function authorizeRequest(t: SuiteContext, params: Record<string, string | undefined>): Promise<HttpExchange> {
+  return sendBuilt(t, buildAuthorizeRequest(t, params));
 }
 
 /** Runs the authorization-code flow up to the code (auto-consent targets only). */
@@ -219,18 +149,13 @@ export async function obtainToken(t: SuiteContext, grant: GrantType | undefined 
   return expectToken(await tokenRequest(t, grant, { params: { ...grantParams(t, grant), ...extra } }));
 }
 
-/** Calls the spec's protected resource with an access token (Bearer by default). */
+/** Calls the spec's protected resource with an access token (Bearer by default), TAAP-signed where required. */
 export async function callResource(
   t: SuiteContext,
   accessToken: string | undefined,
   opts: { scheme?: string; omitPop?: boolean; headers?: Record<string, string> } = {},
 ): Promise<HttpExchange> {
-  const r = t.spec.resource;
-  const headers: Record<string, string> = { ...t.target.headers };
-  if (accessToken !== undefined) headers.Authorization = `${opts.scheme ?? 'Bearer'} ${accessToken}`;
-  if (r.contentType) headers['Content-Type'] = r.contentType;
-  Object.assign(headers, opts.headers ?? {});
-  const req: HttpRequest = { method: r.method, url: endpointUrl(t, 'resource'), headers, body: r.body ?? '' };
+  const req = buildResourceRequest(t, accessToken, opts);
   if (t.spec.pop?.profile === 'taap' && t.spec.pop.onResource && !opts.omitPop) await attachTaap(t, req);
-  return send(t, req);
+  return sendBuilt(t, req);
 }

@@ -4,10 +4,10 @@
  * request builders it returns the raw exchange; deciding what it means is the checks' job.
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */
-import type { HttpExchange, HttpRequest } from '../http/types.ts';
-import { formEncode } from '../http/client.ts';
+import type { HttpExchange } from '../http/types.ts';
 import type { SuiteContext } from '../runner/suite.ts';
-import { applyClientAuth, attachTaap, endpointUrl, send, type AuthMode } from './requests.ts';
+import { attachTaap, sendBuilt } from './requests.ts';
+import { buildRevokeRequest, type AuthMode } from './build.ts';
 
 export interface RevokeRequestOptions {
   /**
@@ -27,18 +27,7 @@ export interface RevokeRequestOptions {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export async function revokeRequest(t: SuiteContext, token: string, opts: RevokeRequestOptions = {}): Promise<HttpExchange> {
-  const { spec, target } = t;
-  const endpoint = spec.endpoints.revoke;
-  if (!endpoint) throw new Error('the spec declares no revoke endpoint');
-  const fields: Record<string, string | undefined> = { token, token_type_hint: opts.hint };
-  const headers: Record<string, string> = { ...target.headers };
-  if (spec.request.acceptHeader) headers.Accept = spec.request.acceptHeader;
-  headers['Content-Type'] = 'application/x-www-form-urlencoded';
-
-  t.redactor.add(token);
-  applyClientAuth(t, opts.auth ?? 'spec', headers, (k, v) => (fields[k] = v));
-
-  const req: HttpRequest = { method: endpoint.method, url: endpointUrl(t, 'revoke'), headers, body: formEncode(fields) };
-  if (spec.pop?.profile === 'taap') await attachTaap(t, req);
-  return send(t, req);
+  const req = buildRevokeRequest(t, token, opts);
+  if (t.spec.pop?.profile === 'taap') await attachTaap(t, req);
+  return sendBuilt(t, req);
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../../src/spec/load.ts';
+import { buildAuthorizeRequest, buildResourceRequest, buildRevokeRequest, buildTokenRequest, defaultGrantParams, type BuildTarget } from '../../src/steps/build.ts';
+import type { ProviderSpec } from '../../src/spec/schema.ts';
+
+const target: BuildTarget = { baseUrl: 'http://127.0.0.1:9/', endpoints: {}, headers: {}, clientId: 'cid', clientSecret: 's3cret!', username: 'u', password: 'p w' };
+const env = (id: string, t: Partial<BuildTarget> = {}) => ({ spec: loadSpec(id).spec, target: { ...target, ...t } });
+
+describe('buildTokenRequest', () => {
+  it('builds AT&T\'s form request with body credentials and comma scopes, listing the secret', () => {
+    const e = env('att');
+    const r = buildTokenRequest(e, 'client_credentials', { params: defaultGrantParams(e, 'client_credentials') });
+    expect(r.method).toBe('POST');
+    expect(r.url).toBe('http://127.0.0.1:9/oauth/v4/token');
+    expect(r.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(r.body))).toEqual({ grant_type: 'client_credentials', scope: 'SMS', client_id: 'cid', client_secret: 's3cret!' });
+    expect(r.headers.Authorization).toBeUndefined();
+    expect(r.secrets).toContain('s3cret!');
+  });
+
+  it('builds T-Mobile v6\'s JSON request with the renamed grant-type and Basic plus body credentials', () => {
+    const e = env('tmobile-apis-v6');
+    const r = buildTokenRequest(e, 'client_credentials', { params: defaultGrantParams(e, 'client_credentials') });
+    const body = JSON.parse(r.body) as Record<string, string>;
+    expect(body['grant-type']).toBe('client_credentials');
+    expect(body.grant_type).toBeUndefined();
+    expect(body.client_secret).toBe('s3cret!');
+    expect(r.headers.Authorization).toBe(`Basic ${Buffer.from('cid:s3cret%21').toString('base64')}`);
+  });
+
+  it('sends only client_id for a public client (clientAuth.methods: [none])', () => {
+    const e = env('att', { clientSecret: undefined });
+    const spec: ProviderSpec = { ...e.spec, clientAuth: { ...e.spec.clientAuth, methods: ['none'] } };
+    const r = buildTokenRequest({ spec, target: e.target }, 'client_credentials', { params: { scope: 'SMS' } });
+    const fields = Object.fromEntries(new URLSearchParams(r.body));
+    expect(fields.client_id).toBe('cid');
+    expect(fields.client_secret).toBeUndefined();
+    expect(r.headers.Authorization).toBeUndefined();
+  });
+
+  it('honours the target\'s endpoint override and required headers, and can leave the headers out', () => {
+    const e = env('tangoe', { endpoints: { token: '/custom/token' }, headers: { 'X-TNGO-TENANT': 'T1' } });
+    expect(buildTokenRequest(e, 'password').url).toBe('http://127.0.0.1:9/custom/token');
+    expect(buildTokenRequest(e, 'password').headers['X-TNGO-TENANT']).toBe('T1');
+    expect(buildTokenRequest(e, 'password', { omitRequiredHeaders: true }).headers['X-TNGO-TENANT']).toBeUndefined();
+  });
+
+  it('lists the password among the secrets of a password-grant request', () => {
+    const e = env('tangoe');
+    expect(buildTokenRequest(e, 'password', { params: defaultGrantParams(e, 'password') }).secrets).toContain('p w');
+  });
+});
+
+describe('other builders', () => {
+  it('builds a form-encoded revocation request whatever the token encoding', () => {
+    const e = env('att');
+    const spec: ProviderSpec = { ...e.spec, request: { ...e.spec.request, encoding: 'json' } };
+    const r = buildRevokeRequest({ spec, target: e.target }, 'tok-123', { hint: 'access_token' });
+    expect(r.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(r.body).get('token')).toBe('tok-123');
+    expect(r.secrets).toContain('tok-123');
+  });
+
+  it('builds an authorization URL leaving undefined parameters out', () => {
+    const r = buildAuthorizeRequest(env('att'), { response_type: 'code', client_id: 'cid', scope: undefined });
+    expect(new URL(r.url).searchParams.has('scope')).toBe(false);
+    expect(new URL(r.url).searchParams.get('response_type')).toBe('code');
+  });
+
+  it('builds a Bearer resource call with the spec\'s method and body', () => {
+    const e = env('mobile-digital');
+    const r = buildResourceRequest(e, 'at-1');
+    expect(r.method).toBe(e.spec.resource.method);
+    expect(r.headers.Authorization).toBe('Bearer at-1');
+    expect(r.secrets).toEqual(['at-1']);
+  });
+});
