@@ -152,6 +152,11 @@ export function loadVerifyKey(file: string, display = file): VerifyKey {
   }
 }
 
+/** A JWKS whose keys without `kid` get their RFC 7638 thumbprint as kid (the signer puts it in the JWS header). */
+async function withThumbprintKids(jwks: JSONWebKeySet): Promise<JSONWebKeySet> {
+  return { keys: await Promise.all(jwks.keys.map(async (k) => (k.kid ? k : { ...k, kid: await calculateJwkThumbprint(k) }))) };
+}
+
 /** The outcome of verifying an output folder. */
 export interface VerifyResult {
   ok: boolean;
@@ -169,7 +174,7 @@ export async function verifyReport(dir: string, key: VerifyKey): Promise<VerifyR
   let payload: Uint8Array;
   let header: JWSHeaderParameters;
   try {
-    const r = key.kind === 'pem' ? await compactVerify(jws, key.key) : await compactVerify(jws, createLocalJWKSet(key.jwks));
+    const r = key.kind === 'pem' ? await compactVerify(jws, key.key) : await compactVerify(jws, createLocalJWKSet(await withThumbprintKids(key.jwks)));
     payload = r.payload;
     header = r.protectedHeader;
   } catch (e) {
