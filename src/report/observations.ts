@@ -140,16 +140,17 @@ export function observeRun(run: SpecRun): SpecObservations {
     }
   }
   for (const r of run.checks) {
+    const decision = r.suite === 'redirect-uri' ? redirectDecision(r) : undefined;
+    if (decision) {
+      out.redirects[r.id] = decision;
+      continue;
+    }
     const last = lastAnswered(r);
     if (last) {
       const body = jsonObject(last);
       const c: CaseObservation = { status: last.status! };
       if (typeof body?.error === 'string') c.error = body.error;
       out.cases[r.id] = c;
-    }
-    if (r.suite === 'redirect-uri') {
-      const d = redirectDecision(r);
-      if (d) out.redirects[r.id] = d;
     }
   }
   return out;
