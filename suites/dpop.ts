@@ -47,7 +47,7 @@ export default defineSuite({
 
     // ---- a valid proof ----
     const valid = await t.step('request a token with a valid DPoP proof', async () => delivered(requestWith(await tokenProof())));
-    const issued = passed(await t.check(D.dpopValidProofAccepted, { severity: 'MUST', needs: [keys, valid] }, () => D.checkDpopValidProofAccepted(valid.ok ? valid.value : (undefined as never))));
+    const issued = passed(await t.judge(D.dpopValidProofAccepted, { severity: 'MUST', needs: [keys, valid] }, () => D.checkDpopValidProofAccepted(valid.ok ? valid.value : (undefined as never))));
     const needs = [keys, issued];
     const accessToken = () => String((valid.ok ? (valid.value.json as Record<string, unknown>) : {}).access_token);
     /** A proof for the resource, bound to the access token (`ath`), valid unless `o` says otherwise. */
@@ -55,8 +55,8 @@ export default defineSuite({
       registered(t, await buildDpopProof({ privateKey: signer.privateKey, publicJwk: signer.publicJwk, htm: spec.resource.method, htu: resourceUrl, accessToken: accessToken(), iat: t.target.now(), ...o }));
     const callWith = (proof: string) => callResource(t, accessToken(), { scheme: 'DPoP', headers: { DPoP: proof } });
 
-    await t.check(D.dpopTokenTypeIsDpop, { severity: 'MUST', needs }, () => D.checkTokenTypeIsDpop(valid.ok ? valid.value : (undefined as never)));
-    await t.check(D.dpopTokenBoundToKey, { severity: 'MUST', needs }, async () => {
+    await t.judge(D.dpopTokenTypeIsDpop, { severity: 'MUST', needs }, () => D.checkTokenTypeIsDpop(valid.ok ? valid.value : (undefined as never)));
+    await t.judge(D.dpopTokenBoundToKey, { severity: 'MUST', needs }, async () => {
       const claims = D.jwtClaimsOf(accessToken());
       if (claims) return D.checkJwtBoundToKey(claims, key().mine.jkt);
       const bearer = await callResource(t, accessToken());
@@ -65,16 +65,16 @@ export default defineSuite({
     });
 
     // ---- the resource ----
-    const served = passed(await t.check(D.dpopResourceProofAccepted, { severity: 'MUST', needs }, async () =>
+    const served = passed(await t.judge(D.dpopResourceProofAccepted, { severity: 'MUST', needs }, async () =>
       D.checkResourceProofAccepted(await callWith(await resourceProof(key().mine)))));
     const resourceRefuses = (r: D.DpopRejection, proof: () => Promise<string>) =>
-      t.check(r, { severity: 'MUST', needs: [...needs, served] }, async () => D.checkResourceProofRejected(await callWith(await proof()), r));
+      t.judge(r, { severity: 'MUST', needs: [...needs, served] }, async () => D.checkResourceProofRejected(await callWith(await proof()), r));
     await resourceRefuses(D.dpopResourceMissingAthRejected, () => resourceProof(key().mine, { accessToken: undefined }));
     await resourceRefuses(D.dpopResourceWrongAthRejected, () => resourceProof(key().mine, { mutate: { claims: { ath: accessTokenHash(`${accessToken()}-other`) } } }));
 
     // ---- defective proofs at the token endpoint ----
     const refuses = (r: D.DpopRejection, exchange: () => Promise<HttpExchange>) =>
-      t.check(r, { severity: 'MUST', needs }, async () => D.checkDpopProofRejected(await exchange(), r));
+      t.judge(r, { severity: 'MUST', needs }, async () => D.checkDpopProofRejected(await exchange(), r));
     await refuses(D.dpopWrongHtmRejected, async () => requestWith(await tokenProof({ htm: spec.endpoints.token.method === 'GET' ? 'POST' : 'GET' })));
     await refuses(D.dpopWrongHtuRejected, async () => requestWith(await tokenProof({ htu: new URL('/oauthgate-wrong-htu', tokenUrl).href })));
     await refuses(D.dpopStaleIatRejected, async () => requestWith(await tokenProof({ iat: t.target.now() - beyondWindow })));

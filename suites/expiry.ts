@@ -56,11 +56,11 @@ export default defineSuite({
     const tok = () => (issued.ok ? issued.value : (undefined as never));
     const field = spec.tokenResponse.fields.expires_in;
 
-    await t.check(E.expiresInPresent, { severity: field?.required ? 'MUST' : 'SHOULD', needs }, () => E.checkExpiresInPresent(tok().exchange));
-    await t.check(E.expiresInHasDeclaredType, { severity: 'MUST', needs }, () =>
+    await t.judge(E.expiresInPresent, { severity: field?.required ? 'MUST' : 'SHOULD', needs }, () => E.checkExpiresInPresent(tok().exchange));
+    await t.judge(E.expiresInHasDeclaredType, { severity: 'MUST', needs }, () =>
       E.checkExpiresInHasDeclaredType(tok().exchange, field?.type === 'numeric-string' ? 'numeric-string' : 'number'));
     if (spec.lifetimes.source) {
-      await t.check(E.expiresInMatchesDocumented, { severity: 'SHOULD', needs }, () => E.checkExpiresInMatchesDocumented(tok().exchange, spec.lifetimes.accessToken, lifetimesBasis));
+      await t.judge(E.expiresInMatchesDocumented, { severity: 'SHOULD', needs }, () => E.checkExpiresInMatchesDocumented(tok().exchange, spec.lifetimes.accessToken, lifetimesBasis));
     } else {
       t.notApplicable(E.expiresInMatchesDocumented, 'SHOULD', `the spec's access-token lifetime (${spec.lifetimes.accessToken} s) is not cited from a provider document (basis: ${lifetimesBasis})`);
     }
@@ -78,12 +78,12 @@ export default defineSuite({
     const documented = spec.errors.cases.invalid_token;
     const rejectionBasis = documented?.source ? `RFC 6750 §3.1; ${specBasis(documented)}` : 'RFC 6750 §3.1';
 
-    await t.check(E.accessTokenAcceptedBeforeExpiry, { severity: 'MUST', needs }, async () => {
+    await t.judge(E.accessTokenAcceptedBeforeExpiry, { severity: 'MUST', needs }, async () => {
       await advanceTo(t, atClock, before, after, what);
       return E.checkAcceptedBeforeExpiry(await callResource(t, tok().accessToken), before, lifetime);
     });
     let expired: HttpExchange | undefined;
-    const rejected = await t.check(E.accessTokenRejectedAfterExpiry, { severity: 'MUST', needs }, async () => {
+    const rejected = await t.judge(E.accessTokenRejectedAfterExpiry, { severity: 'MUST', needs }, async () => {
       await advanceTo(t, atClock, after, after, what);
       expired = await callResource(t, tok().accessToken);
       return E.checkRejectedAfterExpiry(expired, invalidStatus, after, lifetime, rejectionBasis);
@@ -94,8 +94,8 @@ export default defineSuite({
       if (expired.status !== invalidStatus) return skipped(`the expired token was not rejected (see ${E.accessTokenRejectedAfterExpiry.id})`);
       return undefined;
     };
-    await t.check(E.expiredTokenChallenge, { severity: 'MUST', needs }, () => rejection() ?? E.checkChallengeScheme(expired!, 'Bearer'));
-    await t.check(E.expiredTokenErrorCode, { severity: 'SHOULD', needs }, () => rejection() ?? checkInvalidTokenChallenge(expired!, invalidStatus, 'Bearer'));
+    await t.judge(E.expiredTokenChallenge, { severity: 'MUST', needs }, () => rejection() ?? E.checkChallengeScheme(expired!, 'Bearer'));
+    await t.judge(E.expiredTokenErrorCode, { severity: 'SHOULD', needs }, () => rejection() ?? checkInvalidTokenChallenge(expired!, invalidStatus, 'Bearer'));
 
     // ---- refresh tokens, before and after their lifetime ----
     const rtLifetime = spec.lifetimes.refreshToken;
@@ -112,12 +112,12 @@ export default defineSuite({
     const rtBefore = rtLifetime - marginFor(rtLifetime);
     const rtAfter = rtLifetime + tolerance;
     const rtWhat = `the refresh token's lifetime of ${rtLifetime} s (plus ${tolerance} s)`;
-    await t.check(E.refreshTokenAcceptedBeforeExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
+    await t.judge(E.refreshTokenAcceptedBeforeExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
       await advanceTo(t, rtClock, rtBefore, rtAfter, rtWhat);
       const ex = await refreshRequest(t, pairs.ok ? pairs.value[0].refreshToken : '');
       return E.checkRefreshAcceptedBeforeExpiry(ex, rtBefore, rtLifetime, lifetimesBasis);
     });
-    await t.check(E.refreshTokenRejectedAfterExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
+    await t.judge(E.refreshTokenRejectedAfterExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
       await advanceTo(t, rtClock, rtAfter, rtAfter, rtWhat);
       const ex = await refreshRequest(t, pairs.ok ? pairs.value[1].refreshToken : '');
       return E.checkRefreshRejectedAfterExpiry(ex, spec, rtAfter, rtLifetime, lifetimesBasis);

@@ -5,7 +5,7 @@
  * Grants the spec does not list are rejected with unsupported_grant_type; an authorization code is single-use
  * (RFC 6749 §4.1.2); refresh tokens are issued exactly where the spec says.
  */
-import { defineSuite } from '../src/runner/suite.ts';
+import { defineSuite, Unavailable } from '../src/runner/suite.ts';
 import { fail, notApplicable, pass, show, type CheckMeta } from '../src/checks/check.ts';
 import { checkErrorCase, observedResponse } from '../src/checks/token-response.ts';
 import { checkResourceAccepts } from '../src/checks/resource.ts';
@@ -31,13 +31,13 @@ export default defineSuite({
       if (!spec.grants[g]) continue;
       const step = await t.step(`obtain a token with ${g}`, () => obtainToken(t, g));
       if (step.ok) tokens[g] = step.value;
-      await t.check(endToEnd(g), { severity: 'MUST', needs: [step] }, async () => checkResourceAccepts(await callResource(t, step.ok ? step.value.accessToken : '')));
+      await t.judge(endToEnd(g), { severity: 'MUST', needs: [step] }, async () => checkResourceAccepts(await callResource(t, step.ok ? step.value.accessToken : '')));
       const rtMeta: CheckMeta = {
         id: `grant.${g.replace(/_/g, '-')}.refresh-token-${spec.grants[g]!.issuesRefreshToken ? 'issued' : 'absent'}`,
         title: `The ${g} response ${spec.grants[g]!.issuesRefreshToken ? 'includes' : 'omits'} a refresh_token, as the spec says`,
         requirement: g === 'client_credentials' ? 'RFC 6749 §4.4.3 and provider spec' : 'provider spec grants.*.issuesRefreshToken',
       };
-      await t.check(rtMeta, { severity: g === 'client_credentials' && !spec.grants[g]!.issuesRefreshToken ? 'SHOULD' : 'MUST', needs: [step] }, () => {
+      await t.judge(rtMeta, { severity: g === 'client_credentials' && !spec.grants[g]!.issuesRefreshToken ? 'SHOULD' : 'MUST', needs: [step] }, () => {
         const has = step.ok && step.value.refreshToken !== undefined;
         const want = spec.grants[g]!.issuesRefreshToken;
         return has === want ? pass() : fail('"refresh_token" in token response', want ? 'a refresh token' : 'no refresh token', has ? 'a refresh token' : '(absent)');
@@ -47,14 +47,14 @@ export default defineSuite({
     if (spec.grants.refresh_token) {
       const base = Object.values(tokens).find((x) => x?.refreshToken);
       const step = await t.step('refresh the token', async () => {
-        if (!base?.refreshToken) throw new Error('no grant produced a refresh token');
+        if (!base?.refreshToken) throw new Unavailable('no grant produced a refresh token (the refresh-token-issued checks say why)');
         return expectToken(await tokenRequest(t, 'refresh_token', { params: { refresh_token: base.refreshToken } }));
       });
-      await t.check(endToEnd('refresh_token'), { severity: 'MUST', needs: [step] }, async () => checkResourceAccepts(await callResource(t, step.ok ? step.value.accessToken : '')));
+      await t.judge(endToEnd('refresh_token'), { severity: 'MUST', needs: [step] }, async () => checkResourceAccepts(await callResource(t, step.ok ? step.value.accessToken : '')));
     }
 
     if (spec.grants.implicit) {
-      await t.check(endToEnd('implicit'), { severity: 'MUST' }, async () => {
+      await t.judge(endToEnd('implicit'), { severity: 'MUST' }, async () => {
         if (!t.target.autoConsent) return notApplicable('the implicit grant needs a user; the target does not declare autoConsent');
         const ex = await authorizeRequest(t, { response_type: 'token', client_id: t.target.clientId, redirect_uri: t.target.redirectUri, state: 'oauthgate-implicit' });
         const loc = ex.headers.location;
@@ -76,7 +76,7 @@ export default defineSuite({
         t.notApplicable(meta, 'MUST', 'the token request has no body, so no grant type can be sent');
         continue;
       }
-      await t.check(meta, { severity: 'MUST' }, async () => {
+      await t.judge(meta, { severity: 'MUST' }, async () => {
         const params = g === 'password' ? { username: 'probe', password: 'probe-password' } : g === 'refresh_token' ? { refresh_token: 'probe-refresh-token' } : g === 'authorization_code' ? { code: 'probe-code' } : grantParams(t, 'client_credentials');
         const e = await tokenRequest(t, g, { params });
         // Where the spec documents no status for this case, any 4xx without a token passes (checkErrorCase).
@@ -97,12 +97,12 @@ export default defineSuite({
         return { code, redirectUri, tok };
       });
       let second: Awaited<ReturnType<typeof tokenRequest>> | undefined;
-      await t.check(reuse, { severity: 'MUST', needs: [first] }, async () => {
+      await t.judge(reuse, { severity: 'MUST', needs: [first] }, async () => {
         if (!first.ok) return notApplicable('unreachable');
         second = await tokenRequest(t, 'authorization_code', { params: { code: first.value.code, redirect_uri: first.value.redirectUri } });
         return checkErrorCase(second, spec, 'invalid_grant');
       });
-      await t.check(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async () => {
+      await t.judge(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async () => {
         if (!first.ok) return notApplicable('unreachable');
         const r = await callResource(t, first.value.tok.accessToken);
         return r.status === spec.resource.invalidTokenStatus ? pass() : fail('resource call with the token from a reused code', `${spec.resource.invalidTokenStatus} (token revoked)`, observedResponse(r), 'RFC 6749 §4.1.2');

@@ -43,7 +43,7 @@ export default defineSuite({
         continue;
       }
       const optionalAbsent = () => !spec.tokenResponse.fields[field]!.required && body()[field] === undefined;
-      const decodes = await t.check(meta('decodes'), { severity: 'MUST', needs: [tok] }, () =>
+      const decodes = await t.judge(meta('decodes'), { severity: 'MUST', needs: [tok] }, () =>
         optionalAbsent() ? notApplicable(`the response has no ${field} (optional in the spec)`) : J.checkJwtDecodes(field, body()[field]));
       if (decodes.status === 'not_applicable') {
         for (const m of metas.slice(1)) t.notApplicable(m, 'MUST', decodes.reason ?? 'not applicable');
@@ -53,18 +53,18 @@ export default defineSuite({
       const token = () => String(body()[field]);
       const claims = () => (J.decodeJwt(token()) as J.DecodedJwt).claims;
 
-      await t.check(meta('signature-verifies'), { severity: 'MUST', needs }, () =>
+      await t.judge(meta('signature-verifies'), { severity: 'MUST', needs }, () =>
         target.jwks ? J.checkJwtSignatureVerifies(field, token(), target.jwks) : notApplicable('the target states no JWKS (target.jwks) to verify against'));
-      await t.check(meta('times-current'), { severity: 'MUST', needs }, () => J.checkJwtTimesCurrent(field, claims(), target.now()));
+      await t.judge(meta('times-current'), { severity: 'MUST', needs }, () => J.checkJwtTimesCurrent(field, claims(), target.now()));
       const issuer = J.expectedIssuer(target.issuer, spec.idToken?.issuer);
-      await t.check(meta('issuer-matches'), { severity: 'MUST', needs }, () =>
+      await t.judge(meta('issuer-matches'), { severity: 'MUST', needs }, () =>
         issuer ? J.checkJwtIssuerMatches(field, claims(), issuer) : notApplicable('neither the target (issuer) nor the spec (idToken.issuer) states an issuer'));
       if (field === 'access_token') {
-        await t.check(meta('lifetime-matches-expires-in'), { severity: 'MUST', needs }, () =>
+        await t.judge(meta('lifetime-matches-expires-in'), { severity: 'MUST', needs }, () =>
           body().expires_in === undefined ? notApplicable('the token response has no expires_in') : J.checkJwtLifetimeMatchesExpiresIn(field, claims(), body().expires_in));
       } else {
-        await t.check(meta('required-claims'), { severity: 'MUST', needs }, () => J.checkIdTokenRequiredClaims(claims()));
-        await t.check(meta('audience-is-client'), { severity: 'MUST', needs }, () =>
+        await t.judge(meta('required-claims'), { severity: 'MUST', needs }, () => J.checkIdTokenRequiredClaims(claims()));
+        await t.judge(meta('audience-is-client'), { severity: 'MUST', needs }, () =>
           spec.idToken?.audienceIsClientId === false ? notApplicable('the spec says the ID token audience is not the client_id') : J.checkIdTokenAudienceIsClient(claims(), target.clientId));
       }
     }

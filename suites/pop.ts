@@ -12,7 +12,7 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { base64url } from 'jose';
-import { defineSuite, SuiteContext, type Prereq, passed } from '../src/runner/suite.ts';
+import { defineSuite, SuiteContext, type Prereq, passed, Unavailable } from '../src/runner/suite.ts';
 import { CheckAbort, notApplicable, skipped } from '../src/checks/check.ts';
 import * as P from '../src/checks/pop.ts';
 import { decodeTaapPop, forgeTaapPop, type PopRequest, type TaapForgeOptions } from '../src/pop/taap.ts';
@@ -33,11 +33,11 @@ export default defineSuite({
 
     // ---- token endpoint ----
     const valid = await t.step('send a token request with a valid PoP token', () => delivered(tokenRequest(t, grant, { params })));
-    const accepted = passed(await t.check(P.validPopAccepted, { severity: 'MUST', needs: [valid] }, () => P.checkValidPopAccepted(valid.ok ? valid.value : (undefined as never))));
+    const accepted = passed(await t.judge(P.validPopAccepted, { severity: 'MUST', needs: [valid] }, () => P.checkValidPopAccepted(valid.ok ? valid.value : (undefined as never))));
     const genuine = () => unsent(t, (dry) => tokenRequest(dry, grant, { params, omitPop: true }));
     /** Sends the genuine token request with the PoP token `forge` makes for it, and checks it is refused. */
     const refuses = (r: P.PopRejection, probe: () => Promise<HttpExchange | P.PopProbe[]>) =>
-      t.check(r, { severity: 'MUST', needs: [accepted] }, async () => P.checkPopRejected(await probe(), r));
+      t.judge(r, { severity: 'MUST', needs: [accepted] }, async () => P.checkPopRejected(await probe(), r));
     const withForged = async (opts: Partial<TaapForgeOptions> = {}) => {
       const req = await genuine();
       return sendWithPop(t, req, await forge(t, req, opts));
@@ -106,7 +106,7 @@ export default defineSuite({
       return sendWithPop(t, req, await forge(t, req, { edtsOverride: P.swapLetterCase(String(claims.edts)) }));
     });
     // SHOULD: TAAP's single hash cannot see re-splits; only a server that compares parts it knows (its path) can.
-    await t.check(P.popBoundaryShiftRejected, { severity: 'SHOULD', needs: [accepted] }, async () => {
+    await t.judge(P.popBoundaryShiftRejected, { severity: 'SHOULD', needs: [accepted] }, async () => {
       const req = await genuine();
       const probe = P.boundaryShiftProbe(P.taapRequestOf(req, pop.header), P.taapPartsFor(pop.requiredParts, P.taapRequestOf(req, pop.header)));
       const shifted = await sendWithPop(t, P.httpRequestOf(req, probe.shifted), await forge(t, req, { request: probe.signed, parts: probe.parts }));
@@ -123,10 +123,10 @@ export default defineSuite({
     const token = await t.step('obtain an access token (with a valid PoP token)', () => obtainToken(t));
     const at = () => (token.ok ? token.value.accessToken : '');
     const rvalid = await t.step('call the resource with a valid PoP token', async () => delivered(callResource(t, needed(token).accessToken)));
-    const served = passed(await t.check(P.resourceValidPopAccepted, { severity: 'MUST', needs: [token, rvalid] }, () => P.checkResourceValidPopAccepted(rvalid.ok ? rvalid.value : (undefined as never))));
+    const served = passed(await t.judge(P.resourceValidPopAccepted, { severity: 'MUST', needs: [token, rvalid] }, () => P.checkResourceValidPopAccepted(rvalid.ok ? rvalid.value : (undefined as never))));
     const rgenuine = () => unsent(t, (dry) => callResource(dry, at(), { omitPop: true }));
     const resourceRefuses = (r: P.PopRejection, probe: () => Promise<HttpExchange>) =>
-      t.check(r, { severity: 'MUST', needs: [served] }, async () => P.checkResourcePopRejected(await probe(), r));
+      t.judge(r, { severity: 'MUST', needs: [served] }, async () => P.checkResourcePopRejected(await probe(), r));
     const rWithForged = async (opts: Partial<TaapForgeOptions> = {}) => {
       const req = await rgenuine();
       return sendWithPop(t, req, await forge(t, req, opts));
@@ -190,7 +190,7 @@ async function unsent(t: SuiteContext, build: (dry: SuiteContext) => Promise<Htt
 }
 
 function popKey(t: SuiteContext): KeyObject {
-  if (!t.target.popPrivateKey) throw new Error('the spec requires TAAP PoP tokens but the target has no popPrivateKey');
+  if (!t.target.popPrivateKey) throw new Unavailable('the spec requires TAAP PoP tokens but the target has no popPrivateKey');
   return t.target.popPrivateKey;
 }
 

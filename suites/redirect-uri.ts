@@ -14,7 +14,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2
  */
-import { defineSuite, type Prereq } from '../src/runner/suite.ts';
+import { passed, defineSuite, type Prereq } from '../src/runner/suite.ts';
 import { notApplicable, type CheckMeta, type Outcome, type Severity } from '../src/checks/check.ts';
 import * as R from '../src/checks/redirect-uri.ts';
 import { authorizeRequest } from '../src/steps/requests.ts';
@@ -47,21 +47,21 @@ export default defineSuite({
     };
 
     const accepted = (meta: CheckMeta, severity: Severity, uri: string | undefined, requirement = meta.requirement) =>
-      cannotRedirect ? t.notApplicable(meta, severity, cannotRedirect) : t.check(meta, { severity }, async () => R.checkRedirectAccepted(await authorize(uri), uri ?? registered, responseType!, requirement));
+      cannotRedirect ? t.notApplicable(meta, severity, cannotRedirect) : t.judge(meta, { severity }, async () => R.checkRedirectAccepted(await authorize(uri), uri ?? registered, responseType!, requirement));
 
     // ---- the registered URI: the baseline every rejection is measured against ----
     let baseline: Prereq<unknown> | undefined;
     if (cannotRedirect) t.notApplicable(R.registeredUriAccepted, 'MUST', cannotRedirect);
     else {
-      const r = await t.check(R.registeredUriAccepted, { severity: 'MUST' }, async () => R.checkRedirectAccepted(await authorize(registered), registered, responseType!));
-      baseline = r.status === 'passed' ? { ok: true, value: undefined, name: 'the registered redirect URI is accepted' } : { ok: false, reason: r.reason ?? r.status, name: 'the registered redirect URI is accepted' };
+      const r = await t.judge(R.registeredUriAccepted, { severity: 'MUST' }, async () => R.checkRedirectAccepted(await authorize(registered), registered, responseType!));
+      baseline = passed(r);
     }
     const needs = baseline ? [baseline] : [];
 
     const rejected = async (meta: CheckMeta, severity: Severity, uri: string | undefined, unavailable = 'no probe URI can be derived from the registered one', deviation?: string) => {
       if (!responseType) return t.notApplicable(meta, severity, cannotRedirect!);
       if (uri === undefined) return t.notApplicable(meta, severity, unavailable);
-      return t.check(meta, { severity, needs, ...(deviation ? { deviation } : {}) }, async (): Promise<Outcome> => {
+      return t.judge(meta, { severity, needs, ...(deviation ? { deviation } : {}) }, async (): Promise<Outcome> => {
         const o = R.checkRedirectUriRejected(await authorize(uri), uri, meta.requirement);
         return consent || o.status === 'failed' ? o : notApplicable(inconclusive);
       });
@@ -85,17 +85,17 @@ export default defineSuite({
     if (rule.fallbackToRegistered) await accepted(R.absentFallsBack, 'MUST', undefined);
     else if (!responseType) t.notApplicable(R.absentRejected, 'SHOULD', cannotRedirect!);
     else {
-      await t.check(R.absentRejected, { severity: 'SHOULD', needs }, async () => {
+      await t.judge(R.absentRejected, { severity: 'SHOULD', needs }, async () => {
         const o = R.checkAbsentRedirectUriRejected(await authorize(undefined));
         return consent || o.status === 'failed' ? o : notApplicable(inconclusive);
       });
     }
 
     if (cannotRedirect) t.notApplicable(R.statePreserved, 'MUST', cannotRedirect);
-    else await t.check(R.statePreserved, { severity: 'MUST' }, async () => R.checkStatePreserved(await authorize(registered), STATE));
+    else await t.judge(R.statePreserved, { severity: 'MUST' }, async () => R.checkStatePreserved(await authorize(registered), STATE));
 
     if (!spec.grants.implicit) t.notApplicable(R.implicitTokenInFragment, 'MUST', 'the spec has no implicit grant');
     else if (!consent) t.notApplicable(R.implicitTokenInFragment, 'MUST', 'the target does not declare autoConsent: without a user to consent nothing is redirected');
-    else await t.check(R.implicitTokenInFragment, { severity: 'MUST' }, async () => R.checkImplicitTokenInFragment(await authorize(registered, 'token')));
+    else await t.judge(R.implicitTokenInFragment, { severity: 'MUST' }, async () => R.checkImplicitTokenInFragment(await authorize(registered, 'token')));
   },
 });

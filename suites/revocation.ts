@@ -8,7 +8,7 @@
  * same. Each scenario uses its own freshly issued token, so one revocation never explains another's result.
  */
 import { randomBytes } from 'node:crypto';
-import { defineSuite } from '../src/runner/suite.ts';
+import { defineSuite, passed } from '../src/runner/suite.ts';
 import * as V from '../src/checks/revocation.ts';
 import { callResource, describe, obtainToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest, refreshingGrant } from '../src/steps/refresh.ts';
@@ -26,14 +26,22 @@ export default defineSuite({
       if (ex.failure) throw new Error(describe(ex));
       return ex;
     };
+    /** A revocation that must have succeeded for what follows to mean anything (RFC 7009 §2.2: HTTP 200). */
+    const revokeOk = async (token: string, hint: string) => {
+      const ex = await revoke(token, hint);
+      if (ex.status !== 200) throw new Error(`revocation request: expected HTTP 200 (RFC 7009 §2.2), observed ${describe(ex)}`);
+      return ex;
+    };
 
     // ---- an access token ----
     const a = await t.step('obtain a token and revoke its access token', async () => {
       const tok = await obtainToken(t);
       return { tok, revocation: await revoke(tok.accessToken, 'access_token') };
     });
-    await t.check(V.revocationSucceeds, { severity: 'MUST', needs: [a] }, () => V.checkRevocationSucceeds(a.ok ? a.value.revocation : (undefined as never)));
-    await t.check(V.revokedAccessTokenRejected, { severity: 'MUST', needs: [a] }, async () =>
+    const revoked = await t.judge(V.revocationSucceeds, { severity: 'MUST', needs: [a] }, () => V.checkRevocationSucceeds(a.ok ? a.value.revocation : (undefined as never)));
+    // A token is "still accepted" only if it was revoked in the first place (regression: a 404 from the revoke
+    // endpoint was followed by "revoked token still accepted").
+    await t.judge(V.revokedAccessTokenRejected, { severity: 'MUST', needs: [a, passed(revoked)] }, async () =>
       V.checkRevokedAccessTokenRejected(await callResource(t, a.ok ? a.value.tok.accessToken : ''), invalidStatus));
 
     // ---- a refresh token ----
@@ -44,33 +52,33 @@ export default defineSuite({
     } else {
       const b = await t.step('obtain a token pair and revoke its refresh token', async () => {
         const tok = await obtainRefreshableToken(t);
-        await revoke(tok.refreshToken, 'refresh_token');
+        await revokeOk(tok.refreshToken, 'refresh_token');
         return tok;
       });
       // The access token first: a refresh attempt could itself invalidate it (AT&T, att-api line 95).
-      await t.check(V.refreshRevocationRevokesAccess, { severity: 'SHOULD', needs: [b] }, async () =>
+      await t.judge(V.refreshRevocationRevokesAccess, { severity: 'SHOULD', needs: [b] }, async () =>
         V.checkGrantAccessTokenRejected(await callResource(t, b.ok ? b.value.accessToken : ''), invalidStatus));
-      await t.check(V.revokedRefreshTokenRejected, { severity: 'MUST', needs: [b] }, async () =>
+      await t.judge(V.revokedRefreshTokenRejected, { severity: 'MUST', needs: [b] }, async () =>
         V.checkRevokedRefreshTokenRejected(await refreshRequest(t, b.ok ? b.value.refreshToken : ''), spec));
     }
 
     // ---- an unknown token ----
     // Needs the first scenario only as proof that the target answers at all (a dead target skips, not fails).
-    await t.check(V.unknownTokenAccepted, { severity: 'MUST', needs: [a] }, async () =>
+    await t.judge(V.unknownTokenAccepted, { severity: 'MUST', needs: [a] }, async () =>
       V.checkUnknownTokenAccepted(await revokeRequest(t, `oauthgate-unknown-${randomBytes(12).toString('base64url')}`, { hint: 'access_token' })));
 
     // ---- client authentication ----
     const c = await t.step('obtain a token for an unauthenticated revocation', () => obtainToken(t));
-    await t.check(V.clientAuthRequired, { severity: 'MUST', needs: [c] }, async () =>
+    await t.judge(V.clientAuthRequired, { severity: 'MUST', needs: [c] }, async () =>
       V.checkUnauthenticatedRejected(await revokeRequest(t, c.ok ? c.value.accessToken : '', { auth: 'none' }), spec.clientAuth.invalidClientStatus));
 
     // ---- token_type_hint is only a hint ----
     const d = await t.step('obtain a token and revoke its access token with token_type_hint=refresh_token', async () => {
       const tok = await obtainToken(t);
-      await revoke(tok.accessToken, 'refresh_token');
+      await revokeOk(tok.accessToken, 'refresh_token');
       return tok;
     });
-    await t.check(V.wrongHintStillRevokes, { severity: 'MUST', needs: [d] }, async () =>
+    await t.judge(V.wrongHintStillRevokes, { severity: 'MUST', needs: [d] }, async () =>
       V.checkWrongHintStillRevokes(await callResource(t, d.ok ? d.value.accessToken : ''), invalidStatus));
   },
 });

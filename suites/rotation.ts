@@ -9,7 +9,7 @@
  * (Tangoe, tangoe line 7). Last, reuse detection: replaying a rotated-away refresh token revokes the active one
  * (a SHOULD, checked only where the spec promises it).
  */
-import { defineSuite } from '../src/runner/suite.ts';
+import { defineSuite, Unavailable } from '../src/runner/suite.ts';
 import { notApplicable } from '../src/checks/check.ts';
 import * as R from '../src/checks/rotation.ts';
 import { checkResourceAccepts } from '../src/checks/resource.ts';
@@ -29,14 +29,14 @@ export default defineSuite({
     const first = await t.step('obtain a token pair with a refresh token', () => obtainRefreshableToken(t));
     const old = () => (first.ok ? first.value : (undefined as never));
     const refresh = await t.step('refresh the token pair', async () => {
-      if (!first.ok) throw new Error('no token pair to refresh');
+      if (!first.ok) throw new Unavailable('no token pair to refresh');
       const ex = await refreshRequest(t, first.value.refreshToken);
       if (ex.failure) throw new Error(describe(ex));
       return ex;
     });
-    await t.check(R.newAccessTokenIssued, { severity: 'MUST', needs: [first, refresh] }, () => R.checkNewAccessTokenIssued(refresh.ok ? refresh.value : (undefined as never), old().accessToken));
+    await t.judge(R.newAccessTokenIssued, { severity: 'MUST', needs: [first, refresh] }, () => R.checkNewAccessTokenIssued(refresh.ok ? refresh.value : (undefined as never), old().accessToken));
     const next = await t.step('read the refreshed token pair', async () => {
-      if (!refresh.ok) throw new Error('no refresh response');
+      if (!refresh.ok) throw new Unavailable('no refresh response');
       return expectToken(refresh.value);
     });
     const fresh = () => (next.ok ? next.value : (undefined as never));
@@ -44,23 +44,23 @@ export default defineSuite({
 
     // ---- what the refresh returned ----
     if (policy.rotatesRefreshToken) {
-      await t.check(R.newRefreshTokenIssued, { severity: 'MUST', needs }, () => R.checkNewRefreshTokenIssued(fresh().exchange, old().refreshToken, basis));
+      await t.judge(R.newRefreshTokenIssued, { severity: 'MUST', needs }, () => R.checkNewRefreshTokenIssued(fresh().exchange, old().refreshToken, basis));
     } else {
       t.notApplicable(R.newRefreshTokenIssued, 'MUST', `the spec says refresh tokens do not rotate (refresh.rotatesRefreshToken false; ${basis})`);
     }
-    await t.check(R.newAccessTokenWorks, { severity: 'MUST', needs }, async () => checkResourceAccepts(await callResource(t, fresh().accessToken)));
+    await t.judge(R.newAccessTokenWorks, { severity: 'MUST', needs }, async () => checkResourceAccepts(await callResource(t, fresh().accessToken)));
 
     // ---- the old access token ----
     if (policy.invalidatesOldAccessToken) {
-      await t.check(R.oldAccessTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldAccessTokenRejected(await callResource(t, old().accessToken), invalidStatus, basis));
+      await t.judge(R.oldAccessTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldAccessTokenRejected(await callResource(t, old().accessToken), invalidStatus, basis));
     } else {
-      await t.check(R.oldAccessTokenStillValid, { severity: 'SHOULD', needs }, async () => R.checkOldAccessTokenStillValid(await callResource(t, old().accessToken), basis));
+      await t.judge(R.oldAccessTokenStillValid, { severity: 'SHOULD', needs }, async () => R.checkOldAccessTokenStillValid(await callResource(t, old().accessToken), basis));
     }
 
     // ---- the rotated refresh token (before any replay, which may revoke it) ----
     let active: string | undefined;
     if (policy.rotatesRefreshToken) {
-      await t.check(R.newRefreshTokenWorks, { severity: 'MUST', needs }, async () => {
+      await t.judge(R.newRefreshTokenWorks, { severity: 'MUST', needs }, async () => {
         const rotated = fresh().refreshToken;
         if (!rotated || rotated === old().refreshToken) return notApplicable(`the refresh returned no new refresh token (see ${R.newRefreshTokenIssued.id})`);
         active = rotated;
@@ -75,10 +75,10 @@ export default defineSuite({
 
     // ---- the old refresh token ----
     if (policy.invalidatesOldRefreshToken) {
-      await t.check(R.oldRefreshTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldRefreshTokenRejected(await refreshRequest(t, old().refreshToken), spec, basis));
+      await t.judge(R.oldRefreshTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldRefreshTokenRejected(await refreshRequest(t, old().refreshToken), spec, basis));
     } else {
       // Without rotation the client keeps no other refresh token, so RFC 6749 §6 leaves the server no room to drop it.
-      await t.check(R.oldRefreshTokenStillValid, { severity: policy.rotatesRefreshToken ? 'SHOULD' : 'MUST', needs }, async () =>
+      await t.judge(R.oldRefreshTokenStillValid, { severity: policy.rotatesRefreshToken ? 'SHOULD' : 'MUST', needs }, async () =>
         R.checkOldRefreshTokenStillValid(await refreshRequest(t, old().refreshToken), basis));
     }
 
@@ -88,7 +88,7 @@ export default defineSuite({
     } else if (!policy.rotatesRefreshToken || !policy.invalidatesOldRefreshToken) {
       t.notApplicable(R.reuseRevokesActiveToken, 'SHOULD', 'reuse detection needs rotating refresh tokens that a refresh invalidates, and the spec says otherwise');
     } else {
-      await t.check(R.reuseRevokesActiveToken, { severity: 'SHOULD', needs }, async () => {
+      await t.judge(R.reuseRevokesActiveToken, { severity: 'SHOULD', needs }, async () => {
         const current = active ?? fresh().refreshToken;
         if (!current) return notApplicable(`the refresh returned no new refresh token to be revoked (see ${R.newRefreshTokenIssued.id})`);
         await refreshRequest(t, old().refreshToken); // the replay; its own answer is rotation.old-refresh-token-rejected's concern

@@ -12,6 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
+import type { Outcome } from '../src/checks/check.ts';
 import { defineSuite } from '../src/runner/suite.ts';
 import type { CheckMeta, Severity } from '../src/checks/check.ts';
 import * as S from '../src/checks/scope.ts';
@@ -43,8 +44,8 @@ export default defineSuite({
     const narrowValue = s.catalogue.find((v) => v !== required);
 
     const request = (scope: string | undefined) => tokenRequest(t, grant!, { params: { ...grantParams(t, grant!), scope } });
-    const checkOr = async (meta: CheckMeta, severity: Severity, reason: string | undefined, body: Parameters<typeof t.check>[2]) =>
-      reason ? t.notApplicable(meta, severity, reason) : t.check(meta, { severity }, body);
+    const checkOr = async (meta: CheckMeta, severity: Severity, reason: string | undefined, body: () => Outcome | Promise<Outcome>) =>
+      reason ? t.notApplicable(meta, severity, reason) : t.judge(meta, { severity }, body);
     const scopeSource = s.source?.[0] ? `${s.source[0].doc} line ${s.source[0].line}` : (s.standard ?? 'RFC 6749 §3.3');
 
     // ---- delimiter, escalation, echo ----
@@ -69,7 +70,7 @@ export default defineSuite({
     // documented deviation is observed (or its disappearance noticed).
     const rfcForm = noPair ?? (d === ' ' ? 'the spec\'s delimiter is RFC 6749\'s space; scope.delimiter-accepted covers it' : undefined);
     if (rfcForm) t.notApplicable(S.rfcSpaceDelimiterAccepted, 'MUST', rfcForm);
-    else await t.check(S.rfcSpaceDelimiterAccepted, { severity: 'MUST', deviation: 'scope.comma-delimited' }, async () =>
+    else await t.judge(S.rfcSpaceDelimiterAccepted, { severity: 'MUST', deviation: 'scope.comma-delimited' }, async () =>
       S.checkDelimitedScopeAccepted(await request(pair.join(' ')), pair.join(' '), 'RFC 6749 §3.3'));
 
     // ---- what must not be misread ----
@@ -109,7 +110,7 @@ export default defineSuite({
     if (noResource) t.notApplicable(S.requiredScopeAccepted, 'MUST', noResource);
     else {
       const withRequired = await t.step(`obtain a token for scope "${required}"`, async () => expectToken(await request(required)));
-      await t.check(S.requiredScopeAccepted, { severity: 'MUST', needs: [withRequired] }, async () =>
+      await t.judge(S.requiredScopeAccepted, { severity: 'MUST', needs: [withRequired] }, async () =>
         S.checkRequiredScopeAccepted(await callResource(t, withRequired.ok ? withRequired.value.accessToken : ''), required!));
     }
 
@@ -121,9 +122,9 @@ export default defineSuite({
       const without = await t.step(`obtain a token for scope "${narrowValue}" only`, async () => expectToken(await request(narrowValue)));
       const call = () => callResource(t, without.ok ? without.value.accessToken : '');
       let rejection: Awaited<ReturnType<typeof callResource>> | undefined;
-      await t.check(S.insufficientScopeRejected, { severity: 'MUST', needs: [without] }, async () =>
+      await t.judge(S.insufficientScopeRejected, { severity: 'MUST', needs: [without] }, async () =>
         S.checkInsufficientScopeRejected((rejection = await call()), required!, spec.resource.insufficientScopeStatus));
-      await t.check(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [without] }, async () => S.checkInsufficientScopeChallenge(rejection ?? (await call())));
+      await t.judge(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [without] }, async () => S.checkInsufficientScopeChallenge(rejection ?? (await call())));
     }
   },
 });

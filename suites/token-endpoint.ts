@@ -6,7 +6,7 @@
  * documented error: unknown client, wrong secret, missing grant_type, unsupported grant, missing parameter,
  * invalid scope, wrong Content-Type, client-auth methods the spec does not list, and required headers left out.
  */
-import { defineSuite } from '../src/runner/suite.ts';
+import { defineSuite, Unavailable } from '../src/runner/suite.ts';
 import { notApplicable, pass } from '../src/checks/check.ts';
 import * as C from '../src/checks/token-response.ts';
 import { grantParams, joinScope, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
@@ -20,7 +20,7 @@ export default defineSuite({
     const { spec } = t;
     const grant = primaryGrant(t);
     const ok = await t.step('obtain a token with the primary grant', async () => {
-      if (!grant) throw new Error('no grant usable at the token endpoint');
+      if (!grant) throw new Unavailable('no grant usable at the token endpoint');
       const ex = await tokenRequest(t, grant, { params: grantParams(t, grant) });
       if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
       return ex;
@@ -28,25 +28,25 @@ export default defineSuite({
     const needs = [ok];
     const ex = () => (ok.ok ? ok.value : (undefined as never));
 
-    await t.check(C.tokenRequestSucceeds, { severity: 'MUST', needs }, () => C.checkTokenRequestSucceeds(ex()));
-    await t.check(C.contentTypeIsJson, { severity: 'MUST', needs }, () => C.checkContentTypeIsJson(ex()));
-    await t.check(C.cacheControlNoStore, { severity: 'MUST', needs }, () => C.checkCacheControlNoStore(ex()));
-    await t.check(C.pragmaNoCache, { severity: 'SHOULD', needs }, () => C.checkPragmaNoCache(ex()));
-    await t.check(C.accessTokenPresent, { severity: 'MUST', needs }, () => C.checkAccessTokenPresent(ex()));
-    await t.check(C.fieldsMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldsMatchSpec(ex(), spec));
-    await t.check(C.fieldValuesMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldValuesMatchSpec(ex(), spec));
-    await t.check(C.tokenTypePresent, { severity: 'MUST', needs, deviation: 'token-type.absent' }, () => C.checkTokenTypePresent(ex()));
+    await t.judge(C.tokenRequestSucceeds, { severity: 'MUST', needs }, () => C.checkTokenRequestSucceeds(ex()));
+    await t.judge(C.contentTypeIsJson, { severity: 'MUST', needs }, () => C.checkContentTypeIsJson(ex()));
+    await t.judge(C.cacheControlNoStore, { severity: 'MUST', needs }, () => C.checkCacheControlNoStore(ex()));
+    await t.judge(C.pragmaNoCache, { severity: 'SHOULD', needs }, () => C.checkPragmaNoCache(ex()));
+    await t.judge(C.accessTokenPresent, { severity: 'MUST', needs }, () => C.checkAccessTokenPresent(ex()));
+    await t.judge(C.fieldsMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldsMatchSpec(ex(), spec));
+    await t.judge(C.fieldValuesMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldValuesMatchSpec(ex(), spec));
+    await t.judge(C.tokenTypePresent, { severity: 'MUST', needs, deviation: 'token-type.absent' }, () => C.checkTokenTypePresent(ex()));
     // A request without a DPoP proof gets a Bearer token even where the profile allows DPoP (RFC 9449 §5).
     if (spec.tokenResponse.fields.token_type) {
-      await t.check(C.tokenTypeIsBearer, { severity: 'MUST', needs }, () => C.checkTokenTypeIsBearer(ex()));
+      await t.judge(C.tokenTypeIsBearer, { severity: 'MUST', needs }, () => C.checkTokenTypeIsBearer(ex()));
     } else t.notApplicable(C.tokenTypeIsBearer, 'MUST', 'the spec documents no token_type');
-    await t.check(C.expiresInIsNumber, { severity: 'SHOULD', needs, deviation: 'expires-in.string' }, () => C.checkExpiresInIsNumber(ex()));
+    await t.judge(C.expiresInIsNumber, { severity: 'SHOULD', needs, deviation: 'expires-in.string' }, () => C.checkExpiresInIsNumber(ex()));
 
     // ---- error cases ----
     const errors: HttpExchange[] = [];
     const errorCheck = async (name: ErrorCaseName, title: string, send: () => Promise<HttpExchange> | undefined | string) => {
       const meta = C.errorCaseMeta(name, title);
-      await t.check(meta, { severity: 'MUST', needs }, async () => {
+      await t.judge(meta, { severity: 'MUST', needs }, async () => {
         const sent = send();
         if (typeof sent === 'string') return notApplicable(sent);
         if (!sent) return notApplicable('not expressible for this spec');
@@ -85,7 +85,7 @@ export default defineSuite({
       return tokenRequest(t, grant, { params, ...wrong });
     });
 
-    await t.check(C.errorBodyIsRfc6749Json, { severity: 'MUST', needs }, () => {
+    await t.judge(C.errorBodyIsRfc6749Json, { severity: 'MUST', needs }, () => {
       const bad = errors.filter((e) => e.status !== 200).map((e) => ({ e, o: C.checkErrorBodyIsRfc6749Json(e) })).find((x) => x.o.status === 'failed');
       if (errors.length === 0) return notApplicable('no error response was collected');
       return bad ? bad.o : pass(`${errors.length} error responses checked`);
@@ -104,13 +104,13 @@ export default defineSuite({
         continue;
       }
       const mode = m === 'client_secret_basic' ? 'basic' : 'post';
-      await t.check(meta, { severity: methods.includes(m) ? 'MUST' : 'SHOULD', needs }, async () => {
+      await t.judge(meta, { severity: methods.includes(m) ? 'MUST' : 'SHOULD', needs }, async () => {
         const e = await tokenRequest(t, grant, { params, auth: mode });
         return methods.includes(m) ? C.checkTokenRequestSucceeds(e) : C.checkRejected(e, `token request with ${m} (not listed by the spec)`, 'provider spec clientAuth.methods');
       });
     }
     if (methods.includes('client_secret_basic')) {
-      await t.check(C.basicChallengeOn401, { severity: 'SHOULD', needs }, async () =>
+      await t.judge(C.basicChallengeOn401, { severity: 'SHOULD', needs }, async () =>
         C.checkBasicChallengeOn401(await tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x`, mode: 'spec' } })));
     } else t.notApplicable(C.basicChallengeOn401, 'SHOULD', 'the spec does not accept HTTP Basic');
 
@@ -118,7 +118,7 @@ export default defineSuite({
     const quirks = spec.request.encoding !== 'form' || Object.keys(spec.request.paramNames).length > 0 || spec.clientAuth.bodyCredentialsAlsoRequired;
     if (!quirks) t.notApplicable(C.rfcFormRequestAccepted, 'MUST', 'the spec\'s token request is RFC 6749\'s own form; token.success-status-200 covers it');
     else {
-      await t.check(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation: ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'] }, async () => {
+      await t.judge(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation: ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'] }, async () => {
         // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
         // the spec requires one, so that only the request form differs.
         const e = await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true });
@@ -129,11 +129,11 @@ export default defineSuite({
     // ---- required headers ----
     const rh = { id: 'token.required-headers-enforced', title: 'A token request without the required headers is rejected', requirement: 'provider spec requiredHeaders' };
     if (spec.requiredHeaders) {
-      await t.check(rh, { severity: 'SHOULD', needs }, async () =>
+      await t.judge(rh, { severity: 'SHOULD', needs }, async () =>
         C.checkRejected(await tokenRequest(t, grant, { params, omitRequiredHeaders: true }), 'token request without the required headers', 'provider spec requiredHeaders'));
     } else t.notApplicable(rh, 'SHOULD', 'the spec requires no extra headers');
     if (spec.requiredHeaders) {
-      await t.check(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () =>
+      await t.judge(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () =>
         C.checkTokenRequestSucceeds(await tokenRequest(t, grant, { params, omitRequiredHeaders: true })));
     } else t.notApplicable(C.noExtraHeadersRequired, 'MUST', 'the spec requires no extra headers');
   },

@@ -22,6 +22,28 @@ export interface CheckMeta {
   requirement: string;
 }
 
+/**
+ * A check: its metadata and its logic in one object, so names can't drift apart. `evaluate` is pure: it judges
+ * what it is given (exchanges, spec values) and returns an {@link Outcome}; sending requests is the suite's job.
+ */
+export interface Check<A extends unknown[] = never[]> extends CheckMeta {
+  evaluate(...args: A): Outcome;
+}
+
+/** Declares a check object. */
+export function defineCheck<A extends unknown[]>(check: Check<A>): Check<A> {
+  return Object.freeze(check);
+}
+
+/**
+ * The one "client error" predicate: a 4xx status (RFC 9110 §15.5). A 5xx is a server failure, never a proper
+ * rejection, and a 3xx or 2xx is no rejection at all.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
+ */
+export function isClientError(status: number | undefined): status is number {
+  return status !== undefined && status >= 400 && status <= 499;
+}
+
 /** What a check observed. */
 export type Outcome =
   | { status: 'passed'; note?: string }

@@ -50,10 +50,29 @@ export function resultsTable(o: TerminalOptions, runs: SpecRun[]): void {
     for (const r of rows) {
       const head = `  ${SYMBOL[r.status]} ${r.severity.padEnd(6)} ${r.id.padEnd(idW)} `;
       const room = Math.max(20, width - head.length);
-      const reason = o.redactor.redact(r.reason ?? r.title).replace(/\s+/g, ' ');
+      // Line breaks become visible marks; runs of spaces stay as they are ("read  write" must stay visible).
+      const reason = o.redactor.redact(r.reason ?? r.title).replace(/\r?\n/g, ' ⏎ ');
       const fit = o.out.isTTY && reason.length > room ? `${reason.slice(0, room - 3)}...` : reason;
       o.out.write(`${paint(o, r.status, head)}${fit}\n`);
+      if (o.verbose && (r.status === 'failed' || r.status === 'deviation')) evidenceLines(o, r);
     }
+  }
+}
+
+/** Under a failed check (with --verbose): the exchanges that decided it, already redacted, one block each. */
+function evidenceLines(o: TerminalOptions, r: CheckResult): void {
+  for (const e of r.evidence ?? []) {
+    const answer = e.failure ? `no response (${e.failure.code}: ${e.failure.message})` : `HTTP ${e.status}`;
+    o.out.write(`        ${e.method} ${e.url} -> ${answer}\n`);
+    const show = (label: string, text: string | undefined) => {
+      if (!text) return;
+      const one = o.redactor.redact(text).replace(/\r?\n/g, ' ⏎ ');
+      o.out.write(`          ${label} ${one.length > 300 ? `${one.slice(0, 300)}…` : one}\n`);
+    };
+    show('request body: ', e.requestBody);
+    const h = Object.entries(e.responseHeaders).filter(([k]) => /^(content-type|cache-control|pragma|www-authenticate|location)$/.test(k));
+    if (h.length) o.out.write(`          response headers: ${h.map(([k, v]) => `${k}: ${o.redactor.redact(v)}`).join('; ')}\n`);
+    show('response body:', e.responseBody);
   }
 }
 

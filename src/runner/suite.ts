@@ -1,22 +1,43 @@
 /**
  * Suites and their context. A suite reads like a script: a short summary, then ordered named steps and
- * checks. The context records every check with its metadata, turns failed prerequisites into skipped checks
- * (so a dead target costs seconds, not one timeout per check) and reports documented deviations as such.
+ * checks. The context records every check with its metadata and evidence (the exchanges that decided it), turns
+ * failed prerequisites into skipped checks (so a dead target costs seconds, not one timeout per check) while
+ * reporting the failed prerequisite itself once as a failed check, and reports documented deviations as such.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
 import type { Sender } from '../http/breaker.ts';
+import type { HttpExchange } from '../http/types.ts';
 import type { Redactor } from '../redact.ts';
-import { CheckAbort, skipped, type CheckMeta, type CheckResult, type Outcome, type Severity } from '../checks/check.ts';
+import { toEvidence } from '../report/evidence.ts';
+import { CheckAbort, skipped, type Check, type CheckMeta, type CheckResult, type Outcome, type Severity } from '../checks/check.ts';
 
-/** The result of a named step: its value, or why it failed. */
-export type Prereq<T> = { ok: true; value: T; name: string } | { ok: false; reason: string; name: string };
+/**
+ * The result of a named step (or of an earlier check used as a prerequisite): its value, or why it failed,
+ * with the exchanges it made.
+ */
+export type Prereq<T> = (
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      reason: string;
+      /**
+       * `unavailable`: the harness could not attempt it with this spec or target (no consent, no key) — not the
+       * server's fault. `reported`: the failure is already a failed check of its own.
+       */
+      kind: 'failed' | 'unavailable' | 'reported';
+    }
+) & { name: string; exchanges: HttpExchange[] };
 
-export interface CheckOptions {
+/** The values of a list of prerequisites, in order (what a check body receives). */
+export type PrereqValues<P extends readonly Prereq<unknown>[]> = { [K in keyof P]: P[K] extends Prereq<infer V> ? V : never };
+
+export interface CheckOptions<P extends readonly Prereq<unknown>[] = readonly Prereq<unknown>[]> {
   severity: Severity;
-  /** Prerequisite steps: if any failed, the check is skipped with that reason. */
-  needs?: Prereq<unknown>[];
+  /** Prerequisites: if any failed, the check is skipped with that reason; their values are the body's arguments. */
+  needs?: P;
   /**
    * Id(s) of spec deviations that, when documented, turn a failure of this check into `deviation`: the server
    * departs from the RFC exactly where the provider says it does.
@@ -32,10 +53,19 @@ export interface SuiteDef {
   run: (t: SuiteContext) => Promise<void>;
 }
 
+/**
+ * Thrown by a step that the harness cannot attempt with this spec or target (the authorization-code flow without
+ * auto-consent, TAAP without a key). Checks that need it are skipped; nothing is blamed on the server.
+ */
+export class Unavailable extends Error {
+  override name = 'Unavailable';
+}
+
 /** A prerequisite that holds when check `r` passed: later checks mean nothing if their baseline failed. */
 export function passed(r: CheckResult): Prereq<void> {
   const name = `check ${r.id} passes`;
-  return r.status === 'passed' ? { ok: true, value: undefined, name } : { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}` };
+  if (r.status === 'passed') return { ok: true, value: undefined, name, exchanges: [] };
+  return { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}`, kind: r.status === 'failed' ? 'reported' : 'unavailable', exchanges: [] };
 }
 
 /** Declares a suite. */
@@ -48,10 +78,20 @@ export interface StepRecord {
   durationMs: number;
 }
 
+/** Most exchanges kept as one check's evidence (the last ones). */
+const MAX_EVIDENCE = 8;
+
+/** Stable id segment for a step name. */
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+
 /** What a suite's script works with. */
 export class SuiteContext {
   readonly results: CheckResult[] = [];
   readonly steps: StepRecord[] = [];
+  /** Exchanges made while a step or a check body runs, per async context. */
+  readonly #recording = new AsyncLocalStorage<HttpExchange[]>();
+  /** Failed steps already reported as a failed check. */
+  readonly #reportedSteps = new Set<Prereq<unknown>>();
 
   constructor(
     readonly suite: string,
@@ -62,40 +102,72 @@ export class SuiteContext {
     readonly onResult: (r: CheckResult) => void = () => {},
   ) {}
 
+  /** Notes an exchange as evidence of the step or check that is running (called by every sender). */
+  observe(ex: HttpExchange): void {
+    this.#recording.getStore()?.push(ex);
+  }
+
   /** Runs a named, reusable step; a thrown error becomes a failed prerequisite with its message. */
   async step<T>(name: string, fn: () => Promise<T>): Promise<Prereq<T>> {
     const t0 = performance.now();
+    const exchanges: HttpExchange[] = [];
     try {
-      const value = await fn();
+      const value = await this.#recording.run(exchanges, fn);
       this.steps.push({ name, ok: true, durationMs: performance.now() - t0 });
-      return { ok: true, value, name };
+      return { ok: true, value, name, exchanges };
     } catch (e) {
       const reason = this.redactor.redact(e instanceof Error ? e.message : String(e));
       this.steps.push({ name, ok: false, reason, durationMs: performance.now() - t0 });
-      return { ok: false, reason, name };
+      return { ok: false, reason, name, exchanges, kind: e instanceof Unavailable ? 'unavailable' : 'failed' };
     }
   }
 
-  /** Runs one check and records its result. Never throws. */
-  async check(meta: CheckMeta, opts: CheckOptions, body: () => Outcome | Promise<Outcome>): Promise<CheckResult> {
+  /**
+   * Runs check `check` on the inputs that `inputs` produces from the prerequisites' values (sending any request
+   * it needs), and records the result with the exchanges made as evidence. Never throws. `inputs` may throw
+   * {@link CheckAbort} to end the check as skipped or not applicable.
+   */
+  async check<A extends unknown[], const P extends readonly Prereq<unknown>[]>(
+    check: Check<A>,
+    opts: CheckOptions<P>,
+    inputs: (...values: PrereqValues<P>) => A | Promise<A>,
+  ): Promise<CheckResult> {
+    return this.judge(check, opts, async (...values) => check.evaluate(...(await inputs(...values))));
+  }
+
+  /**
+   * Runs a check whose body composes several judgements (or picks one by spec): `body` returns the outcome
+   * directly. Prefer {@link check} with a check object.
+   */
+  async judge<const P extends readonly Prereq<unknown>[]>(
+    meta: CheckMeta,
+    opts: CheckOptions<P>,
+    body: (...values: PrereqValues<P>) => Outcome | Promise<Outcome>,
+  ): Promise<CheckResult> {
     const t0 = performance.now();
-    let outcome: Outcome;
-    const failedPrereq = opts.needs?.find((p) => !p.ok);
-    if (failedPrereq && !failedPrereq.ok) {
-      outcome = skipped(`prerequisite "${failedPrereq.name}" failed: ${failedPrereq.reason}`);
-    } else {
-      try {
-        outcome = await body();
-      } catch (e) {
-        outcome = e instanceof CheckAbort ? e.outcome : { status: 'failed', reason: `check could not complete: ${e instanceof Error ? e.message : String(e)}` };
-      }
+    const needs = (opts.needs ?? []) as readonly Prereq<unknown>[];
+    const failed = needs.find((p) => !p.ok);
+    if (failed && !failed.ok) {
+      const reported = this.#reportPrerequisite(failed, opts.severity);
+      const outcome = skipped(`prerequisite "${failed.name}" failed${reported ? ` (reported as ${reported})` : ''}: ${failed.reason}`);
+      return this.#record(meta, opts, outcome, performance.now() - t0, failed.exchanges);
     }
-    return this.#record(meta, opts, outcome, performance.now() - t0);
+    const exchanges: HttpExchange[] = [];
+    let outcome: Outcome;
+    try {
+      const values = needs.map((p) => (p.ok ? p.value : undefined)) as unknown as PrereqValues<P>;
+      outcome = await this.#recording.run(exchanges, () => body(...values));
+    } catch (e) {
+      outcome = e instanceof CheckAbort ? e.outcome : { status: 'failed', reason: `check could not complete: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    // With no request of its own, a check was decided by what its prerequisites observed.
+    const evidence = exchanges.length ? exchanges : needs.flatMap((p) => p.exchanges);
+    return this.#record(meta, opts, outcome, performance.now() - t0, evidence);
   }
 
   /** Records a check that does not apply to this spec or target, with the reason. */
   notApplicable(meta: CheckMeta, severity: Severity, reason: string): CheckResult {
-    return this.#record(meta, { severity }, { status: 'not_applicable', reason }, 0);
+    return this.#record(meta, { severity }, { status: 'not_applicable', reason }, 0, []);
   }
 
   /** Whether the spec documents the deviation `id`. */
@@ -115,7 +187,22 @@ export class SuiteContext {
     await new Promise((r) => setTimeout(r, seconds * 1000));
   }
 
-  #record(meta: CheckMeta, opts: CheckOptions, outcome: Outcome, durationMs: number): CheckResult {
+  /**
+   * A step that failed through the server (not one the harness could not attempt) is itself a failed check, once,
+   * at the severity of the first check that needed it: a skipped MUST check must not let a run pass.
+   * Returns the id it was reported under, if any.
+   */
+  #reportPrerequisite(p: Prereq<unknown>, severity: Severity): string | undefined {
+    if (p.ok || p.kind !== 'failed') return undefined;
+    const id = `${this.suite}.step.${slug(p.name)}`;
+    if (this.#reportedSteps.has(p)) return id;
+    this.#reportedSteps.add(p);
+    const meta: CheckMeta = { id, title: `Prerequisite step succeeds: ${p.name}`, requirement: 'harness: the checks that follow depend on this step' };
+    this.#record(meta, { severity }, { status: 'failed', reason: `${p.name}: ${p.reason}` }, 0, p.exchanges);
+    return id;
+  }
+
+  #record(meta: CheckMeta, opts: CheckOptions<readonly Prereq<unknown>[]>, outcome: Outcome, durationMs: number, exchanges: HttpExchange[]): CheckResult {
     const r: CheckResult = {
       id: meta.id,
       suite: this.suite,
@@ -127,18 +214,22 @@ export class SuiteContext {
     };
     if (outcome.status !== 'passed') r.reason = this.redactor.redact(outcome.reason);
     else if (outcome.note) r.reason = this.redactor.redact(outcome.note);
+    const noResponse = exchanges.find((e) => e.failure);
     if (outcome.status === 'failed') {
+      if (outcome.field !== undefined) r.field = this.redactor.redact(outcome.field);
       if (outcome.expected !== undefined) r.expected = this.redactor.redact(outcome.expected);
       if (outcome.observed !== undefined) r.observed = this.redactor.redact(outcome.observed);
       const ids = opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation];
       const devs = this.spec.deviations.filter((d) => ids.includes(d.id));
-      if (devs.length) {
+      // A deviation is a documented behaviour that was observed: no response at all is a plain failure.
+      if (devs.length && !noResponse) {
         r.status = 'deviation';
         r.deviation = devs.map((d) => d.id).join(', ');
         const cite = devs.map((d) => `"${d.id}" from ${d.rfc} (${d.source.map((c) => `${c.doc} line ${c.line}`).join(', ')})`).join('; ');
         r.reason = `documented deviation ${cite}: ${r.reason}`;
       }
     }
+    if (exchanges.length) r.evidence = exchanges.slice(-MAX_EVIDENCE).map((e) => toEvidence(e, this.redactor));
     this.results.push(r);
     this.onResult(r);
     return r;

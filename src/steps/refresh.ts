@@ -4,7 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
 import type { HttpExchange } from '../http/types.ts';
-import type { SuiteContext } from '../runner/suite.ts';
+import { Unavailable, type SuiteContext } from '../runner/suite.ts';
 import type { GrantType } from '../spec/schema.ts';
 import { obtainToken, tokenRequest, type IssuedToken } from './requests.ts';
 
@@ -27,7 +27,7 @@ export function refreshingGrant(t: SuiteContext): GrantType | undefined {
  */
 export async function obtainRefreshableToken(t: SuiteContext): Promise<IssuedToken & { refreshToken: string }> {
   const grant = refreshingGrant(t);
-  if (!grant) throw new Error('the spec declares no grant that issues a refresh token');
+  if (!grant) throw new Unavailable('the spec declares no grant that issues a refresh token');
   const tok = await obtainToken(t, grant);
   if (!tok.refreshToken) throw new Error(`the ${grant} token response: expected a refresh_token, observed (absent)`);
   return { ...tok, refreshToken: tok.refreshToken };

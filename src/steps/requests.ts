@@ -8,7 +8,7 @@ import type { HttpExchange, HttpRequest } from '../http/types.ts';
 import { buildAuthorizeRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, endpointUrlOf, type BuiltRequest, type EndpointName, type TokenRequestOptions as BuildTokenOptions } from './build.ts';
 import { buildTaapPop } from '../pop/taap.ts';
 import type { GrantType } from '../spec/schema.ts';
-import type { SuiteContext } from '../runner/suite.ts';
+import { Unavailable, type SuiteContext } from '../runner/suite.ts';
 
 export type { AuthMode, TokenRequestOptions as BuildTokenOptions } from './build.ts';
 
@@ -51,7 +51,7 @@ export function sendBuilt(t: SuiteContext, req: BuiltRequest): Promise<HttpExcha
 export async function attachTaap(t: SuiteContext, req: HttpRequest, overrides: { lifetimeSeconds?: number; now?: number } = {}): Promise<void> {
   const pop = t.spec.pop;
   if (!pop || pop.profile !== 'taap') return;
-  if (!t.target.popPrivateKey) throw new Error('the spec requires TAAP PoP tokens but the target has no popPrivateKey');
+  if (!t.target.popPrivateKey) throw new Unavailable('the spec requires TAAP PoP tokens but the target has no popPrivateKey');
   const u = new URL(req.url);
   const parts = pop.requiredParts.length ? pop.requiredParts.filter((p) => p === 'uri' || p === 'http-method' || p === 'body' || headerOf(req, p) !== undefined) : undefined;
   const tokenValue = await buildTaapPop({
@@ -72,6 +72,7 @@ function headerOf(req: HttpRequest, name: string): string | undefined {
 /** Sends a request through the run's client and registers any secrets in the response. */
 export async function send(t: SuiteContext, req: HttpRequest): Promise<HttpExchange> {
   const ex = await t.http.send(req);
+  t.observe(ex);
   t.redactor.addFromFields(ex.json);
   for (const v of Object.values(req.headers ?? {})) if (/^(basic|bearer|dpop)\s/i.test(v)) t.redactor.add(v.split(/\s+/)[1]);
   return ex;
@@ -127,7 +128,7 @@ export function authorizeRequest(t: SuiteContext, params: Record<string, string 
 
 /** Runs the authorization-code flow up to the code (auto-consent targets only). */
 export async function obtainCode(t: SuiteContext, opts: { redirectUri?: string | null; scope?: string; state?: string } = {}): Promise<{ code: string; redirectUri?: string }> {
-  if (!t.target.autoConsent) throw new Error('the authorization-code flow needs a user to consent; the target does not declare autoConsent');
+  if (!t.target.autoConsent) throw new Unavailable('the authorization-code flow needs a user to consent; the target does not declare autoConsent');
   const redirectUri = opts.redirectUri === null ? undefined : (opts.redirectUri ?? t.target.redirectUri);
   const ex = await authorizeRequest(t, { response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope, state: opts.state ?? 'oauthgate-state' });
   const loc = ex.headers.location;
@@ -141,7 +142,7 @@ export async function obtainCode(t: SuiteContext, opts: { redirectUri?: string |
 
 /** Obtains a token with `grant` (default: the spec's primary grant). Throws with the reason. */
 export async function obtainToken(t: SuiteContext, grant: GrantType | undefined = primaryGrant(t), extra: Record<string, string | undefined> = {}): Promise<IssuedToken> {
-  if (!grant) throw new Error('the spec declares no grant that can obtain a token at the token endpoint');
+  if (!grant) throw new Unavailable('the spec declares no grant that can obtain a token at the token endpoint');
   if (grant === 'authorization_code') {
     const { code, redirectUri } = await obtainCode(t);
     return expectToken(await tokenRequest(t, grant, { params: { code, redirect_uri: redirectUri, ...extra } }));

@@ -131,7 +131,16 @@ describe('hostile and dead targets', () => {
     expect(code).toBe(1);
     const checks = summaryOf(out).runs[0]!.checks;
     expect(checks.filter((c) => c.status === 'failed').length).toBeGreaterThan(0);
-    expect(checks.find((c) => c.id === 'token.success-status-200')!.reason).toMatch(/prerequisite .* failed: timeout/);
+    expect(checks.find((c) => c.id === 'token.success-status-200')!.reason).toMatch(/prerequisite .* failed \(reported as token-endpoint\.step\.[a-z-]+\): timeout/);
+  });
+
+  it('a dead target fails the gate (regression: exit 0 with "no MUST check failed" and 20 skips)', async () => {
+    writeFileSync(join(dir, 't-dead.yaml'), 'spec: att\nbaseUrl: http://127.0.0.1:1\nclientId: a\nclientSecret: b\n');
+    const { code, out } = await run(['run', '--target-file', 't-dead.yaml', '--suite', 'token-endpoint', '--timeout', '1', '--out', 'dead']);
+    expect(code).toBe(1);
+    const failed = summaryOf(out).runs[0]!.checks.filter((c) => c.status === 'failed' && c.severity === 'MUST');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]!.reason).toMatch(/connection_refused|ECONNREFUSED|connect/);
   });
 
   it('a target that answers garbage produces failed checks with reasons, not a crash', async () => {

@@ -41,3 +41,28 @@ describe('kill matrix: revocation', () => {
     }
   });
 });
+
+describe('a revoke endpoint that is not there', () => {
+  it('skips the "revoked token still accepted" checks behind the failed revocation (regression: they failed after a 404)', async () => {
+    const { runConformance } = await import('../../src/runner/engine.ts');
+    const { startMockTarget } = await import('../../src/target/mock-target.ts');
+    const { loadSpec } = await import('../../src/spec/load.ts');
+    const { Redactor } = await import('../../src/redact.ts');
+    const spec = loadSpec('att').spec;
+    const [run] = await runConformance({
+      suites: [revocation],
+      plans: [{ spec, targetLabel: 'mock', acquire: async () => {
+        const m = await startMockTarget(spec);
+        return { target: { ...m.target, endpoints: { revoke: '/oauthgate-no-such-endpoint' } }, release: m.close };
+      } }],
+      redactor: new Redactor(),
+    });
+    const checks = run!.checks;
+    expect(result(checks, 'revocation.valid-token-200').status).toBe('failed');
+    for (const id of ['revocation.access-token-rejected', 'revocation.refresh-token-rejected', 'revocation.wrong-hint-still-revokes']) {
+      const r = result(checks, id);
+      expect(r.status, `${id}: ${r.reason}`).toBe('skipped');
+      expect(r.reason).toMatch(/revocation|revoke/);
+    }
+  });
+});
