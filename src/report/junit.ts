@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../checks/check.ts';
-import type { Redactor } from '../redact.ts';
+import { redactedSummary, type TextRedactor } from './redact-cache.ts';
 import type { Reporter } from './reporter.ts';
 import { writeFileAtomic } from './summary.ts';
 import { acceptedEntry, type GatedSummary } from './gate.ts';
@@ -47,26 +47,27 @@ function failureText(r: CheckResult): string {
 }
 
 /** One testcase element. */
-function testcase(summary: GatedSummary, spec: string, r: CheckResult, red: Redactor): string {
+function testcase(summary: GatedSummary, spec: string, r: CheckResult): string {
   const attrs = `classname="${xmlEscape(`${spec}.${r.suite}`)}" name="${xmlEscape(r.id)}" time="${seconds(r.durationMs)}"`;
-  const props = `<properties><property name="severity" value="${r.severity}"/><property name="requirement" value="${xmlEscape(red.redact(r.requirement))}"/><property name="title" value="${xmlEscape(red.redact(r.title))}"/></properties>`;
+  const props = `<properties><property name="severity" value="${r.severity}"/><property name="requirement" value="${xmlEscape((r.requirement))}"/><property name="title" value="${xmlEscape((r.title))}"/></properties>`;
   const accepted = r.status === 'failed' ? acceptedEntry(summary, spec, r.id) : undefined;
   let inner = '';
   if (accepted) {
-    inner = `<skipped message="${xmlEscape(red.redact(`accepted known failure until ${accepted.expires} (${accepted.reason}): ${r.reason ?? ''}`))}"/>`;
+    inner = `<skipped message="${xmlEscape((`accepted known failure until ${accepted.expires} (${accepted.reason}): ${r.reason ?? ''}`))}"/>`;
   } else if (r.status === 'failed') {
-    inner = `<failure message="${xmlEscape(red.redact(r.reason ?? r.title))}" type="${r.severity}">${text(red.redact(failureText(r)))}</failure>`;
+    inner = `<failure message="${xmlEscape((r.reason ?? r.title))}" type="${r.severity}">${text((failureText(r)))}</failure>`;
   } else if (r.status === 'skipped' || r.status === 'not_applicable') {
     const label = r.status === 'skipped' ? 'skipped' : 'not applicable';
-    inner = `<skipped message="${xmlEscape(red.redact(`${label}: ${r.reason ?? ''}`))}"/>`;
+    inner = `<skipped message="${xmlEscape((`${label}: ${r.reason ?? ''}`))}"/>`;
   } else if (r.status === 'deviation' || r.reason) {
-    inner = `<system-out>${text(red.redact(r.status === 'deviation' ? `deviation: ${r.reason ?? ''}` : r.reason ?? ''))}</system-out>`;
+    inner = `<system-out>${text((r.status === 'deviation' ? `deviation: ${r.reason ?? ''}` : r.reason ?? ''))}</system-out>`;
   }
   return `    <testcase ${attrs}>${props}${inner}</testcase>`;
 }
 
 /** Renders the whole document. */
-export function renderJunit(summary: GatedSummary, red: Redactor): string {
+export function renderJunit(raw: GatedSummary, red: TextRedactor): string {
+  const summary = redactedSummary(raw, red);
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
@@ -82,24 +83,24 @@ export function renderJunit(summary: GatedSummary, red: Redactor): string {
       failures += f;
       skipped += s;
       suites.push(
-        `  <testsuite name="${xmlEscape(`${run.spec}.${suite}`)}" tests="${checks.length}" failures="${f}" errors="0" skipped="${s}" time="${seconds(time)}" timestamp="${summary.startedAt.replace(/Z$/, '')}" hostname="${xmlEscape(red.redact(run.target))}">`,
-        ...checks.map((c) => testcase(summary, run.spec, c, red)),
+        `  <testsuite name="${xmlEscape(`${run.spec}.${suite}`)}" tests="${checks.length}" failures="${f}" errors="0" skipped="${s}" time="${seconds(time)}" timestamp="${summary.startedAt.replace(/Z$/, '')}" hostname="${xmlEscape((run.target))}">`,
+        ...checks.map((c) => testcase(summary, run.spec, c)),
         '  </testsuite>',
       );
     }
   }
   const wall = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
-  return [
+  return red.redact([
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="oauthgate ${xmlEscape(summary.harness.version)}" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(Number.isFinite(wall) ? wall : 0)}">`,
     ...suites,
     '</testsuites>',
     '',
-  ].join('\n');
+  ].join('\n'));
 }
 
 /** Writes `junit.xml` into `dir`; returns its path. */
-export function writeJunit(dir: string, summary: GatedSummary, red: Redactor): string {
+export function writeJunit(dir: string, summary: GatedSummary, red: TextRedactor): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'junit.xml');
   writeFileAtomic(file, renderJunit(summary, red));

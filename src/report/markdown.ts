@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult, Status } from '../checks/check.ts';
 import type { SpecRun } from '../runner/engine.ts';
-import type { Redactor } from '../redact.ts';
+import { redactDeep, redactedSummary, type TextRedactor } from './redact-cache.ts';
 import type { ReportContext, Reporter } from './reporter.ts';
 import { writeFileAtomic } from './summary.ts';
 import { acceptedEntry, type GatedSummary } from './gate.ts';
@@ -36,7 +36,7 @@ function statusOf(summary: GatedSummary, spec: string, r: CheckResult): string {
   return r.status === 'failed' && acceptedEntry(summary, spec, r.id) ? 'accepted' : LABEL[r.status];
 }
 
-function header(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined, red: Redactor): string[] {
+function header(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined): string[] {
   const o = summary.options;
   const c = run.counts;
   const rows: [string, string][] = [
@@ -54,8 +54,8 @@ function header(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefine
   rows.push(['Results', `${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.deviation} deviations, ${c.skipped} skipped, ${c.not_applicable} not applicable`]);
   if (summary.gate) rows.push(['Gate', summary.gate.verdict]);
   if (summary.interrupted) rows.push(['Interrupted', 'yes: the run was stopped; only the checks finished before the stop are listed']);
-  const out = [`# Certification report: ${mdText(red.redact(specName(spec, run.spec)))}`, '', '| | |', '|---|---|'];
-  for (const [k, v] of rows) out.push(`| ${k} | ${k === 'Spec SHA-256' ? v : mdText(red.redact(v))} |`);
+  const out = [`# Certification report: ${mdText((specName(spec, run.spec)))}`, '', '| | |', '|---|---|'];
+  for (const [k, v] of rows) out.push(`| ${k} | ${k === 'Spec SHA-256' ? v : mdText((v))} |`);
   if (spec?.problem) out.push('', `> Note: ${mdText(spec.problem)}; requirement links to the spec and the deviations section are incomplete.`);
   if (spec?.changedSinceRun) out.push('', `> Note: ${mdText(spec.display)} has changed since the run (its SHA-256 differs); links point at the current file.`);
   return out;
@@ -66,7 +66,7 @@ function linkList(requirement: string, spec: SpecSource | undefined): string {
   return links.length ? ` (${links.map((l) => `[${mdText(l.name)}](${encodeURI(l.url)})`).join(', ')})` : '';
 }
 
-function resultsBySuite(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined, red: Redactor): string[] {
+function resultsBySuite(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined): string[] {
   const out = ['', '## Results by suite'];
   for (const suite of [...new Set(run.checks.map((c) => c.suite))]) {
     const checks = run.checks.filter((c) => c.suite === suite);
@@ -75,34 +75,34 @@ function resultsBySuite(summary: GatedSummary, run: SpecRun, spec: SpecSource | 
     out.push('| Status | Severity | Check | Requirement | Note |', '|---|---|---|---|---|');
     for (const r of checks) {
       const note = r.status === 'passed' ? r.reason ?? '' : r.reason ?? '';
-      out.push(`| ${statusOf(summary, run.spec, r)} | ${r.severity} | \`${mdText(r.id).replace(/\\/g, '')}\` ${mdText(red.redact(r.title))} | ${mdText(red.redact(r.requirement))}${linkList(r.requirement, spec)} | ${mdText(red.redact(note))} |`);
+      out.push(`| ${statusOf(summary, run.spec, r)} | ${r.severity} | \`${mdText(r.id).replace(/\\/g, '')}\` ${mdText((r.title))} | ${mdText((r.requirement))}${linkList(r.requirement, spec)} | ${mdText((note))} |`);
     }
   }
   return out;
 }
 
-function failures(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined, red: Redactor): string[] {
+function failures(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined): string[] {
   const failed = run.checks.filter((c) => c.status === 'failed');
   const out = ['', '## Failures', ''];
   if (!failed.length) return [...out, 'None.'];
   for (const r of failed) {
     const acc = acceptedEntry(summary, run.spec, r.id);
-    out.push(`### \`${r.id.replace(/`/g, '')}\` (${r.severity}${acc ? ', accepted' : ''})`, '', mdText(red.redact(r.title)), '');
-    out.push(`- **Expected:** ${mdText(red.redact(r.expected ?? '(see reason)'))}`);
-    out.push(`- **Observed:** ${mdText(red.redact(r.observed ?? '(see reason)'))}`);
-    if (r.field) out.push(`- **Field:** ${mdText(red.redact(r.field))}`);
-    out.push(`- **Requirement:** ${mdText(red.redact(r.requirement))}${linkList(r.requirement, spec)}`);
-    out.push(`- **Reason:** ${mdText(red.redact(r.reason ?? ''))}`);
-    if (acc) out.push(`- **Accepted** by the baseline until ${mdText(acc.expires)}: ${mdText(red.redact(acc.reason))}`);
+    out.push(`### \`${r.id.replace(/`/g, '')}\` (${r.severity}${acc ? ', accepted' : ''})`, '', mdText((r.title)), '');
+    out.push(`- **Expected:** ${mdText((r.expected ?? '(see reason)'))}`);
+    out.push(`- **Observed:** ${mdText((r.observed ?? '(see reason)'))}`);
+    if (r.field) out.push(`- **Field:** ${mdText((r.field))}`);
+    out.push(`- **Requirement:** ${mdText((r.requirement))}${linkList(r.requirement, spec)}`);
+    out.push(`- **Reason:** ${mdText((r.reason ?? ''))}`);
+    if (acc) out.push(`- **Accepted** by the baseline until ${mdText(acc.expires)}: ${mdText((acc.reason))}`);
     for (const [i, e] of (r.evidence ?? []).entries()) {
-      out.push('', `Evidence ${i + 1}:`, '', mdFence(red.redact(exchangeText(e)), 'http'));
+      out.push('', `Evidence ${i + 1}:`, '', mdFence((exchangeText(e)), 'http'));
     }
     out.push('');
   }
   return out;
 }
 
-function deviations(run: SpecRun, spec: SpecSource | undefined, red: Redactor): string[] {
+function deviations(run: SpecRun, spec: SpecSource | undefined): string[] {
   const out = ['', '## Documented deviations from the RFCs', ''];
   const list = deviationsOf(spec);
   if (!list.length) return [...out, spec?.problem ? `Unknown: ${mdText(spec.problem)}.` : 'The spec documents none.'];
@@ -110,14 +110,14 @@ function deviations(run: SpecRun, spec: SpecSource | undefined, red: Redactor): 
   for (const d of list) {
     const seen = run.checks.filter((c) => c.status === 'deviation' && (c.deviation ?? '').split(', ').includes(d.id));
     const cites = (d.source ?? []).map((s) => `${s.doc} line ${s.line}: "${s.quote}"`).join('; ');
-    out.push(`- **${mdText(d.id)}** from ${mdText(d.rfc)}${linkList(`${d.rfc} ${(d.source ?? []).map((s) => `${s.doc} line ${s.line}`).join(' ')}`, spec)}: ${mdText(red.redact(d.description))}`);
-    out.push(`  Source: ${mdText(red.redact(cites))}.`);
+    out.push(`- **${mdText(d.id)}** from ${mdText(d.rfc)}${linkList(`${d.rfc} ${(d.source ?? []).map((s) => `${s.doc} line ${s.line}`).join(' ')}`, spec)}: ${mdText((d.description))}`);
+    out.push(`  Source: ${mdText((cites))}.`);
     out.push(`  Observed in this run: ${seen.length ? seen.map((c) => `\`${c.id.replace(/`/g, '')}\``).join(', ') : 'not observed by any check'}.`);
   }
   return out;
 }
 
-function acceptedSection(summary: GatedSummary, run: SpecRun, red: Redactor): string[] {
+function acceptedSection(summary: GatedSummary, run: SpecRun): string[] {
   const gate = summary.gate;
   if (!gate) return [];
   const mine = gate.accepted.filter((a) => a.spec === run.spec);
@@ -125,34 +125,36 @@ function acceptedSection(summary: GatedSummary, run: SpecRun, red: Redactor): st
   const errs = gate.errors.filter((w) => w.includes(` ${run.spec} `));
   if (!mine.length && !warn.length && !errs.length) return [];
   const out = ['', '## Baseline (accepted known failures)', ''];
-  for (const a of mine) out.push(`- \`${a.check.replace(/`/g, '')}\` accepted until ${mdText(a.expires)}: ${mdText(red.redact(a.reason))}`);
-  for (const w of warn) out.push(`- warning: ${mdText(red.redact(w))}`);
-  for (const e of errs) out.push(`- error: ${mdText(red.redact(e))}`);
+  for (const a of mine) out.push(`- \`${a.check.replace(/`/g, '')}\` accepted until ${mdText(a.expires)}: ${mdText((a.reason))}`);
+  for (const w of warn) out.push(`- warning: ${mdText((w))}`);
+  for (const e of errs) out.push(`- error: ${mdText((e))}`);
   return out;
 }
 
 /** Renders the certification report of one spec's run. */
-export function renderCertification(summary: GatedSummary, run: SpecRun, spec: SpecSource | undefined, red: Redactor): string {
-  return [
-    ...header(summary, run, spec, red),
-    ...failures(summary, run, spec, red),
-    ...acceptedSection(summary, run, red),
-    ...deviations(run, spec, red),
-    ...resultsBySuite(summary, run, spec, red),
+export function renderCertification(raw: GatedSummary, rawRun: SpecRun, spec: SpecSource | undefined, red: TextRedactor): string {
+  const summary = redactedSummary(raw, red);
+  const run = summary.runs[raw.runs.indexOf(rawRun)] ?? redactDeep(rawRun, red);
+  return red.redact([
+    ...header(summary, run, spec),
+    ...failures(summary, run, spec),
+    ...acceptedSection(summary, run),
+    ...deviations(run, spec),
+    ...resultsBySuite(summary, run, spec),
     '',
-  ].join('\n');
+  ].join('\n'));
 }
 
 /** File name of a spec's certification report (spec ids are `[a-z0-9-]`; anything else is replaced). */
 export const certificationFile = (spec: string): string => `certification-${spec.replace(/[^A-Za-z0-9._-]/g, '_')}.md`;
 
 /** Writes one certification report per spec; returns the paths. */
-export function writeCertifications(summary: GatedSummary, ctx: Pick<ReportContext, 'outDir' | 'redactor' | 'cwd'>): string[] {
+export function writeCertifications(summary: GatedSummary, ctx: Pick<ReportContext, 'outDir' | 'cwd'> & { redactor: TextRedactor }): string[] {
   mkdirSync(ctx.outDir, { recursive: true });
   const sources = specSources(summary, ctx);
   return summary.runs.map((run) => {
     const file = join(ctx.outDir, certificationFile(run.spec));
-    writeFileAtomic(file, ctx.redactor.redact(renderCertification(summary, run, sources.get(run.spec), ctx.redactor)));
+    writeFileAtomic(file, renderCertification(summary, run, sources.get(run.spec), ctx.redactor));
     return file;
   });
 }

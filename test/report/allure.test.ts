@@ -50,13 +50,14 @@ describe('Allure results', () => {
     expect(urls).toEqual([expect.stringMatching(/specs\/sources\/000_fed5f3f0ecd0583f\.txt#L124$/), expect.stringMatching(/att\.yaml#L\d+$/)]);
   });
 
-  it('turns each evidence exchange into a step with request and response attachments', () => {
+  it('turns each evidence exchange into a step with the redacted exchange attached', () => {
     const { dir, byCheck } = write(summaryOf([attRun()]));
     const [step] = byCheck.get('token.cache-control-no-store')!.steps;
     expect(step!.name).toBe('1. POST http://127.0.0.1:4000/oauth/v4/token → HTTP 200');
-    expect(step!.attachments.map((a) => a.name)).toEqual(['request', 'response']);
-    const response = readFileSync(join(dir, step!.attachments[1]!.source), 'utf8');
-    expect(response).toMatch(/^HTTP 200\ncontent-type: application\/json\n\n\{"access_token":"\[redacted:aaaaaaaa\]"/);
+    expect(step!.attachments.map((a) => [a.name, a.type])).toEqual([['exchange', 'text/plain']]);
+    const text = readFileSync(join(dir, step!.attachments[0]!.source), 'utf8');
+    expect(text).toMatch(/^POST http:\/\/127\.0\.0\.1:4000\/oauth\/v4\/token\ncontent-type: application\/x-www-form-urlencoded\nauthorization: \[redacted:0badc0de\]\n\ngrant_type=client_credentials&client_id=abc&client_secret=\[redacted:12345678\]\n\nHTTP 200\ncontent-type: application\/json\n/);
+    expect(text).toContain('{"access_token":"[redacted:aaaaaaaa]"');
   });
 
   it('keeps testCaseId and historyId the same across runs, and different per spec and check', () => {
