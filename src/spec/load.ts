@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** A validated spec and where it came from. */
 export interface LoadedSpec {
@@ -13,7 +13,7 @@ export interface LoadedSpec {
 }
 
 /** The bundled specs folder. */
-export const SPECS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../specs');
+export const SPECS_DIR = join(PROJECT_ROOT, 'specs');
 
 /** Formats a zod issue path as `a.b[2].c`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -1,6 +1,6 @@
 /** The one rejection rule: conforming and violating inputs differ in one property each. */
 import { describe, expect, it } from 'vitest';
-import { judgeRejection, rejectedAsDocumented } from '../../src/checks/rejection.ts';
+import { RFC_ERROR_CODES, judgeRejection, rejectedAsDocumented } from '../../src/checks/rejection.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
@@ -29,6 +29,17 @@ describe('judgeRejection, undocumented case (RFC 6749 §5.2 decides)', () => {
     expect(judge(exchange(400, { error: 'unauthorized_client' }), 'unsupported_grant_type').status).toBe('passed'));
   it('accepts a 4xx without a JSON body (the body format is error.body-is-rfc6749-json\'s concern)', () =>
     expect(judge(exchange(400, 'Bad Request', { 'content-type': 'text/plain' })).status).toBe('passed'));
+});
+
+describe('RFC 6749 §5.2 codes per case', () => {
+  for (const [name, codes] of Object.entries(RFC_ERROR_CODES) as Array<[keyof typeof RFC_ERROR_CODES, readonly string[]]>) {
+    it(`${name}: passes a 400 with "${codes[0]}" and fails the same 400 with a code no case uses`, () => {
+      expect(judgeRejection(exchange(400, { error: codes[0] }), undocumented, name, 'x').status).toBe('passed');
+      expectFailure(judgeRejection(exchange(400, { error: 'oauthgate_bogus' }), undocumented, name, 'x'), new RegExp(codes[0]!), /oauthgate_bogus/);
+    });
+  }
+  it('a documented case with a non-JSON body fails on the code, without crashing', () =>
+    expectFailure(judgeRejection(exchange(400, 'nope', { 'content-type': 'text/plain' }), documented, 'invalid_grant', 'x'), /invalid_grant/, /non-JSON body "nope"/));
 });
 
 describe('rejectedAsDocumented', () => {
