@@ -96,3 +96,24 @@ describe('Allure results', () => {
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(PLANTED);
   });
 });
+
+describe('Allure results of a real run', () => {
+  it('carry every check of the summary, and each exchange of its evidence as a step with its attachment', async () => {
+    const { runCli, summaryOf: printed } = await import('../support/cli.ts');
+    const cwd = mkdtempSync(join(tmpdir(), 'oauthgate-allure-run-'));
+    const r = await runCli(['run', '--spec', 'att', '--suite', 'token-endpoint', '--out', 'out'], cwd);
+    expect(r.code).toBe(0);
+    const summary = printed(r.out);
+    const dir = join(cwd, 'out', 'allure-results');
+    const results = readdirSync(dir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as TestResult);
+    const checks = summary.runs[0]!.checks;
+    expect(results.map((x) => label(x, 'checkId')[0]).sort()).toEqual(checks.map((c) => c.id).sort());
+    const withEvidence = checks.filter((c) => c.evidence?.length);
+    expect(withEvidence.length).toBeGreaterThan(10);
+    for (const c of withEvidence) {
+      const res = results.find((x) => label(x, 'checkId')[0] === c.id)!;
+      expect(res.steps.map((s) => s.name), c.id).toEqual(c.evidence!.map((e, i) => `${i + 1}. ${e.method} ${e.url} → ${e.failure ? e.failure.code : `HTTP ${e.status}`}`));
+      for (const s of res.steps) expect(existsSync(join(dir, s.attachments[0]!.source))).toBe(true);
+    }
+  }, 30_000);
+});

@@ -4,13 +4,14 @@
  * additive ones exit 0.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Evidence } from '../../src/report/evidence.ts';
 import { observe, observeRun, jsonType, type Observations } from '../../src/report/observations.ts';
 import { diffObservations } from '../../src/report/drift.ts';
 import { runCli } from '../support/cli.ts';
+import { SPECS_DIR } from '../../src/spec/load.ts';
 import { check, specRun, summaryOf, tokenEvidence } from './fixtures.ts';
 
 const errorEvidence = (status: number, error: string): Evidence => ({ ...tokenEvidence({ error, error_description: 'x' }, { 'content-type': 'application/json' }, status) });
@@ -139,4 +140,32 @@ describe('oauthgate diff', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
   });
+});
+
+describe('oauthgate diff between a mock and a variant of its spec', () => {
+  it('reports a shortened lifetime and a renamed field, and exits 1; two runs of the same mock show no change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauthgate-variant-'));
+    const original = readFileSync(join(SPECS_DIR, 'tmobile-naas-v2.yaml'), 'utf8');
+    const variant = original
+      .replace('    status: { type: string, required: true, value: approved }', '    approval_status: { type: string, required: true, value: approved }')
+      .replace('value: "3599" }', 'value: "1800" }')
+      .replace(/^ {2}accessToken: 3599$/m, '  accessToken: 1800');
+    expect(variant.split('\n').filter((l, i) => l !== original.split('\n')[i])).toHaveLength(3);
+    writeFileSync(join(dir, 'variant.yaml'), variant);
+    const runSpec = (spec: string, out: string) => runCli(['run', '--spec', spec, '--suite', 'token-endpoint', '--out', out], dir);
+    expect((await runSpec('tmobile-naas-v2', 'before')).code).toBe(0);
+    expect((await runSpec('tmobile-naas-v2', 'again')).code).toBe(0);
+    expect((await runSpec('./variant.yaml', 'after')).code).toBe(0);
+
+    expect(await runCli(['diff', 'before', 'again'], dir)).toEqual({ code: 0, out: 'no changes observed\n', err: '' });
+    const r = await runCli(['diff', 'before', 'after'], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe([
+      'BREAKING tmobile-naas-v2: token response field "status" removed (was a string)',
+      'added    tmobile-naas-v2: token response field "approval_status" added (a string)',
+      'BREAKING tmobile-naas-v2: access-token lifetime shortened: expires_in was 3599 s, now 1800 s',
+      '2 breaking, 1 additive, 0 other change(s)',
+      '',
+    ].join('\n'));
+  }, 60_000);
 });
