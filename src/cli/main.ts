@@ -208,7 +208,8 @@ function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
   return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
 }
 
-async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
+/** Fetches a JWKS for verifying issued JWTs; warns and returns undefined when it cannot (signatures then go unverified). */
+export async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
   const http = new HttpClient({ timeoutMs: timeoutS * 1000 });
   try {
     const ex = await http.send({ method: 'GET', url: uri, headers: { Accept: 'application/json' } });

@@ -74,9 +74,8 @@ function evidenceSteps(evidence: Evidence[], writer: ResultsWriter, start: numbe
     const source = `${randomUUID()}-attachment.txt`;
     writer.writeAttachment(source, `${requestText(e)}\n\n${responseText(e)}`);
     const attachments = [{ name: 'exchange', source, type: ContentType.TEXT }];
-    const outcome = e.failure ? `${e.failure.code}` : `HTTP ${e.status}`;
     return {
-      name: (`${i + 1}. ${e.method} ${e.url} → ${outcome}`),
+      name: exchangeStepName(e, i),
       status: AllureStatus.PASSED,
       statusDetails: {},
       stage: Stage.FINISHED,
@@ -89,22 +88,40 @@ function evidenceSteps(evidence: Evidence[], writer: ResultsWriter, start: numbe
   });
 }
 
-/** The Allure test result of one check. */
-export function toAllureResult(summary: GatedSummary, spec: string, r: CheckResult, source: SpecSource | undefined, writer: ResultsWriter, start: number): TestResult {
-  const accepted = r.status === 'failed' ? acceptedEntry(summary, spec, r.id) : undefined;
-  const id = allureTestCaseId(spec, r.id);
+/** The labels of a check's result: provider spec as parent suite, suite, check id, severity and tags. */
+export function allureLabels(spec: string, r: CheckResult, accepted = false): Label[] {
   const labels: Label[] = [
     { name: LabelName.PARENT_SUITE, value: spec },
     { name: LabelName.SUITE, value: r.suite },
     { name: 'checkId', value: r.id },
     { name: LabelName.SEVERITY, value: SEVERITY[r.severity] },
     { name: LabelName.TAG, value: r.severity },
-    { name: LabelName.FRAMEWORK, value: 'oauthgate' },
   ];
   if (r.status === 'deviation') labels.push({ name: LabelName.TAG, value: 'deviation' });
   if (r.status === 'not_applicable') labels.push({ name: LabelName.TAG, value: 'not applicable' });
   if (accepted) labels.push({ name: LabelName.TAG, value: 'accepted' });
-  const links: Link[] = requirementLinks(r.requirement, source).map((l) => ({ name: (l.name), url: (l.url), type: 'requirement' }));
+  return labels;
+}
+
+/** The requirement of a check as Allure links (type `requirement`). */
+export function allureLinks(r: CheckResult, source: SpecSource | undefined): Link[] {
+  return requirementLinks(r.requirement, source).map((l) => ({ name: l.name, url: l.url, type: 'requirement' }));
+}
+
+/** The description of a check's result (Markdown): severity, requirement, field, deviation. */
+export function allureDescription(r: CheckResult): string {
+  return [`**${r.severity}** — requirement: ${r.requirement}`, r.field ? `field: ${r.field}` : '', r.deviation ? `documented deviation: ${r.deviation}` : ''].filter(Boolean).join('\n\n');
+}
+
+/** The title of an exchange's step: `1. POST https://… → HTTP 200`. */
+export const exchangeStepName = (e: Evidence, i: number): string => `${i + 1}. ${e.method} ${e.url} → ${e.failure ? e.failure.code : `HTTP ${e.status}`}`;
+
+/** The Allure test result of one check. */
+export function toAllureResult(summary: GatedSummary, spec: string, r: CheckResult, source: SpecSource | undefined, writer: ResultsWriter, start: number): TestResult {
+  const accepted = r.status === 'failed' ? acceptedEntry(summary, spec, r.id) : undefined;
+  const id = allureTestCaseId(spec, r.id);
+  const labels = allureLabels(spec, r, Boolean(accepted));
+  const links = allureLinks(r, source);
   const message = accepted
     ? `accepted known failure until ${accepted.expires} (${accepted.reason}): ${r.reason ?? ''}`
     : r.status === 'not_applicable' ? `not applicable: ${r.reason ?? ''}` : r.reason;
@@ -112,7 +129,7 @@ export function toAllureResult(summary: GatedSummary, spec: string, r: CheckResu
   if (message) details.message = (message);
   if (r.expected !== undefined) details.expected = (r.expected);
   if (r.observed !== undefined) details.actual = (r.observed);
-  const description = [`**${r.severity}** — requirement: ${r.requirement}`, r.field ? `field: ${r.field}` : '', r.deviation ? `documented deviation: ${r.deviation}` : ''].filter(Boolean).join('\n\n');
+  const description = allureDescription(r);
   return {
     uuid: randomUUID(),
     name: (`${r.id}: ${r.title}`),
