@@ -28,6 +28,9 @@ export function redirectUriMatches(rule: RedirectRule, registered: string, candi
   if (faults.has('redirect-authority-prefix') && candidate.startsWith(`${reg.protocol}//${reg.host}`) && rawPath(candidate) === rawPath(registered)) return true;
   if (rule === 'exact' && !faults.has('redirect-any-extension')) {
     if (candidate === registered) return true;
+    // Simple string comparison (RFC 6749 §3.1.2.3, RFC 9700 §2.1): no case folding of the host, no default port
+    // dropped, nothing normalised — unless a fault loosens one component.
+    if (![...faults].some((f) => f.startsWith('redirect-'))) return false;
     // Faults that loosen one component of an otherwise exact comparison; the rest stays exact (raw path, query, fragment).
     return looseEqual(reg, cand, faults) && rawPath(candidate) === rawPath(registered) && cand.search === reg.search
       && (!candidate.includes('#') || faults.has('redirect-allow-fragment'));

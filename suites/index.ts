@@ -12,8 +12,9 @@ import revocation from './revocation.ts';
 import pop from './pop.ts';
 import dpop from './dpop.ts';
 import issuedJwt from './issued-jwt.ts';
+import fuzz from './fuzz.ts';
 
-export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation, pop, dpop, issuedJwt];
+export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation, pop, dpop, issuedJwt, fuzz];
 
 /** Looks up suites by name; returns the unknown names separately. */
 export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {

@@ -35,6 +35,7 @@ import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, sig
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
                [--suite <name> ...] [--out <dir>] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
+               [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
                ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
   oauthgate specs | suites | faults
@@ -122,6 +123,10 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       fault: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      'fuzz-runs': { type: 'string' },
+      'max-rps': { type: 'string' },
+      'fuzz-budget': { type: 'string' },
       ...REPORT_FLAG_OPTIONS,
     },
   });
@@ -130,6 +135,11 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
   const maxBody = num('max-body', values['max-body'], 1024, 1 << 30) ?? 1 << 20;
   const concurrency = num('concurrency', values.concurrency, 1, 32) ?? 4;
+  const seed = num('seed', values.seed, -2_147_483_648, 2_147_483_647) ?? Math.floor(Math.random() * 2_147_483_647);
+  if (!Number.isInteger(seed)) throw new UserError(`--seed: expected an integer, observed "${values.seed}"`);
+  const fuzzRuns = num('fuzz-runs', values['fuzz-runs'], 1, 100_000);
+  const maxRps = num('max-rps', values['max-rps'], 0, 100_000);
+  const fuzzBudget = num('fuzz-budget', values['fuzz-budget'], 1, 1_000_000);
   const { suites, unknown } = selectSuites(values.suite ?? []);
   if (unknown.length) throw new UserError(unknown.map((u) => `--suite ${u}: unknown suite (known: ${SUITES.map((s) => s.name).join(', ')})`));
   const faults = values.fault ?? [];
@@ -187,13 +197,14 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     maxBodyBytes: maxBody,
     concurrency,
     redactor,
+    settings: { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) },
     onSuiteDone: (spec, suite, results) => {
       for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
     },
   });
   const summary = buildSummary(runs, startedAt, new Date(), {
     specs: specInfos,
-    options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody },
+    options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, seed },
   });
   applyGate(summary, runs, reportFlags);
   for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));

@@ -356,8 +356,19 @@ function fail(code: TaapErrorCode, message: string): TaapVerifyResult {
   return { ok: false, code, message };
 }
 
+/** Imported PEM public keys, so a verifier given the same PEM again does not parse it again (bounded). */
+const importedPublicKeys = new Map<string, Promise<CryptoKey | KeyObject>>();
+
 async function rsaPublicKey(key: CryptoKey | KeyObject | string): Promise<CryptoKey | KeyObject> {
-  return typeof key === 'string' ? importSPKI(key, 'RS256') : key;
+  if (typeof key !== 'string') return key;
+  let imported = importedPublicKeys.get(key);
+  if (!imported) {
+    if (importedPublicKeys.size >= 64) importedPublicKeys.clear();
+    imported = importSPKI(key, 'RS256');
+    imported.catch(() => importedPublicKeys.delete(key));
+    importedPublicKeys.set(key, imported);
+  }
+  return imported;
 }
 
 /**

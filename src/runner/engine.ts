@@ -10,7 +10,7 @@ import { Redactor } from '../redact.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { Target } from '../target/target.ts';
 import type { CheckResult, Status } from '../checks/check.ts';
-import { SuiteContext, type SuiteDef } from './suite.ts';
+import { SuiteContext, defaultRunSettings, type RunSettings, type SuiteDef } from './suite.ts';
 
 /** One spec and how to get a target for it. */
 export interface RunPlan {
@@ -30,6 +30,8 @@ export interface RunOptions {
   concurrency?: number;
   redactor?: Redactor;
   onResult?: (spec: string, r: CheckResult) => void;
+  /** Seed and fuzzing limits; unset fields take the defaults for a mock or a live target. */
+  settings?: Partial<RunSettings>;
   /** Called when a suite has finished on a spec. */
   onSuiteDone?: (spec: string, suite: string, results: CheckResult[]) => void;
 }
@@ -57,6 +59,11 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
   }));
 }
 
+/** The fields of `o` that are set. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Runs the plan; results keep suite order regardless of concurrency. */
 export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
   const redactor = opts.redactor ?? new Redactor();
@@ -68,7 +75,8 @@ export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
       const bySuite = new Map<string, CheckResult[]>();
       const live = plan.targetLabel !== 'mock';
       await pool(opts.suites, live ? 1 : (opts.concurrency ?? 4), async (suite) => {
-        const results = await runSuite(suite, plan, http, redactor, opts.onResult);
+        const settings = { ...defaultRunSettings(live), ...definedOnly(opts.settings ?? {}) };
+        const results = await runSuite(suite, plan, http, redactor, settings, opts.onResult);
         bySuite.set(suite.name, results);
         opts.onSuiteDone?.(plan.spec.id, suite.name, results);
       });
@@ -81,7 +89,7 @@ export async function runConformance(opts: RunOptions): Promise<SpecRun[]> {
   return out;
 }
 
-async function runSuite(suite: SuiteDef, plan: RunPlan, http: Sender, redactor: Redactor, onResult?: (spec: string, r: CheckResult) => void): Promise<CheckResult[]> {
+async function runSuite(suite: SuiteDef, plan: RunPlan, http: Sender, redactor: Redactor, settings: RunSettings, onResult?: (spec: string, r: CheckResult) => void): Promise<CheckResult[]> {
   const applies = suite.appliesTo ? suite.appliesTo(plan.spec) : true;
   const emit = (r: CheckResult) => onResult?.(plan.spec.id, r);
   if (applies !== true) {
@@ -97,7 +105,7 @@ async function runSuite(suite: SuiteDef, plan: RunPlan, http: Sender, redactor: 
     emit(r);
     return [r];
   }
-  const ctx = new SuiteContext(suite.name, plan.spec, acquired.target, http, redactor, emit);
+  const ctx = new SuiteContext(suite.name, plan.spec, acquired.target, http, redactor, emit, settings);
   try {
     await suite.run(ctx);
   } catch (e) {

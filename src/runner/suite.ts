@@ -78,6 +78,30 @@ export interface StepRecord {
   durationMs: number;
 }
 
+/**
+ * Settings of a run that suites read: the fuzzing seed and budget (issue 11). A live target gets a small run count,
+ * a request-rate cap and a total request budget, so the harness never floods a carrier's endpoint.
+ */
+export interface RunSettings {
+  /** Seed for generated cases; the same seed gives the same cases. */
+  seed: number;
+  /** Generated cases per fuzz property. */
+  fuzzRuns: number;
+  /** Requests per second a fuzz property may send (0 = no cap). */
+  maxRps: number;
+  /** Most requests all fuzz properties of one spec may send. */
+  fuzzBudget: number;
+  /** Requests in flight at once while fuzzing. */
+  fuzzConcurrency: number;
+}
+
+/** Defaults for a mock (fast, at least 1,000 generated requests per spec) and for a live target (gentle). */
+export function defaultRunSettings(live: boolean, seed = Date.now() % 2_147_483_647): RunSettings {
+  return live
+    ? { seed, fuzzRuns: 10, maxRps: 5, fuzzBudget: 100, fuzzConcurrency: 1 }
+    : { seed, fuzzRuns: 250, maxRps: 0, fuzzBudget: 5_000, fuzzConcurrency: 16 };
+}
+
 /** Most exchanges kept as one check's evidence (the last ones). */
 const MAX_EVIDENCE = 8;
 
@@ -100,6 +124,7 @@ export class SuiteContext {
     readonly http: Sender,
     readonly redactor: Redactor,
     readonly onResult: (r: CheckResult) => void = () => {},
+    readonly settings: RunSettings = defaultRunSettings(target.kind === 'live', 1),
   ) {}
 
   /** Notes an exchange as evidence of the step or check that is running (called by every sender). */

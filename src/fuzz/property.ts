@@ -1,0 +1,121 @@
+/**
+ * Runs one fuzz property against a target: generated cases (fast-check, from a seed) are sent concurrently over the
+ * run's keep-alive pool, within a request-rate cap and a request budget; when a case fails, fast-check replays the
+ * same seed sequentially to shrink it to a minimal counterexample and its path, so the failure can be reproduced
+ * with `oauthgate run --seed <seed> --fuzz-runs <runs>`.
+ * @see https://fast-check.dev/docs/advanced/fake-data/ (seeds and paths)
+ */
+import fc from 'fast-check';
+
+/** What a predicate says about one generated case: `undefined` when it holds, else why not. */
+export type Verdict = string | undefined;
+
+/** Limits shared by every property of one spec's fuzz run. */
+export class FuzzBudget {
+  #left: number;
+  #nextAt = 0;
+  readonly #intervalMs: number;
+
+  constructor(totalRequests: number, maxRps: number) {
+    this.#left = totalRequests;
+    this.#intervalMs = maxRps > 0 ? 1000 / maxRps : 0;
+  }
+
+  /** Requests still allowed. */
+  get left(): number {
+    return this.#left;
+  }
+
+  /** Takes `n` requests from the budget and waits for the rate cap; false when the budget is spent. */
+  async take(n: number): Promise<boolean> {
+    if (this.#left < n) return false;
+    this.#left -= n;
+    if (this.#intervalMs > 0) {
+      const now = Date.now();
+      const at = Math.max(now, this.#nextAt);
+      this.#nextAt = at + this.#intervalMs * n;
+      if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    }
+    return true;
+  }
+}
+
+export interface PropertyRun<T> {
+  /** Cases generated and judged. */
+  runs: number;
+  /** Requests sent (including the shrinking phase). */
+  requests: number;
+  seed: number;
+  /** The first failing case as generated, its verdict, and the shrunk counterexample when shrinking ran. */
+  failure?: { original: T; verdict: string; shrunk?: T; shrunkVerdict?: string; path?: string; shrinkRuns?: number };
+  /** Set when the budget ran out before `runs` cases were judged. */
+  budgetExhausted?: boolean;
+}
+
+export interface PropertyOptions {
+  seed: number;
+  runs: number;
+  concurrency: number;
+  budget: FuzzBudget;
+  /** Requests one case sends (for the budget). */
+  requestsPerCase: number;
+  /** Most shrinking steps (each sends `requestsPerCase` requests). */
+  maxShrinkRuns?: number;
+}
+
+/**
+ * Judges `runs` cases of `arb` with `predicate`. Cases are sampled from `seed` (the same seed gives the same cases),
+ * judged concurrently; on a failure the property is replayed sequentially from the same seed to shrink it.
+ */
+export async function runProperty<T>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, opts: PropertyOptions): Promise<PropertyRun<T>> {
+  const cases = fc.sample(arb, { seed: opts.seed, numRuns: opts.runs });
+  let requests = 0;
+  let judged = 0;
+  let exhausted = false;
+  let first: { index: number; value: T; verdict: string } | undefined;
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, cases.length)) }, async () => {
+    while (next < cases.length) {
+      const index = next++;
+      if (first && index > first.index) return;
+      if (!(await opts.budget.take(opts.requestsPerCase))) {
+        exhausted = true;
+        return;
+      }
+      requests += opts.requestsPerCase;
+      const value = cases[index]!;
+      const verdict = await predicate(value);
+      judged++;
+      if (verdict !== undefined && (!first || index < first.index)) first = { index, value, verdict };
+    }
+  }));
+  const out: PropertyRun<T> = { runs: judged, requests, seed: opts.seed, ...(exhausted ? { budgetExhausted: true } : {}) };
+  if (!first) return out;
+  out.failure = { original: first.value, verdict: first.verdict };
+
+  // Shrink: replay from the same seed, sequentially, within the budget; the last failing value is the counterexample.
+  let shrinkRuns = 0;
+  const maxShrink = opts.maxShrinkRuns ?? 200;
+  const verdicts = new Map<T, string>();
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (v) => {
+      if (shrinkRuns >= maxShrink || !(await opts.budget.take(opts.requestsPerCase))) return true; // out of budget: stop shrinking here
+      shrinkRuns++;
+      requests += opts.requestsPerCase;
+      const verdict = await predicate(v);
+      if (verdict !== undefined) verdicts.set(v, verdict);
+      return verdict === undefined;
+    }),
+    { seed: opts.seed, numRuns: first.index + 1, endOnFailure: false },
+  );
+  if (details.failed && details.counterexample) {
+    const shrunk = details.counterexample[0];
+    out.failure.shrunk = shrunk;
+    const v = verdicts.get(shrunk);
+    if (v !== undefined) out.failure.shrunkVerdict = v;
+    out.failure.path = details.counterexamplePath ?? undefined;
+  }
+  out.failure.shrinkRuns = shrinkRuns;
+  out.requests = requests;
+  return out;
+}

@@ -1,0 +1,205 @@
+/**
+ * Property-based fuzzing of the spec's endpoints (fast-check). Cases are generated from the spec and a seed, sent
+ * concurrently over the keep-alive pool (on a live target: few cases, a request-rate cap and a request budget),
+ * and each property is a named check whose failure shows the shrunk counterexample and how to replay it.
+ *
+ * - junk at the token endpoint (parameters missing, repeated, empty, oversized, unicode, control characters,
+ *   percent tricks, odd content types) never gets a 5xx, a hang, or a non-JSON error;
+ * - requests invalid in a known way never get a token and carry an allowed error code;
+ * - the granted scope is within any requested list of catalogue values;
+ * - the authorization endpoint redirects exactly to the URIs the spec's rule accepts;
+ * - a mutated bearer token is rejected at the resource (the valid one accepted);
+ * - a mutated or replayed TAAP PoP token is rejected (a fresh one accepted).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+import fc from 'fast-check';
+import { defineSuite, Unavailable, type SuiteContext } from '../src/runner/suite.ts';
+import * as F from '../src/checks/fuzz.ts';
+import { bodyObject, isClientError } from '../src/checks/check.ts';
+import { judgeRejection } from '../src/checks/rejection.ts';
+import { redirectGoesTo, redirectLocation } from '../src/checks/redirect-uri.ts';
+import { FuzzBudget, runProperty, type PropertyOptions, type PropertyRun, type Verdict } from '../src/fuzz/property.ts';
+import * as G from '../src/fuzz/cases.ts';
+import { buildTokenRequest, defaultGrantParams, type BuiltRequest } from '../src/steps/build.ts';
+import { attachTaap, authorizeRequest, callResource, obtainToken, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
+import { redirectUriMatches } from '../providers/redirect-match.ts';
+import type { HttpExchange } from '../src/http/types.ts';
+
+/** A per-property seed derived from the run's seed, so properties don't share their cases. */
+function seedFor(seed: number, id: string): number {
+  let h = seed | 0;
+  for (const c of id) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+  return h;
+}
+
+/** Runs a property; the result is widened to what the fuzz checks judge (a run of any case type). */
+const property = <T>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, o: PropertyOptions): Promise<PropertyRun<unknown>> => runProperty(arb, predicate, o);
+
+/** Why an answer to a malformed request is a server fault, if it is. */
+function serverFault(ex: HttpExchange): Verdict {
+  // A request the HTTP client itself refused to send says nothing about the server.
+  if (ex.failure && /UND_ERR_INVALID_ARG|invalid .* header/i.test(ex.failure.message)) return undefined;
+  if (ex.failure) return `no response (${ex.failure.code}: ${ex.failure.message})`;
+  const status = ex.status!;
+  if (status >= 500) return `HTTP ${status}`;
+  if (status >= 400) {
+    const b = bodyObject(ex);
+    if (!b || typeof b.error !== 'string') return `HTTP ${status} with ${ex.json !== undefined ? 'a JSON body without an "error" string' : `a non-JSON body (Content-Type ${JSON.stringify(ex.headers['content-type'] ?? '')})`}`;
+  }
+  return undefined;
+}
+
+/** Signs (TAAP, where the spec requires it) and sends a built request. */
+async function sendSigned(t: SuiteContext, req: BuiltRequest, signed = true): Promise<HttpExchange> {
+  if (signed && t.spec.pop?.profile === 'taap' && t.target.popPrivateKey) await attachTaap(t, req);
+  return sendBuilt(t, req);
+}
+
+export default defineSuite({
+  name: 'fuzz',
+  summary: 'Generated requests (fast-check, reproducible by seed): no 5xx or hang on junk, invalid requests rejected, scope within request, redirect decisions per rule, mutated tokens and PoPs rejected.',
+  async run(t) {
+    const { spec, settings } = t;
+    const budget = new FuzzBudget(settings.fuzzBudget, settings.maxRps);
+    const reproduce = `--seed ${settings.seed} --fuzz-runs ${settings.fuzzRuns}`;
+    const opts = (id: string, requestsPerCase = 1) => ({ seed: seedFor(settings.seed, id), runs: settings.fuzzRuns, concurrency: settings.fuzzConcurrency, budget, requestsPerCase });
+    const grant = primaryGrant(t);
+    const publicClient = t.target.clientSecret === undefined;
+    const bodyless = spec.request.encoding === 'empty';
+
+    // ---- junk at the token endpoint ----
+    const junk = fc.record({ grant: G.grantArbitrary(spec), mutations: fc.array(G.requestMutation, { minLength: 1, maxLength: 3 }) });
+    await t.check(F.noServerError, { severity: 'MUST' }, async () => [
+      await property(junk, async (c) => {
+        const params = grant && grant !== 'authorization_code' ? defaultGrantParams(t, grant) : {};
+        let req = buildTokenRequest(t, c.grant, { params });
+        for (const m of c.mutations) req = G.mutateRequest(req, m);
+        return serverFault(await sendSigned(t, req));
+      }, opts(F.noServerError.id)),
+      reproduce,
+    ]);
+
+    // ---- requests invalid in a known way ----
+    const invalid = G.invalidCaseArbitrary(spec, publicClient);
+    if (!grant || grant === 'authorization_code' || !invalid) {
+      t.notApplicable(F.invalidRequestRejected, 'MUST', !invalid ? 'the spec\'s requests leave nothing to make invalid' : 'no grant obtains a token without a user at the token endpoint');
+    } else {
+      await t.check(F.invalidRequestRejected, { severity: 'MUST' }, async () => [
+        await property(invalid, async (c) => {
+          const params = defaultGrantParams(t, grant);
+          const secret = t.target.clientSecret;
+          let req =
+            c.reason === 'wrong_secret' ? buildTokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${secret ?? ''}x` } })
+            : c.reason === 'unknown_client' ? buildTokenRequest(t, grant, { params, auth: { id: `oauthgate-unknown-${t.target.clientId}`, ...(secret !== undefined ? { secret } : {}) } })
+            : c.reason === 'missing_grant_type' ? buildTokenRequest(t, grant, { params, omitGrantType: true })
+            : buildTokenRequest(t, c.grant ?? 'urn:oauthgate:made-up', { params });
+          if (c.noise && !bodyless) req = G.mutateRequest(req, { kind: 'add', ...c.noise });
+          const ex = await sendSigned(t, req);
+          const o = judgeRejection(ex, spec, c.reason, `${c.reason.replace(/_/g, ' ')} request`);
+          return o.status === 'failed' ? o.reason : undefined;
+        }, opts(F.invalidRequestRejected.id)),
+        reproduce,
+      ]);
+    }
+
+    // ---- granted scope within the request ----
+    const scopes = G.scopeListArbitrary(spec);
+    const scopeGrant = grant === 'client_credentials' || grant === 'password' ? grant : undefined;
+    if (!scopes || !scopeGrant || bodyless || spec.grants[scopeGrant]?.extraParams.scope !== undefined) {
+      t.notApplicable(F.grantedScopeWithinRequest, 'SHOULD', !scopes ? 'the spec documents no scope values' : 'no grant of this spec sends a scope the harness can vary');
+    } else {
+      const d = spec.scope.delimiter;
+      const required = spec.resource.requiredScope;
+      await t.check(F.grantedScopeWithinRequest, { severity: 'SHOULD' }, async () => [
+        await property(scopes, async (list) => {
+          const ex = await sendSigned(t, buildTokenRequest(t, scopeGrant, { params: { ...defaultGrantParams(t, scopeGrant), scope: list.join(d) } }));
+          const b = bodyObject(ex);
+          if (ex.status !== 200 || typeof b?.access_token !== 'string') return undefined; // refused: nothing granted
+          const granted = b.scope;
+          if (typeof granted === 'string') {
+            const extra = granted.split(d).filter((v) => v && !list.includes(v));
+            return extra.length ? `requested ${JSON.stringify(list.join(d))}, granted ${JSON.stringify(granted)} (not requested: ${extra.join(', ')})` : undefined;
+          }
+          // No "scope" member: granted as requested (RFC 6749 §5.1), which the resource can confirm when it needs a
+          // scope the request left out.
+          if (!required || list.includes(required)) return undefined;
+          t.redactor.add(b.access_token);
+          const use = await callResource(t, b.access_token);
+          return use.status !== undefined && use.status >= 200 && use.status < 300
+            ? `requested ${JSON.stringify(list.join(d))} without "${required}", yet the token was accepted at the resource that requires "${required}" (HTTP ${use.status})`
+            : undefined;
+        }, opts(F.grantedScopeWithinRequest.id, required ? 2 : 1)),
+        reproduce,
+      ]);
+    }
+
+    // ---- redirect decisions ----
+    const rule = spec.redirectUri;
+    const responseType = spec.grants.authorization_code ? 'code' : spec.grants.implicit ? 'token' : undefined;
+    if (!rule || !spec.endpoints.authorize || !responseType) t.notApplicable(F.redirectDecisionMatchesRule, 'MUST', 'the spec declares no authorization endpoint with a redirect-URI rule');
+    else if (!t.target.autoConsent) t.notApplicable(F.redirectDecisionMatchesRule, 'MUST', 'the target does not declare autoConsent: without a user to consent nothing is redirected');
+    else {
+      const registered = t.target.redirectUri ?? rule.registered;
+      /** Behaviours the spec documents (the others come from the oracle's safe reading, an assumption). */
+      const documented = new Set(['registered', 'path extension', 'added query']);
+      await t.check(F.redirectDecisionMatchesRule, { severity: 'MUST' }, async () => [
+        await property(G.redirectCandidateArbitrary(registered), async (c) => {
+          const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz' });
+          if (ex.failure || (ex.status ?? 0) >= 500) return serverFault(ex);
+          const loc = redirectLocation(ex);
+          const redirected = loc !== undefined && redirectGoesTo(loc, c.uri);
+          const rulesAccept = redirectUriMatches(rule.rule, registered, c.uri);
+          if (redirected && !rulesAccept) return `${c.how}: redirected to ${c.uri}, which the ${rule.rule} rule rejects`;
+          if (!redirected && rulesAccept && documented.has(c.how)) return `${c.how}: refused ${c.uri}, which the ${rule.rule} rule accepts (HTTP ${ex.status})`;
+          return undefined;
+        }, opts(F.redirectDecisionMatchesRule.id)),
+        reproduce,
+      ]);
+    }
+
+    // ---- mutated bearer tokens ----
+    const tok = await t.step('obtain a token to mutate', () => obtainToken(t));
+    const invalidStatus = spec.resource.invalidTokenStatus;
+    await t.check(F.mutatedBearerRejected, { severity: 'MUST', needs: [tok] }, async (issued) => [
+      await property(G.tokenMutation, async (m) => {
+        const mutated = G.mutateToken(issued.accessToken, m);
+        if (m.kind !== 'keep' && mutated === issued.accessToken) return undefined;
+        t.redactor.add(mutated);
+        const ex = await callResource(t, mutated);
+        if (ex.failure) return `no response (${ex.failure.code})`;
+        if (m.kind === 'keep') return ex.status! >= 200 && ex.status! < 300 ? undefined : `the valid token was refused: HTTP ${ex.status}`;
+        return ex.status === invalidStatus ? undefined : `${m.kind}: the mutated token got HTTP ${ex.status}, expected ${invalidStatus}`;
+      }, opts(F.mutatedBearerRejected.id)),
+      reproduce,
+    ]);
+
+    // ---- mutated and replayed TAAP PoP tokens ----
+    if (spec.pop?.profile !== 'taap') t.notApplicable(F.mutatedPopRejected, 'MUST', 'the spec uses no TAAP PoP tokens');
+    else {
+      const keyed = await t.step('a TAAP key to sign with', async () => {
+        if (!t.target.popPrivateKey) throw new Unavailable('the target has no popPrivateKey');
+        if (!grant || grant === 'authorization_code') throw new Unavailable('no grant obtains a token without a user');
+        return grant;
+      });
+      await t.check(F.mutatedPopRejected, { severity: 'MUST', needs: [keyed] }, async (g) => [
+        await property(G.popMutation, async (m) => {
+          const req = buildTokenRequest(t, g, { params: defaultGrantParams(t, g) });
+          await attachTaap(t, req);
+          const header = spec.pop!.header;
+          if (m.kind === 'fresh') {
+            const ex = await sendBuilt(t, req);
+            return ex.status === 200 ? undefined : `a fresh valid PoP token was refused: HTTP ${ex.status ?? ex.failure?.code}`;
+          }
+          if (m.kind === 'replay') {
+            const first = await sendBuilt(t, { ...req, headers: { ...req.headers } });
+            if (first.status !== 200) return `a fresh valid PoP token was refused: HTTP ${first.status ?? first.failure?.code}`;
+          } else req.headers[header] = G.flipJwsSegment(req.headers[header]!, m.segment, m.at, m.with);
+          const ex = await sendBuilt(t, req);
+          const rejected = isClientError(ex.status) && typeof bodyObject(ex)?.access_token !== 'string';
+          return rejected ? undefined : `${m.kind === 'replay' ? 'a replayed' : `a PoP token changed in segment ${m.segment}`} PoP token got HTTP ${ex.status ?? ex.failure?.code}${bodyObject(ex)?.access_token ? ' with a token' : ''}`;
+        }, opts(F.mutatedPopRejected.id, 2)),
+        reproduce,
+      ]);
+    }
+  },
+});

@@ -1,0 +1,106 @@
+/**
+ * The fuzz suite against mocks: clean mocks pass every property; faults that a property exists to catch (scope
+ * escalation, prefix redirect matching, PoP replay) and a carrier-style endpoint that answers 500 to junk are
+ * caught with a shrunk counterexample; the same seed gives the same verdicts twice.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fuzz from '../../suites/fuzz.ts';
+import { runConformance } from '../../src/runner/engine.ts';
+import { startMockTarget } from '../../src/target/mock-target.ts';
+import { listBundledSpecIds, loadSpec } from '../../src/spec/load.ts';
+import { Redactor } from '../../src/redact.ts';
+import type { FaultName } from '../../providers/faults.ts';
+import type { CheckResult } from '../../src/checks/check.ts';
+import type { Target } from '../../src/target/target.ts';
+import { result } from '../support/harness.ts';
+
+const SEED = 424242;
+const settings = { seed: SEED, fuzzRuns: 60 };
+
+async function fuzzOn(specId: string, faults: FaultName[] = [], wrap?: (t: Target) => Promise<Target>): Promise<CheckResult[]> {
+  const spec = loadSpec(specId).spec;
+  const [run] = await runConformance({
+    suites: [fuzz],
+    settings,
+    redactor: new Redactor(),
+    timeoutMs: 5_000,
+    plans: [{ spec, targetLabel: 'mock', acquire: async () => {
+      const m = await startMockTarget(spec, faults);
+      return { target: wrap ? await wrap(m.target) : m.target, release: m.close };
+    } }],
+  });
+  return run!.checks;
+}
+
+describe('fuzz suite on clean mocks', () => {
+  it.each(listBundledSpecIds())('%s: every property holds', async (id) => {
+    const checks = await fuzzOn(id);
+    expect(checks.filter((c) => c.status === 'failed' || c.status === 'skipped').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
+    expect(checks.filter((c) => c.status === 'passed').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('faults caught by a property, with a shrunk counterexample', () => {
+  const cases: Array<[string, FaultName, string]> = [
+    ['att', 'scope-escalation', 'fuzz.scope.granted-within-request'],
+    ['rfc6749', 'scope-escalation', 'fuzz.scope.granted-within-request'],
+    ['att', 'redirect-prefix-match', 'fuzz.redirect-uri.decision-matches-rule'],
+    ['rfc6749', 'redirect-prefix-match', 'fuzz.redirect-uri.decision-matches-rule'],
+    ['tmobile-naas-v2', 'pop-skip-jti', 'fuzz.pop.mutated-or-replayed-rejected'],
+    ['tmobile-apis-v6', 'pop-skip-signature', 'fuzz.pop.mutated-or-replayed-rejected'],
+    ['mobile-digital', 'resource-rejects-all', 'fuzz.resource.mutated-bearer-rejected'],
+  ];
+  it.each(cases)('%s with %s fails %s', async (spec, fault, id) => {
+    const r = result(await fuzzOn(spec, [fault]), id);
+    expect(r.status, r.reason).toBe('failed');
+    expect(r.reason).toMatch(/counterexample .*\(seed -?\d+.*reproduce with --seed 424242 --fuzz-runs 60\)/);
+  });
+
+  it('gives the same verdicts and counterexample for the same seed', async () => {
+    const strip = (s: string | undefined) => (s ?? '').replace(/\[redacted:[0-9a-f]{8}\]/g, '[redacted]').replace(/:\d{4,5}\//g, ':PORT/');
+    const a = result(await fuzzOn('att', ['redirect-prefix-match']), 'fuzz.redirect-uri.decision-matches-rule');
+    const b = result(await fuzzOn('att', ['redirect-prefix-match']), 'fuzz.redirect-uri.decision-matches-rule');
+    expect(b.status).toBe(a.status);
+    expect(strip(b.reason)).toBe(strip(a.reason));
+  });
+});
+
+describe('a carrier-style token endpoint that answers 500 to junk', () => {
+  let proxy: Server;
+  let upstream = '';
+  beforeAll(async () => {
+    // Forwards to the mock, except that a body with a control character or over 4 KiB gets a 500 and an HTML page.
+    proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = decodeURIComponent(body.toString('latin1').replace(/\+/g, ' ').replace(/%(?![0-9a-f]{2})/gi, '%25'));
+        if (body.length > 4096 || /[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(text)) {
+          res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Internal Server Error</h1>');
+          return;
+        }
+        const u = new URL(req.url!, upstream);
+        const fwd = httpRequest(u, { method: req.method, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode!, r.headers);
+          r.pipe(res);
+        });
+        fwd.on('error', () => res.writeHead(502).end());
+        fwd.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise((r) => proxy.close(r)));
+
+  it('fails fuzz.token.no-server-error with the shrunk request that did it', async () => {
+    const checks = await fuzzOn('mobile-digital', [], async (t) => {
+      upstream = t.baseUrl;
+      return { ...t, baseUrl: `http://127.0.0.1:${(proxy.address() as { port: number }).port}` };
+    });
+    const r = result(checks, 'fuzz.token.no-server-error');
+    expect(r.status, r.reason).toBe('failed');
+    expect(r.reason).toMatch(/shrunk counterexample .*HTTP 500/);
+  });
+});
