@@ -182,5 +182,5 @@ describe('secrets never leak', () => {
       expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/); // no JWT (access, id or PoP token)
       expect(text).not.toMatch(/BEGIN PRIVATE KEY|MII[A-Za-z0-9+/]{20}/);
     }
-  });
+  }, 60_000);
 });
