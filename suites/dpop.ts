@@ -10,7 +10,7 @@
  */
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { defineSuite, passed, type SuiteContext } from '../src/runner/suite.ts';
-import { CheckAbort, skipped } from '../src/checks/check.ts';
+import { bodyObject, CheckAbort, skipped } from '../src/checks/check.ts';
 import * as D from '../src/checks/dpop.ts';
 import { accessTokenHash, buildDpopProof, jwkThumbprintOf, type DpopBuildOptions } from '../src/pop/dpop.ts';
 import { callResource, endpointUrl, grantParams, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
@@ -22,6 +22,12 @@ interface DpopKey {
   publicJwk: JWK;
   privateJwk: JWK;
   jkt: string;
+}
+
+/** The client's proof key and a stranger's. */
+interface DpopKeys {
+  mine: DpopKey;
+  other: DpopKey;
 }
 
 export default defineSuite({
@@ -39,55 +45,66 @@ export default defineSuite({
     const beyondWindow = pop.maxLifetimeSeconds + pop.clockSkewSeconds + 60;
 
     const keys = await t.step('generate two ES256 DPoP keys (the client\'s and a stranger\'s)', async () => ({ mine: await dpopKey(), other: await dpopKey() }));
-    const key = () => (keys.ok ? keys.value : (undefined as never));
     /** A proof for the token endpoint by the client's key, valid unless `o` says otherwise. */
-    const tokenProof = async (o: Partial<DpopBuildOptions> = {}) =>
-      registered(t, await buildDpopProof({ privateKey: key().mine.privateKey, publicJwk: key().mine.publicJwk, htm: spec.endpoints.token.method, htu: tokenUrl, iat: t.target.now(), ...o }));
+    const tokenProof = async (k: DpopKeys, o: Partial<DpopBuildOptions> = {}) =>
+      registered(t, await buildDpopProof({ privateKey: k.mine.privateKey, publicJwk: k.mine.publicJwk, htm: spec.endpoints.token.method, htu: tokenUrl, iat: t.target.now(), ...o }));
     const requestWith = (proof: string) => tokenRequest(t, grant, { params, headers: { DPoP: proof } });
 
     // ---- a valid proof ----
-    const valid = await t.step('request a token with a valid DPoP proof', async () => delivered(requestWith(await tokenProof())));
-    const issued = passed(await t.judge(D.dpopValidProofAccepted, { severity: 'MUST', needs: [keys, valid] }, () => D.checkDpopValidProofAccepted(valid.ok ? valid.value : (undefined as never))));
-    const needs = [keys, issued];
-    const accessToken = () => String((valid.ok ? (valid.value.json as Record<string, unknown>) : {}).access_token);
-    /** A proof for the resource, bound to the access token (`ath`), valid unless `o` says otherwise. */
-    const resourceProof = async (signer: DpopKey, o: Partial<DpopBuildOptions> = {}) =>
-      registered(t, await buildDpopProof({ privateKey: signer.privateKey, publicJwk: signer.publicJwk, htm: spec.resource.method, htu: resourceUrl, accessToken: accessToken(), iat: t.target.now(), ...o }));
-    const callWith = (proof: string) => callResource(t, accessToken(), { scheme: 'DPoP', headers: { DPoP: proof } });
-
-    await t.judge(D.dpopTokenTypeIsDpop, { severity: 'MUST', needs }, () => D.checkTokenTypeIsDpop(valid.ok ? valid.value : (undefined as never)));
-    await t.judge(D.dpopTokenBoundToKey, { severity: 'MUST', needs }, async () => {
-      const claims = D.jwtClaimsOf(accessToken());
-      if (claims) return D.checkJwtBoundToKey(claims, key().mine.jkt);
-      const bearer = await callResource(t, accessToken());
-      const stranger = await callWith(await resourceProof(key().other));
-      return D.checkOpaqueTokenBoundToKey(bearer, stranger);
+    const valid = await t.step('request a token with a valid DPoP proof', async () => {
+      if (!keys.ok) throw new Error(`prerequisite "${keys.name}" failed: ${keys.reason}`);
+      return delivered(requestWith(await tokenProof(keys.value)));
     });
+    const issued = passed(await t.check(D.dpopValidProofAccepted, { severity: 'MUST', needs: [keys, valid] }, (_k, ex) => [ex]));
+    /** What every later check needs: the keys, the answer with the issued token, and that it was issued. */
+    const needs = [keys, valid, issued] as const;
+    /** A proof for the resource, bound to `accessToken` (`ath`), valid unless `o` says otherwise. */
+    const resourceProof = async (signer: DpopKey, accessToken: string, o: Partial<DpopBuildOptions> = {}) =>
+      registered(t, await buildDpopProof({ privateKey: signer.privateKey, publicJwk: signer.publicJwk, htm: spec.resource.method, htu: resourceUrl, accessToken, iat: t.target.now(), ...o }));
+    const callWith = (accessToken: string, proof: string) => callResource(t, accessToken, { scheme: 'DPoP', headers: { DPoP: proof } });
+
+    await t.check(D.dpopTokenTypeIsDpop, { severity: 'MUST', needs }, (_k, ex) => [ex]);
+    await t.check(D.dpopTokenBoundToKey, { severity: 'MUST', needs }, async (k, ex) => [await bindingEvidence(k, accessTokenOf(ex))]);
+    /** A JWT access token shows its binding in its claims; an opaque one only through refusals at the resource. */
+    async function bindingEvidence(k: DpopKeys, accessToken: string): Promise<D.KeyBindingEvidence> {
+      const claims = D.jwtClaimsOf(accessToken);
+      if (claims) return { kind: 'jwt', claims, jkt: k.mine.jkt };
+      const bearerUse = await callResource(t, accessToken);
+      const otherKeyUse = await callWith(accessToken, await resourceProof(k.other, accessToken));
+      return { kind: 'opaque', bearerUse, otherKeyUse };
+    }
 
     // ---- the resource ----
-    const served = passed(await t.judge(D.dpopResourceProofAccepted, { severity: 'MUST', needs }, async () =>
-      D.checkResourceProofAccepted(await callWith(await resourceProof(key().mine)))));
-    const resourceRefuses = (r: D.DpopRejection, proof: () => Promise<string>) =>
-      t.judge(r, { severity: 'MUST', needs: [...needs, served] }, async () => D.checkResourceProofRejected(await callWith(await proof()), r));
-    await resourceRefuses(D.dpopResourceMissingAthRejected, () => resourceProof(key().mine, { accessToken: undefined }));
-    await resourceRefuses(D.dpopResourceWrongAthRejected, () => resourceProof(key().mine, { mutate: { claims: { ath: accessTokenHash(`${accessToken()}-other`) } } }));
+    const served = passed(await t.check(D.dpopResourceProofAccepted, { severity: 'MUST', needs }, async (k, ex) => {
+      const at = accessTokenOf(ex);
+      return [await callWith(at, await resourceProof(k.mine, at))];
+    }));
+    /** Calls the resource with the proof `proof` makes for the access token, and checks that it is refused. */
+    const resourceRefuses = (r: D.DpopRejection, proof: (k: DpopKeys, accessToken: string) => Promise<string>) =>
+      t.check(r, { severity: 'MUST', needs: [...needs, served] }, async (k, ex) => {
+        const at = accessTokenOf(ex);
+        return [await callWith(at, await proof(k, at))];
+      });
+    await resourceRefuses(D.dpopResourceMissingAthRejected, (k, at) => resourceProof(k.mine, at, { accessToken: undefined }));
+    await resourceRefuses(D.dpopResourceWrongAthRejected, (k, at) => resourceProof(k.mine, at, { mutate: { claims: { ath: accessTokenHash(`${at}-other`) } } }));
 
     // ---- defective proofs at the token endpoint ----
-    const refuses = (r: D.DpopRejection, exchange: () => Promise<HttpExchange>) =>
-      t.judge(r, { severity: 'MUST', needs }, async () => D.checkDpopProofRejected(await exchange(), r));
-    await refuses(D.dpopWrongHtmRejected, async () => requestWith(await tokenProof({ htm: spec.endpoints.token.method === 'GET' ? 'POST' : 'GET' })));
-    await refuses(D.dpopWrongHtuRejected, async () => requestWith(await tokenProof({ htu: new URL('/oauthgate-wrong-htu', tokenUrl).href })));
-    await refuses(D.dpopStaleIatRejected, async () => requestWith(await tokenProof({ iat: t.target.now() - beyondWindow })));
-    await refuses(D.dpopFutureIatRejected, async () => requestWith(await tokenProof({ iat: t.target.now() + beyondWindow })));
-    await refuses(D.dpopReusedJtiRejected, async () => {
-      const proof = await tokenProof();
+    /** Sends the token request `exchange` makes with the keys, and checks that it is refused. */
+    const refuses = (r: D.DpopRejection, exchange: (k: DpopKeys) => Promise<HttpExchange>) =>
+      t.check(r, { severity: 'MUST', needs }, async (k) => [await exchange(k)]);
+    await refuses(D.dpopWrongHtmRejected, async (k) => requestWith(await tokenProof(k, { htm: spec.endpoints.token.method === 'GET' ? 'POST' : 'GET' })));
+    await refuses(D.dpopWrongHtuRejected, async (k) => requestWith(await tokenProof(k, { htu: new URL('/oauthgate-wrong-htu', tokenUrl).href })));
+    await refuses(D.dpopStaleIatRejected, async (k) => requestWith(await tokenProof(k, { iat: t.target.now() - beyondWindow })));
+    await refuses(D.dpopFutureIatRejected, async (k) => requestWith(await tokenProof(k, { iat: t.target.now() + beyondWindow })));
+    await refuses(D.dpopReusedJtiRejected, async (k) => {
+      const proof = await tokenProof(k);
       const first = await requestWith(proof);
-      const verdict = D.checkDpopValidProofAccepted(first);
+      const verdict = D.dpopValidProofAccepted.evaluate(first);
       if (verdict.status === 'failed') throw new CheckAbort(skipped(`the first use of the proof was not served, so a reuse proves nothing: ${verdict.reason}`));
       return requestWith(proof);
     });
-    await refuses(D.dpopAlgNoneRejected, async () => requestWith(await tokenProof({ sign: 'none' })));
-    await refuses(D.dpopPrivateJwkRejected, async () => requestWith(await tokenProof({ mutate: { header: { jwk: key().mine.privateJwk } } })));
+    await refuses(D.dpopAlgNoneRejected, async (k) => requestWith(await tokenProof(k, { sign: 'none' })));
+    await refuses(D.dpopPrivateJwkRejected, async (k) => requestWith(await tokenProof(k, { mutate: { header: { jwk: k.mine.privateJwk } } })));
   },
 });
 
@@ -98,6 +115,11 @@ async function dpopKey(): Promise<DpopKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   return { privateKey, publicJwk, privateJwk: await exportJWK(privateKey), jkt: await jwkThumbprintOf(publicJwk) };
+}
+
+/** The access token in a token response (the valid-proof check has passed, so there is one). */
+function accessTokenOf(ex: HttpExchange): string {
+  return String(bodyObject(ex)?.access_token);
 }
 
 /** Registers a proof with the redactor (proofs never appear in reports) and returns it. */

@@ -10,12 +10,11 @@
  * Time: a mock's clock moves at once. A live target is waited for only when the whole lifetime fits its
  * waitBudgetSeconds; otherwise the timed checks are skipped, naming the seconds they need.
  */
-import { defineSuite, type SuiteContext } from '../src/runner/suite.ts';
-import { CheckAbort, skipped } from '../src/checks/check.ts';
+import { defineSuite, type Prereq, type SuiteContext } from '../src/runner/suite.ts';
+import { CheckAbort, skipped, type CheckResult } from '../src/checks/check.ts';
 import * as E from '../src/checks/expiry.ts';
-import { checkInvalidTokenChallenge } from '../src/checks/resource.ts';
 import { specBasis } from '../src/checks/rotation.ts';
-import { callResource, obtainToken } from '../src/steps/requests.ts';
+import { callResource, obtainToken, type IssuedToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest } from '../src/steps/refresh.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 
@@ -42,6 +41,17 @@ async function advanceTo(t: SuiteContext, timeline: Timeline, at: number, total:
   }
 }
 
+/**
+ * The refused call with the expired token, as the prerequisite of the checks that inspect its challenge: only
+ * an actual rejection has one to inspect; otherwise `rejected` (already reported) explains why.
+ */
+function expiredRejection(ex: HttpExchange | undefined, rejected: CheckResult): Prereq<HttpExchange> {
+  const name = 'a rejection of the expired access token';
+  if (!ex) return { ok: false, name, kind: 'unavailable', reason: `no response to an expired token to inspect: ${rejected.reason ?? rejected.status}`, exchanges: [] };
+  if (rejected.status !== 'passed') return { ok: false, name, kind: 'reported', reason: `the expired token was not rejected (see ${E.accessTokenRejectedAfterExpiry.id})`, exchanges: [ex] };
+  return { ok: true, value: ex, name, exchanges: [ex] };
+}
+
 export default defineSuite({
   name: 'expiry',
   summary: 'expires_in as documented; access and refresh tokens accepted before and rejected after their lifetime.',
@@ -52,15 +62,13 @@ export default defineSuite({
 
     // ---- expires_in ----
     const issued = await t.step('obtain a token with the primary grant', () => obtainToken(t));
-    const needs = [issued];
-    const tok = () => (issued.ok ? issued.value : (undefined as never));
+    const needs = [issued] as const;
     const field = spec.tokenResponse.fields.expires_in;
 
-    await t.judge(E.expiresInPresent, { severity: field?.required ? 'MUST' : 'SHOULD', needs }, () => E.checkExpiresInPresent(tok().exchange));
-    await t.judge(E.expiresInHasDeclaredType, { severity: 'MUST', needs }, () =>
-      E.checkExpiresInHasDeclaredType(tok().exchange, field?.type === 'numeric-string' ? 'numeric-string' : 'number'));
+    await t.check(E.expiresInPresent, { severity: field?.required ? 'MUST' : 'SHOULD', needs }, (tok) => [tok.exchange]);
+    await t.check(E.expiresInHasDeclaredType, { severity: 'MUST', needs }, (tok) => [tok.exchange, field?.type === 'numeric-string' ? 'numeric-string' : 'number']);
     if (spec.lifetimes.source) {
-      await t.judge(E.expiresInMatchesDocumented, { severity: 'SHOULD', needs }, () => E.checkExpiresInMatchesDocumented(tok().exchange, spec.lifetimes.accessToken, lifetimesBasis));
+      await t.check(E.expiresInMatchesDocumented, { severity: 'SHOULD', needs }, (tok) => [tok.exchange, spec.lifetimes.accessToken, lifetimesBasis]);
     } else {
       t.notApplicable(E.expiresInMatchesDocumented, 'SHOULD', `the spec's access-token lifetime (${spec.lifetimes.accessToken} s) is not cited from a provider document (basis: ${lifetimesBasis})`);
     }
@@ -69,33 +77,31 @@ export default defineSuite({
     // ---- the access token at the resource, before and after its lifetime ----
     // The lifetime is what the response says (AT&T: "After the lifetime that is specified in the expires_in
     // parameter has elapsed", att-faq line 185), falling back to the documented one.
-    const lifetime = (issued.ok ? E.expiresInSeconds(issued.value.exchange) : undefined) || spec.lifetimes.accessToken;
+    const timing = (tok: IssuedToken) => {
+      const lifetime = E.expiresInSeconds(tok.exchange) || spec.lifetimes.accessToken;
+      return { lifetime, before: lifetime - marginFor(lifetime), after: lifetime + tolerance, what: `the access token's lifetime of ${lifetime} s (plus ${tolerance} s)` };
+    };
     const atClock: Timeline = { elapsed: 0 };
-    const before = lifetime - marginFor(lifetime);
-    const after = lifetime + tolerance;
-    const what = `the access token's lifetime of ${lifetime} s (plus ${tolerance} s)`;
     const invalidStatus = spec.resource.invalidTokenStatus;
     const documented = spec.errors.cases.invalid_token;
     const rejectionBasis = documented?.source ? `RFC 6750 §3.1; ${specBasis(documented)}` : 'RFC 6750 §3.1';
 
-    await t.judge(E.accessTokenAcceptedBeforeExpiry, { severity: 'MUST', needs }, async () => {
+    await t.check(E.accessTokenAcceptedBeforeExpiry, { severity: 'MUST', needs }, async (tok) => {
+      const { lifetime, before, after, what } = timing(tok);
       await advanceTo(t, atClock, before, after, what);
-      return E.checkAcceptedBeforeExpiry(await callResource(t, tok().accessToken), before, lifetime);
+      return [await callResource(t, tok.accessToken), before, lifetime];
     });
     let expired: HttpExchange | undefined;
-    const rejected = await t.judge(E.accessTokenRejectedAfterExpiry, { severity: 'MUST', needs }, async () => {
+    const rejected = await t.check(E.accessTokenRejectedAfterExpiry, { severity: 'MUST', needs }, async (tok) => {
+      const { lifetime, after, what } = timing(tok);
       await advanceTo(t, atClock, after, after, what);
-      expired = await callResource(t, tok().accessToken);
-      return E.checkRejectedAfterExpiry(expired, invalidStatus, after, lifetime, rejectionBasis);
+      expired = await callResource(t, tok.accessToken);
+      return [expired, invalidStatus, after, lifetime, rejectionBasis];
     });
     // The challenge is inspected only on an actual rejection; otherwise the check above already failed or skipped.
-    const rejection = () => {
-      if (!expired) return skipped(`no response to an expired token to inspect: ${rejected.reason ?? rejected.status}`);
-      if (expired.status !== invalidStatus) return skipped(`the expired token was not rejected (see ${E.accessTokenRejectedAfterExpiry.id})`);
-      return undefined;
-    };
-    await t.judge(E.expiredTokenChallenge, { severity: 'MUST', needs }, () => rejection() ?? E.checkChallengeScheme(expired!, 'Bearer'));
-    await t.judge(E.expiredTokenErrorCode, { severity: 'SHOULD', needs }, () => rejection() ?? checkInvalidTokenChallenge(expired!, invalidStatus, 'Bearer'));
+    const refusal = [expiredRejection(expired, rejected)] as const;
+    await t.check(E.expiredTokenChallenge, { severity: 'MUST', needs: refusal }, (ex) => [ex, 'Bearer']);
+    await t.check(E.expiredTokenErrorCode, { severity: 'SHOULD', needs: refusal }, (ex) => [ex, invalidStatus]);
 
     // ---- refresh tokens, before and after their lifetime ----
     const rtLifetime = spec.lifetimes.refreshToken;
@@ -112,15 +118,13 @@ export default defineSuite({
     const rtBefore = rtLifetime - marginFor(rtLifetime);
     const rtAfter = rtLifetime + tolerance;
     const rtWhat = `the refresh token's lifetime of ${rtLifetime} s (plus ${tolerance} s)`;
-    await t.judge(E.refreshTokenAcceptedBeforeExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
+    await t.check(E.refreshTokenAcceptedBeforeExpiry, { severity: 'MUST', needs: [pairs] }, async ([early]) => {
       await advanceTo(t, rtClock, rtBefore, rtAfter, rtWhat);
-      const ex = await refreshRequest(t, pairs.ok ? pairs.value[0].refreshToken : '');
-      return E.checkRefreshAcceptedBeforeExpiry(ex, rtBefore, rtLifetime, lifetimesBasis);
+      return [await refreshRequest(t, early.refreshToken), rtBefore, rtLifetime, lifetimesBasis];
     });
-    await t.judge(E.refreshTokenRejectedAfterExpiry, { severity: 'MUST', needs: [pairs] }, async () => {
+    await t.check(E.refreshTokenRejectedAfterExpiry, { severity: 'MUST', needs: [pairs] }, async ([, late]) => {
       await advanceTo(t, rtClock, rtAfter, rtAfter, rtWhat);
-      const ex = await refreshRequest(t, pairs.ok ? pairs.value[1].refreshToken : '');
-      return E.checkRefreshRejectedAfterExpiry(ex, spec, rtAfter, rtLifetime, lifetimesBasis);
+      return [await refreshRequest(t, late.refreshToken), spec, rtAfter, rtLifetime, lifetimesBasis];
     });
   },
 });

@@ -8,10 +8,10 @@
  * in aud and carries the claims OpenID Connect requires. Opaque tokens are not applicable.
  * @see https://www.rfc-editor.org/rfc/rfc7519
  */
-import { defineSuite, passed } from '../src/runner/suite.ts';
-import { notApplicable } from '../src/checks/check.ts';
+import { defineSuite, passed, type SuiteContext, type Prereq } from '../src/runner/suite.ts';
+import { CheckAbort, notApplicable, type CheckMeta } from '../src/checks/check.ts';
 import * as J from '../src/checks/jwt.ts';
-import { obtainToken } from '../src/steps/requests.ts';
+import { obtainToken, type IssuedToken } from '../src/steps/requests.ts';
 import type { ProviderSpec } from '../src/spec/schema.ts';
 
 const FIELDS: J.JwtField[] = ['access_token', 'id_token'];
@@ -29,45 +29,63 @@ export default defineSuite({
   summary: 'JWT access and ID tokens: decode, signature, times, lifetime vs expires_in, issuer, audience.',
   appliesTo: (spec) => (FIELDS.some((f) => !notJwt(spec, f)) ? true : `the spec declares no JWT-typed token (${FIELDS.map((f) => notJwt(spec, f)).join('; ')})`),
   async run(t) {
-    const { spec, target } = t;
     const tok = await t.step('obtain a token with the primary grant', () => obtainToken(t));
-    const body = () => (tok.ok ? tok.value.body : {});
 
-    for (const field of FIELDS) {
-      const meta = (a: Parameters<typeof J.jwtMeta>[1]) => J.jwtMeta(field, a);
-      const metas = [meta('decodes'), meta('signature-verifies'), meta('times-current'), meta('issuer-matches'),
-        ...(field === 'access_token' ? [meta('lifetime-matches-expires-in')] : [meta('required-claims'), meta('audience-is-client')])];
-      const why = notJwt(spec, field);
-      if (why) {
-        for (const m of metas) t.notApplicable(m, 'MUST', why);
-        continue;
-      }
-      const optionalAbsent = () => !spec.tokenResponse.fields[field]!.required && body()[field] === undefined;
-      const decodes = await t.judge(meta('decodes'), { severity: 'MUST', needs: [tok] }, () =>
-        optionalAbsent() ? notApplicable(`the response has no ${field} (optional in the spec)`) : J.checkJwtDecodes(field, body()[field]));
-      if (decodes.status === 'not_applicable') {
-        for (const m of metas.slice(1)) t.notApplicable(m, 'MUST', decodes.reason ?? 'not applicable');
-        continue;
-      }
-      const needs = [tok, passed(decodes)];
-      const token = () => String(body()[field]);
-      const claims = () => (J.decodeJwt(token()) as J.DecodedJwt).claims;
+    const access = await checkCommon(t, tok, 'access_token', J.accessTokenJwtChecks);
+    if (access) {
+      const c = J.accessTokenJwtChecks.lifetimeMatchesExpiresIn;
+      await t.check(c, { severity: 'MUST', needs: [tok, access] }, ({ body }) => [claimsOf(body.access_token), body.expires_in]);
+    }
 
-      await t.judge(meta('signature-verifies'), { severity: 'MUST', needs }, () =>
-        target.jwks ? J.checkJwtSignatureVerifies(field, token(), target.jwks) : notApplicable('the target states no JWKS (target.jwks) to verify against'));
-      await t.judge(meta('times-current'), { severity: 'MUST', needs }, () => J.checkJwtTimesCurrent(field, claims(), target.now()));
-      const issuer = J.expectedIssuer(target.issuer, spec.idToken?.issuer);
-      await t.judge(meta('issuer-matches'), { severity: 'MUST', needs }, () =>
-        issuer ? J.checkJwtIssuerMatches(field, claims(), issuer) : notApplicable('neither the target (issuer) nor the spec (idToken.issuer) states an issuer'));
-      if (field === 'access_token') {
-        await t.judge(meta('lifetime-matches-expires-in'), { severity: 'MUST', needs }, () =>
-          body().expires_in === undefined ? notApplicable('the token response has no expires_in') : J.checkJwtLifetimeMatchesExpiresIn(field, claims(), body().expires_in));
-      } else {
-        await t.judge(meta('required-claims'), { severity: 'MUST', needs }, () => J.checkIdTokenRequiredClaims(claims()));
-        await t.judge(meta('audience-is-client'), { severity: 'MUST', needs }, () =>
-          spec.idToken?.audienceIsClientId === false ? notApplicable('the spec says the ID token audience is not the client_id') : J.checkIdTokenAudienceIsClient(claims(), target.clientId));
-      }
+    const id = await checkCommon(t, tok, 'id_token', J.idTokenJwtChecks);
+    if (id) {
+      const c = J.idTokenJwtChecks;
+      await t.check(c.requiredClaims, { severity: 'MUST', needs: [tok, id] }, ({ body }) => [claimsOf(body.id_token)]);
+      await t.check(c.audienceIsClient, { severity: 'MUST', needs: [tok, id] }, ({ body }) =>
+        t.spec.idToken?.audienceIsClientId === false ? abort('the spec says the ID token audience is not the client_id') : [claimsOf(body.id_token), t.target.clientId]);
     }
   },
 });
 
+/**
+ * Runs the checks every JWT-typed `field` gets (decodes, signature, times, issuer), or records all of `checks` as
+ * not applicable when the spec does not declare `field` a JWT or the response lacks an optional one. Returns the
+ * prerequisite "the field decodes" for the field's own checks, or undefined when they do not apply.
+ */
+async function checkCommon(t: SuiteContext, tok: Prereq<IssuedToken>, field: J.JwtField, checks: J.JwtChecks & Record<string, CheckMeta>): Promise<Prereq<void> | undefined> {
+  const { spec, target } = t;
+  const all = Object.values(checks);
+  const why = notJwt(spec, field);
+  if (why) {
+    for (const c of all) t.notApplicable(c, 'MUST', why);
+    return undefined;
+  }
+  const optional = !spec.tokenResponse.fields[field]?.required;
+  const decodes = await t.check(checks.decodes, { severity: 'MUST', needs: [tok] }, ({ body }) =>
+    optional && body[field] === undefined ? abort(`the response has no ${field} (optional in the spec)`) : [body[field]]);
+  if (decodes.status === 'not_applicable') {
+    for (const c of all.slice(1)) t.notApplicable(c, 'MUST', decodes.reason ?? 'not applicable');
+    return undefined;
+  }
+  const decoded = passed(decodes);
+  const needs = [tok, decoded] as const;
+  const { jwks } = target;
+  await t.check(checks.signatureVerifies, { severity: 'MUST', needs }, async ({ body }) =>
+    jwks ? [await J.verifyJwtSignature(String(body[field]), jwks)] : abort('the target states no JWKS (target.jwks) to verify against'));
+  await t.check(checks.timesCurrent, { severity: 'MUST', needs }, ({ body }) => [claimsOf(body[field]), target.now()]);
+  const issuer = J.expectedIssuer(target.issuer, spec.idToken?.issuer);
+  await t.check(checks.issuerMatches, { severity: 'MUST', needs }, ({ body }) =>
+    issuer ? [claimsOf(body[field]), issuer] : abort('neither the target (issuer) nor the spec (idToken.issuer) states an issuer'));
+  return decoded;
+}
+
+/** The claims of a token that the decodes check passed (an empty set should it not decode after all). */
+function claimsOf(token: unknown): Record<string, unknown> {
+  const d = J.decodeJwt(token);
+  return typeof d === 'string' ? {} : d.claims;
+}
+
+/** Ends the running check as not applicable. */
+function abort(reason: string): never {
+  throw new CheckAbort(notApplicable(reason));
+}

@@ -15,7 +15,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2
  */
 import { passed, defineSuite, type Prereq } from '../src/runner/suite.ts';
-import { notApplicable, type CheckMeta, type Outcome, type Severity } from '../src/checks/check.ts';
+import type { Severity } from '../src/checks/check.ts';
 import * as R from '../src/checks/redirect-uri.ts';
 import { authorizeRequest } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
@@ -31,71 +31,61 @@ export default defineSuite({
     const rule = spec.redirectUri!;
     const registered = t.target.redirectUri ?? rule.registered;
     const reg = new URL(registered);
-    const responseType = spec.grants.authorization_code ? 'code' : spec.grants.implicit ? 'token' : undefined;
-    const consent = t.target.autoConsent;
+    const responseType: R.ResponseType | undefined = spec.grants.authorization_code ? 'code' : spec.grants.implicit ? 'token' : undefined;
+    const consent = t.target.autoConsent === true;
     const cannotRedirect = !responseType
       ? 'the spec has neither an authorization_code nor an implicit grant, so no authorization response can be requested'
       : !consent ? 'the target does not declare autoConsent: without a user to consent nothing is redirected' : undefined;
-    const inconclusive = 'no redirect to the probe, but without autoConsent a login page and an error page cannot be told apart';
 
     /** One authorization request; codes and tokens in the redirect are registered as secrets. */
-    const authorize = async (redirectUri: string | undefined, type: 'code' | 'token' = responseType ?? 'code', state = STATE): Promise<HttpExchange> => {
+    const authorize = async (redirectUri: string | undefined, type: R.ResponseType = responseType ?? 'code', state = STATE): Promise<HttpExchange> => {
       const ex = await authorizeRequest(t, { response_type: type, client_id: t.target.clientId, redirect_uri: redirectUri, state });
       const p = R.responseParams(R.redirectLocation(ex));
       for (const k of ['code', 'access_token', 'id_token']) t.redactor.add(p.query.get(k) ?? p.fragment.get(k));
       return ex;
     };
 
-    const accepted = (meta: CheckMeta, severity: Severity, uri: string | undefined, requirement = meta.requirement) =>
-      cannotRedirect ? t.notApplicable(meta, severity, cannotRedirect) : t.judge(meta, { severity }, async () => R.checkRedirectAccepted(await authorize(uri), uri ?? registered, responseType!, requirement));
+    /** Authorizes with `uri` (undefined: no redirect_uri) and expects a redirect to it, or to the registered URI. */
+    const accepted = (check: R.RedirectAcceptedCheck, severity: Severity, uri: string | undefined) =>
+      cannotRedirect ? t.notApplicable(check, severity, cannotRedirect) : t.check(check, { severity }, async () => [await authorize(uri), uri ?? registered, responseType!]);
 
     // ---- the registered URI: the baseline every rejection is measured against ----
     let baseline: Prereq<unknown> | undefined;
     if (cannotRedirect) t.notApplicable(R.registeredUriAccepted, 'MUST', cannotRedirect);
-    else {
-      const r = await t.judge(R.registeredUriAccepted, { severity: 'MUST' }, async () => R.checkRedirectAccepted(await authorize(registered), registered, responseType!));
-      baseline = passed(r);
-    }
+    else baseline = passed(await accepted(R.registeredUriAccepted, 'MUST', registered));
     const needs = baseline ? [baseline] : [];
 
-    const rejected = async (meta: CheckMeta, severity: Severity, uri: string | undefined, unavailable = 'no probe URI can be derived from the registered one', deviation?: string) => {
-      if (!responseType) return t.notApplicable(meta, severity, cannotRedirect!);
-      if (uri === undefined) return t.notApplicable(meta, severity, unavailable);
-      return t.judge(meta, { severity, needs, ...(deviation ? { deviation } : {}) }, async (): Promise<Outcome> => {
-        const o = R.checkRedirectUriRejected(await authorize(uri), uri, meta.requirement);
-        return consent || o.status === 'failed' ? o : notApplicable(inconclusive);
-      });
+    /** Authorizes with `uri` and expects it rejected, never redirected to. */
+    const rejected = async (check: R.RedirectRejectedCheck, severity: Severity, uri: string | undefined, unavailable = 'no probe URI can be derived from the registered one', deviation?: string) => {
+      if (!responseType) return t.notApplicable(check, severity, cannotRedirect!);
+      if (uri === undefined) return t.notApplicable(check, severity, unavailable);
+      return t.check(check, { severity, needs, ...(deviation ? { deviation } : {}) }, async () => [await authorize(uri), uri, consent]);
     };
 
     // ---- the spec's rule ----
     // RFC 9700 §2.1 exact matching. Under AT&T's documented extension rule the same probes are still sent, so
     // that the documented deviation is observed and reported as one (and a provider that tightened its rule shows).
-    for (const p of R.EXACT_EXTENSIONS) await rejected(p.meta, 'MUST', p.derive(reg), p.unavailable, rule.rule === 'extension' ? 'redirect-uri.extension-match' : undefined);
+    for (const p of R.EXACT_EXTENSIONS) await rejected(p.check, 'MUST', p.derive(reg), p.unavailable, rule.rule === 'extension' ? 'redirect-uri.extension-match' : undefined);
     for (const p of R.ATT_FAQ_EXAMPLES) {
-      if (rule.rule !== 'extension') t.notApplicable(p.meta, 'MUST', `the spec's redirect-URI rule is "${rule.rule}"; the AT&T FAQ examples apply to the extension rule`);
-      else if (p.expect === 'match') await accepted(p.meta, 'MUST', p.derive(reg));
-      else await rejected(p.meta, 'MUST', p.derive(reg), p.unavailable);
+      if (rule.rule !== 'extension') t.notApplicable(p.check, 'MUST', `the spec's redirect-URI rule is "${rule.rule}"; the AT&T FAQ examples apply to the extension rule`);
+      else if (p.expect === 'match') await accepted(p.check, 'MUST', p.derive(reg));
+      else await rejected(p.check, 'MUST', p.derive(reg), p.unavailable);
     }
 
     // ---- security probes ----
-    for (const p of R.SECURITY_PROBES) await rejected(p.meta, 'SHOULD', p.derive(reg), p.unavailable);
+    for (const p of R.SECURITY_PROBES) await rejected(p.check, 'SHOULD', p.derive(reg), p.unavailable);
     await rejected(R.errorNotRedirected, 'MUST', R.unregisteredHostUri(reg));
 
     // ---- absent redirect_uri, state, implicit ----
     if (rule.fallbackToRegistered) await accepted(R.absentFallsBack, 'MUST', undefined);
     else if (!responseType) t.notApplicable(R.absentRejected, 'SHOULD', cannotRedirect!);
-    else {
-      await t.judge(R.absentRejected, { severity: 'SHOULD', needs }, async () => {
-        const o = R.checkAbsentRedirectUriRejected(await authorize(undefined));
-        return consent || o.status === 'failed' ? o : notApplicable(inconclusive);
-      });
-    }
+    else await t.check(R.absentRejected, { severity: 'SHOULD', needs }, async () => [await authorize(undefined), consent]);
 
     if (cannotRedirect) t.notApplicable(R.statePreserved, 'MUST', cannotRedirect);
-    else await t.judge(R.statePreserved, { severity: 'MUST' }, async () => R.checkStatePreserved(await authorize(registered), STATE));
+    else await t.check(R.statePreserved, { severity: 'MUST' }, async () => [await authorize(registered), STATE]);
 
     if (!spec.grants.implicit) t.notApplicable(R.implicitTokenInFragment, 'MUST', 'the spec has no implicit grant');
     else if (!consent) t.notApplicable(R.implicitTokenInFragment, 'MUST', 'the target does not declare autoConsent: without a user to consent nothing is redirected');
-    else await t.judge(R.implicitTokenInFragment, { severity: 'MUST' }, async () => R.checkImplicitTokenInFragment(await authorize(registered, 'token')));
+    else await t.check(R.implicitTokenInFragment, { severity: 'MUST' }, async () => [await authorize(registered, 'token')]);
   },
 });

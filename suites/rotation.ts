@@ -10,9 +10,8 @@
  * (a SHOULD, checked only where the spec promises it).
  */
 import { defineSuite, Unavailable } from '../src/runner/suite.ts';
-import { notApplicable } from '../src/checks/check.ts';
+import { CheckAbort, notApplicable } from '../src/checks/check.ts';
 import * as R from '../src/checks/rotation.ts';
-import { checkResourceAccepts } from '../src/checks/resource.ts';
 import { callResource, describe, expectToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest } from '../src/steps/refresh.ts';
 
@@ -27,47 +26,45 @@ export default defineSuite({
     const invalidStatus = spec.resource.invalidTokenStatus;
 
     const first = await t.step('obtain a token pair with a refresh token', () => obtainRefreshableToken(t));
-    const old = () => (first.ok ? first.value : (undefined as never));
     const refresh = await t.step('refresh the token pair', async () => {
       if (!first.ok) throw new Unavailable('no token pair to refresh');
       const ex = await refreshRequest(t, first.value.refreshToken);
       if (ex.failure) throw new Error(describe(ex));
       return ex;
     });
-    await t.judge(R.newAccessTokenIssued, { severity: 'MUST', needs: [first, refresh] }, () => R.checkNewAccessTokenIssued(refresh.ok ? refresh.value : (undefined as never), old().accessToken));
+    await t.check(R.newAccessTokenIssued, { severity: 'MUST', needs: [first, refresh] }, (old, ex) => [ex, old.accessToken]);
     const next = await t.step('read the refreshed token pair', async () => {
       if (!refresh.ok) throw new Unavailable('no refresh response');
       return expectToken(refresh.value);
     });
-    const fresh = () => (next.ok ? next.value : (undefined as never));
-    const needs = [first, next];
+    const needs = [first, next] as const;
 
     // ---- what the refresh returned ----
     if (policy.rotatesRefreshToken) {
-      await t.judge(R.newRefreshTokenIssued, { severity: 'MUST', needs }, () => R.checkNewRefreshTokenIssued(fresh().exchange, old().refreshToken, basis));
+      await t.check(R.newRefreshTokenIssued, { severity: 'MUST', needs }, (old, fresh) => [fresh.exchange, old.refreshToken, basis]);
     } else {
       t.notApplicable(R.newRefreshTokenIssued, 'MUST', `the spec says refresh tokens do not rotate (refresh.rotatesRefreshToken false; ${basis})`);
     }
-    await t.judge(R.newAccessTokenWorks, { severity: 'MUST', needs }, async () => checkResourceAccepts(await callResource(t, fresh().accessToken)));
+    await t.check(R.newAccessTokenWorks, { severity: 'MUST', needs }, async (_old, fresh) => [await callResource(t, fresh.accessToken)]);
 
     // ---- the old access token ----
     if (policy.invalidatesOldAccessToken) {
-      await t.judge(R.oldAccessTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldAccessTokenRejected(await callResource(t, old().accessToken), invalidStatus, basis));
+      await t.check(R.oldAccessTokenRejected, { severity: 'MUST', needs }, async (old) => [await callResource(t, old.accessToken), invalidStatus, basis]);
     } else {
-      await t.judge(R.oldAccessTokenStillValid, { severity: 'SHOULD', needs }, async () => R.checkOldAccessTokenStillValid(await callResource(t, old().accessToken), basis));
+      await t.check(R.oldAccessTokenStillValid, { severity: 'SHOULD', needs }, async (old) => [await callResource(t, old.accessToken), basis]);
     }
 
     // ---- the rotated refresh token (before any replay, which may revoke it) ----
     let active: string | undefined;
     if (policy.rotatesRefreshToken) {
-      await t.judge(R.newRefreshTokenWorks, { severity: 'MUST', needs }, async () => {
-        const rotated = fresh().refreshToken;
-        if (!rotated || rotated === old().refreshToken) return notApplicable(`the refresh returned no new refresh token (see ${R.newRefreshTokenIssued.id})`);
+      await t.check(R.newRefreshTokenWorks, { severity: 'MUST', needs }, async (old, fresh) => {
+        const rotated = fresh.refreshToken;
+        if (!rotated || rotated === old.refreshToken) throw new CheckAbort(notApplicable(`the refresh returned no new refresh token (see ${R.newRefreshTokenIssued.id})`));
         active = rotated;
         const ex = await refreshRequest(t, rotated);
         const again = ex.status === 200 ? (ex.json as { refresh_token?: unknown } | undefined)?.refresh_token : undefined;
         if (typeof again === 'string' && again) active = again;
-        return R.checkNewRefreshTokenWorks(ex);
+        return [ex];
       });
     } else {
       t.notApplicable(R.newRefreshTokenWorks, 'MUST', `the spec says refresh tokens do not rotate; reuse of the same token is ${R.oldRefreshTokenStillValid.id}`);
@@ -75,11 +72,11 @@ export default defineSuite({
 
     // ---- the old refresh token ----
     if (policy.invalidatesOldRefreshToken) {
-      await t.judge(R.oldRefreshTokenRejected, { severity: 'MUST', needs }, async () => R.checkOldRefreshTokenRejected(await refreshRequest(t, old().refreshToken), spec, basis));
+      await t.check(R.oldRefreshTokenRejected, { severity: 'MUST', needs }, async (old) => [await refreshRequest(t, old.refreshToken), spec, basis]);
     } else {
       // Without rotation the client keeps no other refresh token, so RFC 6749 §6 leaves the server no room to drop it.
-      await t.judge(R.oldRefreshTokenStillValid, { severity: policy.rotatesRefreshToken ? 'SHOULD' : 'MUST', needs }, async () =>
-        R.checkOldRefreshTokenStillValid(await refreshRequest(t, old().refreshToken), basis));
+      await t.check(R.oldRefreshTokenStillValid, { severity: policy.rotatesRefreshToken ? 'SHOULD' : 'MUST', needs }, async (old) =>
+        [await refreshRequest(t, old.refreshToken), basis]);
     }
 
     // ---- reuse detection (RFC 9700 §4.14.2), a SHOULD, only where the spec promises it ----
@@ -88,11 +85,11 @@ export default defineSuite({
     } else if (!policy.rotatesRefreshToken || !policy.invalidatesOldRefreshToken) {
       t.notApplicable(R.reuseRevokesActiveToken, 'SHOULD', 'reuse detection needs rotating refresh tokens that a refresh invalidates, and the spec says otherwise');
     } else {
-      await t.judge(R.reuseRevokesActiveToken, { severity: 'SHOULD', needs }, async () => {
-        const current = active ?? fresh().refreshToken;
-        if (!current) return notApplicable(`the refresh returned no new refresh token to be revoked (see ${R.newRefreshTokenIssued.id})`);
-        await refreshRequest(t, old().refreshToken); // the replay; its own answer is rotation.old-refresh-token-rejected's concern
-        return R.checkReuseRevokesActiveToken(await refreshRequest(t, current), spec);
+      await t.check(R.reuseRevokesActiveToken, { severity: 'SHOULD', needs }, async (old, fresh) => {
+        const current = active ?? fresh.refreshToken;
+        if (!current) throw new CheckAbort(notApplicable(`the refresh returned no new refresh token to be revoked (see ${R.newRefreshTokenIssued.id})`));
+        await refreshRequest(t, old.refreshToken); // the replay; its own answer is rotation.old-refresh-token-rejected's concern
+        return [await refreshRequest(t, current), spec];
       });
     }
   },

@@ -12,9 +12,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-import type { Outcome } from '../src/checks/check.ts';
-import { defineSuite } from '../src/runner/suite.ts';
-import type { CheckMeta, Severity } from '../src/checks/check.ts';
+import { defineSuite, type CheckOptions } from '../src/runner/suite.ts';
+import type { Check } from '../src/checks/check.ts';
 import * as S from '../src/checks/scope.ts';
 import { callResource, expectToken, grantParams, obtainToken, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
 import type { GrantType } from '../src/spec/schema.ts';
@@ -25,7 +24,7 @@ export default defineSuite({
   async run(t) {
     const { spec } = t;
     const s = spec.scope;
-    const d = s.delimiter;
+    const d: string = s.delimiter;
     const join = (values: string[]) => values.join(d);
 
     // ---- what can be varied ----
@@ -44,65 +43,52 @@ export default defineSuite({
     const narrowValue = s.catalogue.find((v) => v !== required);
 
     const request = (scope: string | undefined) => tokenRequest(t, grant!, { params: { ...grantParams(t, grant!), scope } });
-    const checkOr = async (meta: CheckMeta, severity: Severity, reason: string | undefined, body: () => Outcome | Promise<Outcome>) =>
-      reason ? t.notApplicable(meta, severity, reason) : t.judge(meta, { severity }, body);
-    const scopeSource = s.source?.[0] ? `${s.source[0].doc} line ${s.source[0].line}` : (s.standard ?? 'RFC 6749 §3.3');
+    /** Runs `check` on what `inputs` produces, or records it as not applicable when `reason` is given. */
+    const checkOr = async <A extends unknown[]>(check: Check<A>, opts: CheckOptions<[]>, reason: string | undefined, inputs: () => A | Promise<A>) =>
+      reason ? t.notApplicable(check, opts.severity, reason) : t.check(check, opts, inputs);
 
     // ---- delimiter, escalation, echo ----
-    await checkOr(S.delimitedScopeAccepted, 'MUST', noPair, async () => S.checkDelimitedScopeAccepted(await request(join(pair)), join(pair), scopeSource));
+    await checkOr(S.delimitedScopeAccepted, { severity: 'MUST' }, noPair, async () => [await request(join(pair)), join(pair), spec]);
 
-    await checkOr(S.grantedScopeWithinRequest, 'SHOULD', noValues ?? (narrowValue ? undefined : 'the catalogue has no value besides the required scope'), async () =>
-      S.checkGrantedScopeWithinRequest(await request(narrowValue), [narrowValue!], d));
+    await checkOr(S.grantedScopeWithinRequest, { severity: 'SHOULD' }, noValues ?? (narrowValue ? undefined : 'the catalogue has no value besides the required scope'), async () =>
+      [await request(narrowValue), [narrowValue!], d]);
 
-    await checkOr(S.scopeEchoMatchesSpec, s.echo === 'when-narrowed' ? 'MUST' : 'SHOULD', primary ? undefined : 'the spec declares no grant that issues tokens at the token endpoint', async () => {
+    await checkOr(S.scopeEchoMatchesSpec, { severity: s.echo === 'when-narrowed' ? 'MUST' : 'SHOULD' }, primary ? undefined : 'the spec declares no grant that issues tokens at the token endpoint', async () => {
       if (!noValues && s.echo === 'when-narrowed' && s.unknownScope === 'drop') {
         // The unknown value is dropped, so the grant is narrowed and "scope" is REQUIRED (RFC 6749 §5.1).
-        return S.checkScopeEchoMatchesSpec(await request(join([s.catalogue[0]!, S.UNKNOWN_SCOPE])), s.echo, true);
+        return [await request(join([s.catalogue[0]!, S.UNKNOWN_SCOPE])), s.echo, true];
       }
-      if (!noPair) return S.checkScopeEchoMatchesSpec(await request(join(pair)), s.echo);
+      if (!noPair) return [await request(join(pair)), s.echo, false];
       // Nothing to vary: the spec's own token request shows whether "scope" comes back.
       const g = primary!;
       const ex = g === 'authorization_code' ? (await obtainToken(t, g)).exchange : await tokenRequest(t, g, { params: grantParams(t, g) });
-      return S.checkScopeEchoMatchesSpec(ex, s.echo);
+      return [ex, s.echo, false];
     });
 
     // RFC 6749 §3.3: space-delimited values. Sent where the spec documents another delimiter, so that the
     // documented deviation is observed (or its disappearance noticed).
     const rfcForm = noPair ?? (d === ' ' ? 'the spec\'s delimiter is RFC 6749\'s space; scope.delimiter-accepted covers it' : undefined);
-    if (rfcForm) t.notApplicable(S.rfcSpaceDelimiterAccepted, 'MUST', rfcForm);
-    else await t.judge(S.rfcSpaceDelimiterAccepted, { severity: 'MUST', deviation: 'scope.comma-delimited' }, async () =>
-      S.checkDelimitedScopeAccepted(await request(pair.join(' ')), pair.join(' '), 'RFC 6749 §3.3'));
+    await checkOr(S.rfcSpaceDelimiterAccepted, { severity: 'MUST', deviation: 'scope.comma-delimited' }, rfcForm, async () => [await request(pair.join(' ')), pair.join(' ')]);
 
     // ---- what must not be misread ----
-    await checkOr(S.otherDelimiterHandled, 'SHOULD', noPair, async () =>
-      S.checkOtherDelimiterHandled(await request(pair.join(S.otherDelimiter(d))), spec, pair));
+    await checkOr(S.otherDelimiterHandled, { severity: 'SHOULD' }, noPair, async () => [await request(pair.join(S.otherDelimiter(d))), spec, pair]);
 
-    const unknownMeta = s.unknownScope === 'drop' ? S.unknownScopeDropped : S.unknownScopeRejected;
-    await checkOr(unknownMeta, 'SHOULD', noValues, async () => {
-      const raw = join([s.catalogue[0]!, S.UNKNOWN_SCOPE]);
-      const ex = await request(raw);
-      return s.unknownScope === 'drop' ? S.checkUnknownScopeDropped(ex, raw, [S.UNKNOWN_SCOPE], d) : S.checkUnknownScopeRejected(ex, spec, raw);
-    });
+    const unknownRaw = join([s.catalogue[0]!, S.UNKNOWN_SCOPE]);
+    if (s.unknownScope === 'drop') await checkOr(S.unknownScopeDropped, { severity: 'SHOULD' }, noValues, async () => [await request(unknownRaw), unknownRaw, [S.UNKNOWN_SCOPE], d]);
+    else await checkOr(S.unknownScopeRejected, { severity: 'SHOULD' }, noValues, async () => [await request(unknownRaw), spec, unknownRaw]);
 
     const scopeRequired = grant ? (spec.grants[grant]?.scopeRequired ?? false) : false;
-    await checkOr(scopeRequired ? S.missingScopeRejected : S.missingScopeDefaulted, 'MUST', cannotSend, async () => {
-      const ex = await request(undefined);
-      return scopeRequired ? S.checkMissingScopeRejected(ex, spec) : S.checkMissingScopeDefaulted(ex, spec);
-    });
+    const missing = scopeRequired ? S.missingScopeRejected : S.missingScopeDefaulted;
+    await checkOr(missing, { severity: 'MUST' }, cannotSend, async () => [await request(undefined), spec]);
 
-    await checkOr(S.duplicateScopeAccepted, 'SHOULD', noValues, async () => {
-      const v = pair[0]!;
-      return S.checkDuplicateScopeAccepted(await request(join([v, v])), join([v, v]), [v], d);
-    });
+    const twice = join([pair[0]!, pair[0]!]);
+    await checkOr(S.duplicateScopeAccepted, { severity: 'SHOULD' }, noValues, async () => [await request(twice), twice, [pair[0]!], d]);
 
-    await checkOr(S.emptyScopeItemsNotGranted, 'SHOULD', noPair, async () => {
-      // Doubled, trailing and leading delimiter; the first that fails is reported.
-      let last = S.checkEmptyScopeItemsNotGranted(await request(`${a}${d}${d}${b}`), `${a}${d}${d}${b}`, d);
-      for (const raw of [`${a}${d}${b}${d}`, `${d}${a}${d}${b}`]) {
-        if (last.status === 'failed') break;
-        last = S.checkEmptyScopeItemsNotGranted(await request(raw), raw, d);
-      }
-      return last;
+    // Doubled, trailing and leading delimiter; the first that fails is reported.
+    await checkOr(S.emptyScopeItemsNotGranted, { severity: 'SHOULD' }, noPair, async () => {
+      const attempts: S.ScopeAttempt[] = [];
+      for (const raw of [`${a}${d}${d}${b}`, `${a}${d}${b}${d}`, `${d}${a}${d}${b}`]) attempts.push({ raw, ex: await request(raw) });
+      return [attempts, d];
     });
 
     // ---- at the protected resource ----
@@ -110,8 +96,7 @@ export default defineSuite({
     if (noResource) t.notApplicable(S.requiredScopeAccepted, 'MUST', noResource);
     else {
       const withRequired = await t.step(`obtain a token for scope "${required}"`, async () => expectToken(await request(required)));
-      await t.judge(S.requiredScopeAccepted, { severity: 'MUST', needs: [withRequired] }, async () =>
-        S.checkRequiredScopeAccepted(await callResource(t, withRequired.ok ? withRequired.value.accessToken : ''), required!));
+      await t.check(S.requiredScopeAccepted, { severity: 'MUST', needs: [withRequired] }, async (token) => [await callResource(t, token.accessToken), required!]);
     }
 
     const noInsufficient = noResource ?? (narrowValue ? undefined : 'the catalogue has no value besides the required scope');
@@ -119,12 +104,11 @@ export default defineSuite({
       t.notApplicable(S.insufficientScopeRejected, 'MUST', noInsufficient);
       t.notApplicable(S.insufficientScopeChallenge, 'SHOULD', noInsufficient);
     } else {
-      const without = await t.step(`obtain a token for scope "${narrowValue}" only`, async () => expectToken(await request(narrowValue)));
-      const call = () => callResource(t, without.ok ? without.value.accessToken : '');
-      let rejection: Awaited<ReturnType<typeof callResource>> | undefined;
-      await t.judge(S.insufficientScopeRejected, { severity: 'MUST', needs: [without] }, async () =>
-        S.checkInsufficientScopeRejected((rejection = await call()), required!, spec.resource.insufficientScopeStatus));
-      await t.judge(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [without] }, async () => S.checkInsufficientScopeChallenge(rejection ?? (await call())));
+      // One call, judged twice: its status, then its challenge.
+      const refusal = await t.step(`obtain a token for scope "${narrowValue}" only and call the protected resource with it`, async () =>
+        callResource(t, expectToken(await request(narrowValue)).accessToken));
+      await t.check(S.insufficientScopeRejected, { severity: 'MUST', needs: [refusal] }, (ex) => [ex, required!, spec.resource.insufficientScopeStatus]);
+      await t.check(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [refusal] }, (ex) => [ex, 'Bearer']);
     }
   },
 });

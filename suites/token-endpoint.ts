@@ -6,9 +6,10 @@
  * documented error: unknown client, wrong secret, missing grant_type, unsupported grant, missing parameter,
  * invalid scope, wrong Content-Type, client-auth methods the spec does not list, and required headers left out.
  */
-import { defineSuite, Unavailable } from '../src/runner/suite.ts';
-import { notApplicable, pass } from '../src/checks/check.ts';
+import { defineSuite, passed, Unavailable, type Prereq } from '../src/runner/suite.ts';
+import { CheckAbort, notApplicable } from '../src/checks/check.ts';
 import * as C from '../src/checks/token-response.ts';
+import { rejectedAsDocumented } from '../src/checks/rejection.ts';
 import { grantParams, joinScope, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 import type { ErrorCaseName } from '../src/spec/schema.ts';
@@ -25,117 +26,111 @@ export default defineSuite({
       if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
       return ex;
     });
-    const needs = [ok];
-    const ex = () => (ok.ok ? ok.value : (undefined as never));
+    const needs = [ok] as const;
+    // Most success checks judge the token response alone.
+    const theResponse = (ex: HttpExchange): [HttpExchange] => [ex];
 
-    await t.judge(C.tokenRequestSucceeds, { severity: 'MUST', needs }, () => C.checkTokenRequestSucceeds(ex()));
-    await t.judge(C.contentTypeIsJson, { severity: 'MUST', needs }, () => C.checkContentTypeIsJson(ex()));
-    await t.judge(C.cacheControlNoStore, { severity: 'MUST', needs }, () => C.checkCacheControlNoStore(ex()));
-    await t.judge(C.pragmaNoCache, { severity: 'SHOULD', needs }, () => C.checkPragmaNoCache(ex()));
-    await t.judge(C.accessTokenPresent, { severity: 'MUST', needs }, () => C.checkAccessTokenPresent(ex()));
-    await t.judge(C.fieldsMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldsMatchSpec(ex(), spec));
-    await t.judge(C.fieldValuesMatchSpec, { severity: 'MUST', needs }, () => C.checkFieldValuesMatchSpec(ex(), spec));
-    await t.judge(C.tokenTypePresent, { severity: 'MUST', needs, deviation: 'token-type.absent' }, () => C.checkTokenTypePresent(ex()));
+    await t.check(C.tokenRequestSucceeds, { severity: 'MUST', needs }, theResponse);
+    await t.check(C.contentTypeIsJson, { severity: 'MUST', needs }, theResponse);
+    await t.check(C.cacheControlNoStore, { severity: 'MUST', needs }, theResponse);
+    await t.check(C.pragmaNoCache, { severity: 'SHOULD', needs }, theResponse);
+    await t.check(C.accessTokenPresent, { severity: 'MUST', needs }, theResponse);
+    await t.check(C.fieldsMatchSpec, { severity: 'MUST', needs }, (ex) => [ex, spec]);
+    await t.check(C.fieldValuesMatchSpec, { severity: 'MUST', needs }, (ex) => [ex, spec]);
+    await t.check(C.tokenTypePresent, { severity: 'MUST', needs, deviation: 'token-type.absent' }, theResponse);
     // A request without a DPoP proof gets a Bearer token even where the profile allows DPoP (RFC 9449 §5).
-    if (spec.tokenResponse.fields.token_type) {
-      await t.judge(C.tokenTypeIsBearer, { severity: 'MUST', needs }, () => C.checkTokenTypeIsBearer(ex()));
-    } else t.notApplicable(C.tokenTypeIsBearer, 'MUST', 'the spec documents no token_type');
-    await t.judge(C.expiresInIsNumber, { severity: 'SHOULD', needs, deviation: 'expires-in.string' }, () => C.checkExpiresInIsNumber(ex()));
+    if (spec.tokenResponse.fields.token_type) await t.check(C.tokenTypeIsBearer, { severity: 'MUST', needs }, theResponse);
+    else t.notApplicable(C.tokenTypeIsBearer, 'MUST', 'the spec documents no token_type');
+    await t.check(C.expiresInIsNumber, { severity: 'SHOULD', needs, deviation: 'expires-in.string' }, theResponse);
 
     // ---- error cases ----
     const errors: HttpExchange[] = [];
-    const errorCheck = async (name: ErrorCaseName, title: string, send: () => Promise<HttpExchange> | undefined | string) => {
-      const meta = C.errorCaseMeta(name, title);
-      await t.judge(meta, { severity: 'MUST', needs }, async () => {
+    /** Sends the bad request `send` builds (or records why it can't be built) and judges it by the one rule. */
+    const errorCase = (name: ErrorCaseName, title: string, send: () => Promise<HttpExchange> | string) =>
+      t.check(rejectedAsDocumented(name, title), { severity: 'MUST', needs }, async () => {
         const sent = send();
-        if (typeof sent === 'string') return notApplicable(sent);
-        if (!sent) return notApplicable('not expressible for this spec');
+        if (typeof sent === 'string') throw new CheckAbort(notApplicable(sent));
         const e = await sent;
         errors.push(e);
-        return C.checkErrorCase(e, spec, name);
+        return [e, spec];
       });
-    };
     const params = grant ? grantParams(t, grant) : {};
     const bodyless = spec.request.encoding === 'empty' ? 'the token request has no body, so no grant parameters can be varied' : undefined;
+    const wrongSecret = { id: t.target.clientId, secret: `${t.target.clientSecret}x` };
 
-    await errorCheck('unknown_client', 'An unknown client is rejected as invalid_client', () =>
+    await errorCase('unknown_client', 'An unknown client is rejected as invalid_client', () =>
       tokenRequest(t, grant, { params, auth: { id: `unknown-${t.target.clientId}`, secret: t.target.clientSecret } }));
-    await errorCheck('wrong_secret', 'A wrong client secret is rejected as invalid_client', () =>
-      tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x` } }));
-    await errorCheck('missing_grant_type', 'A request without grant_type is rejected', () => bodyless ?? tokenRequest(t, grant, { params, omitGrantType: true }));
-    await errorCheck('unsupported_grant_type', 'An unknown grant type is rejected as unsupported_grant_type', () =>
+    const wrongSecretRejected = await errorCase('wrong_secret', 'A wrong client secret is rejected as invalid_client', () =>
+      tokenRequest(t, grant, { params, auth: wrongSecret }));
+    await errorCase('missing_grant_type', 'A request without grant_type is rejected', () => bodyless ?? tokenRequest(t, grant, { params, omitGrantType: true }));
+    await errorCase('unsupported_grant_type', 'An unknown grant type is rejected as unsupported_grant_type', () =>
       bodyless ?? tokenRequest(t, 'urn:oauthgate:unknown-grant', { params }));
-    await errorCheck('missing_parameter', 'A grant request missing a required parameter is rejected', () => {
+    await errorCase('missing_parameter', 'A grant request missing a required parameter is rejected', () => {
       if (bodyless) return bodyless;
       if (!grant) return 'no usable grant';
       const required = requiredParamOf(grant, spec.grants[grant]?.scopeRequired ?? false, params);
       if (!required) return `the ${grant} grant has no required parameter besides grant_type in this spec`;
       return tokenRequest(t, grant, { params: { ...params, [required]: undefined } });
     });
-    await errorCheck('invalid_scope', 'An unknown scope value is rejected as invalid_scope', () => {
+    await errorCase('invalid_scope', 'An unknown scope value is rejected as invalid_scope', () => {
       if (bodyless) return bodyless;
       if (spec.scope.unknownScope === 'drop') return 'the spec documents that unknown scope values are dropped, not rejected';
       if (grant !== 'client_credentials' && grant !== 'password') return `scope is not sent with the ${grant} grant`;
       if (spec.grants[grant]?.extraParams.scope !== undefined) return 'the spec fixes the scope value';
       return tokenRequest(t, grant, { params: { ...params, scope: joinScope(t, ['oauthgate-unknown-scope']) } });
     });
-    await errorCheck('unsupported_content_type', 'A token request with the wrong Content-Type is rejected', () => {
+    await errorCase('unsupported_content_type', 'A token request with the wrong Content-Type is rejected', () => {
       const wrong = spec.request.encoding === 'form' ? { encoding: 'json' as const, contentType: 'application/json' } : { encoding: 'form' as const, contentType: 'application/x-www-form-urlencoded' };
       if (spec.request.encoding === 'empty') return tokenRequest(t, grant, { params, contentType: 'text/plain' });
       return tokenRequest(t, grant, { params, ...wrong });
     });
 
-    await t.judge(C.errorBodyIsRfc6749Json, { severity: 'MUST', needs }, () => {
-      const bad = errors.filter((e) => e.status !== 200).map((e) => ({ e, o: C.checkErrorBodyIsRfc6749Json(e) })).find((x) => x.o.status === 'failed');
-      if (errors.length === 0) return notApplicable('no error response was collected');
-      return bad ? bad.o : pass(`${errors.length} error responses checked`);
-    });
+    // The error responses above, as this check's input and evidence.
+    const collected: Prereq<HttpExchange[]> = { ok: true, value: errors, name: 'the error responses collected above', exchanges: errors };
+    await t.check(C.errorBodyIsRfc6749Json, { severity: 'MUST', needs: [ok, collected] }, (_, errs) => errs);
 
     // ---- client authentication methods ----
     const methods = spec.clientAuth.methods;
     for (const m of ['client_secret_basic', 'client_secret_post'] as const) {
-      const meta = {
-        id: `token.client-auth.${m.replace(/_/g, '-')}-${methods.includes(m) ? 'accepted' : 'rejected'}`,
-        title: `${m} client authentication is ${methods.includes(m) ? 'accepted' : 'rejected'}, as the spec says`,
-        requirement: 'RFC 6749 §2.3.1 and provider spec clientAuth.methods',
-      };
+      const listed = methods.includes(m);
+      const auth = m === 'client_secret_basic' ? 'basic' : 'post';
       if (spec.clientAuth.bodyCredentialsAlsoRequired) {
-        t.notApplicable(meta, 'SHOULD', 'the spec requires Basic and body credentials together');
-        continue;
+        t.notApplicable(listed ? C.clientAuthAccepted(m) : C.clientAuthRejected(m), 'SHOULD', 'the spec requires Basic and body credentials together');
+      } else if (listed) {
+        await t.check(C.clientAuthAccepted(m), { severity: 'MUST', needs }, async () => [await tokenRequest(t, grant, { params, auth })]);
+      } else {
+        await t.check(C.clientAuthRejected(m), { severity: 'SHOULD', needs }, async () => [await tokenRequest(t, grant, { params, auth }), spec]);
       }
-      const mode = m === 'client_secret_basic' ? 'basic' : 'post';
-      await t.judge(meta, { severity: methods.includes(m) ? 'MUST' : 'SHOULD', needs }, async () => {
-        const e = await tokenRequest(t, grant, { params, auth: mode });
-        return methods.includes(m) ? C.checkTokenRequestSucceeds(e) : C.checkRejected(e, `token request with ${m} (not listed by the spec)`, 'provider spec clientAuth.methods');
-      });
     }
+    // Judged only where the wrong secret was refused: a wrong secret that got a token is error.wrong-secret's failure.
     if (methods.includes('client_secret_basic')) {
-      await t.judge(C.basicChallengeOn401, { severity: 'SHOULD', needs }, async () =>
-        C.checkBasicChallengeOn401(await tokenRequest(t, grant, { params, auth: { id: t.target.clientId, secret: `${t.target.clientSecret}x`, mode: 'spec' } })));
+      await t.check(C.basicChallengeOn401, { severity: 'SHOULD', needs: [ok, passed(wrongSecretRejected)] }, async () => [
+        await tokenRequest(t, grant, { params, auth: { ...wrongSecret, mode: 'spec' } }),
+      ]);
     } else t.notApplicable(C.basicChallengeOn401, 'SHOULD', 'the spec does not accept HTTP Basic');
 
     // ---- the RFC's own request form, where the spec documents another ----
     const quirks = spec.request.encoding !== 'form' || Object.keys(spec.request.paramNames).length > 0 || spec.clientAuth.bodyCredentialsAlsoRequired;
     if (!quirks) t.notApplicable(C.rfcFormRequestAccepted, 'MUST', 'the spec\'s token request is RFC 6749\'s own form; token.success-status-200 covers it');
     else {
-      await t.judge(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation: ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'] }, async () => {
-        // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
-        // the spec requires one, so that only the request form differs.
-        const e = await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true });
-        return C.checkTokenRequestSucceeds(e);
-      });
+      const deviation = ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'];
+      // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
+      // the spec requires one, so that only the request form differs.
+      await t.check(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation }, async () => [
+        await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true }),
+      ]);
     }
 
     // ---- required headers ----
-    const rh = { id: 'token.required-headers-enforced', title: 'A token request without the required headers is rejected', requirement: 'provider spec requiredHeaders' };
     if (spec.requiredHeaders) {
-      await t.judge(rh, { severity: 'SHOULD', needs }, async () =>
-        C.checkRejected(await tokenRequest(t, grant, { params, omitRequiredHeaders: true }), 'token request without the required headers', 'provider spec requiredHeaders'));
-    } else t.notApplicable(rh, 'SHOULD', 'the spec requires no extra headers');
-    if (spec.requiredHeaders) {
-      await t.judge(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () =>
-        C.checkTokenRequestSucceeds(await tokenRequest(t, grant, { params, omitRequiredHeaders: true })));
-    } else t.notApplicable(C.noExtraHeadersRequired, 'MUST', 'the spec requires no extra headers');
+      await t.check(C.requiredHeadersEnforced, { severity: 'SHOULD', needs }, async () => [await tokenRequest(t, grant, { params, omitRequiredHeaders: true }), spec]);
+      await t.check(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () => [
+        await tokenRequest(t, grant, { params, omitRequiredHeaders: true }),
+      ]);
+    } else {
+      t.notApplicable(C.requiredHeadersEnforced, 'SHOULD', 'the spec requires no extra headers');
+      t.notApplicable(C.noExtraHeadersRequired, 'MUST', 'the spec requires no extra headers');
+    }
   },
 });
 

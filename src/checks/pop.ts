@@ -7,95 +7,67 @@
  */
 import type { HttpExchange, HttpRequest } from '../http/types.ts';
 import { shiftTaapBoundary, type PopRequest } from '../pop/taap.ts';
-import { bodyObject, fail, pass, skipped, type CheckMeta, type Outcome } from './check.ts';
-import { observedResponse } from './token-response.ts';
+import { bodyObject, defineCheck, fail, isClientError, notApplicable, pass, skipped, type Check, type Outcome } from './check.ts';
+import { observedResponse } from './rejection.ts';
 
 const REQ_HEADER = 'T-Mobile TAAP step 2: X-Authorization PoP token required (002 lines 19, 35-37)';
+const REQ_RESOURCE = 'T-Mobile TAAP step 3: PoP token for the API resource (002 line 80)';
 const REQ_LIFETIME = 'T-Mobile TAAP step 2: "The PoP Token only lasts for 60 seconds" (002 line 41), spec pop.maxLifetimeSeconds';
 const REQ_ONE_HOP = 'T-Mobile TAAP step 2: "the PoP Token only works for one hop" (002 line 41)';
 const REQ_EDTS = 'TAAP PoP: edts is SHA-256 over the request parts named in ehts (tmobile-api-security-lib)';
 const REQ_SIGNATURE = 'TAAP PoP: RS256 signature by the client\'s registered key (tmobile-api-security-lib)';
 const REQ_ALG = 'TAAP PoP: alg RS256 only (tmobile-api-security-lib); RFC 8725 §3.1 algorithm verification';
 
-const is4xx = (ex: HttpExchange) => ex.status !== undefined && ex.status >= 400 && ex.status < 500;
+/** The answer carries an access token: whatever its status, the server issued one. */
+const issuesToken = (ex: HttpExchange) => typeof bodyObject(ex)?.access_token === 'string';
+
+/**
+ * A token-endpoint refusal as the PoP checks (TAAP and DPoP) judge it: a 4xx ({@link isClientError}) that
+ * carries no access_token. No error case of the spec covers a bad proof (`errors.cases` names none), so
+ * `judgeRejection`'s documented-status rule does not apply; RFC 6749 §5.2 makes every error response a 4xx
+ * without a token.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function refusedWithoutToken(ex: HttpExchange): boolean {
+  return isClientError(ex.status) && !issuesToken(ex);
+}
+
+/** A 2xx: the request was served (RFC 9110 §15.3). */
+export function isServed(ex: HttpExchange): boolean {
+  return ex.status !== undefined && ex.status >= 200 && ex.status <= 299;
+}
 
 // ---------- acceptance ----------
 
-export const validPopAccepted: CheckMeta = {
-  id: 'pop.taap.valid-accepted',
-  title: 'A token request with a valid PoP token gets a token',
-  requirement: REQ_HEADER,
-};
 /**
  * The token request signed with a conforming PoP token is answered 200 with an access_token.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-export function checkValidPopAccepted(ex: HttpExchange): Outcome {
-  if (ex.status === 200 && typeof bodyObject(ex)?.access_token === 'string') return pass();
-  return fail('token request with a valid PoP token', 'HTTP 200 with an access_token', observedResponse(ex), REQ_HEADER);
-}
+export const validPopAccepted = defineCheck({
+  id: 'pop.taap.valid-accepted',
+  title: 'A token request with a valid PoP token gets a token',
+  requirement: REQ_HEADER,
+  evaluate(ex: HttpExchange): Outcome {
+    if (ex.status === 200 && issuesToken(ex)) return pass();
+    return fail('token request with a valid PoP token', 'HTTP 200 with an access_token', observedResponse(ex), REQ_HEADER);
+  },
+});
 
-export const resourceValidPopAccepted: CheckMeta = {
-  id: 'pop.taap.resource.valid-accepted',
-  title: 'A resource call with a valid access token and PoP token is served',
-  requirement: 'T-Mobile TAAP step 3: PoP token for the API resource (002 line 80)',
-};
 /**
  * The resource call carrying the access token and a conforming PoP token is answered 2xx.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-export function checkResourceValidPopAccepted(ex: HttpExchange): Outcome {
-  if (ex.status !== undefined && ex.status >= 200 && ex.status < 300) return pass();
-  return fail('resource call with a valid PoP token', 'a 2xx response', observedResponse(ex), resourceValidPopAccepted.requirement);
-}
+export const resourceValidPopAccepted = defineCheck({
+  id: 'pop.taap.resource.valid-accepted',
+  title: 'A resource call with a valid access token and PoP token is served',
+  requirement: REQ_RESOURCE,
+  evaluate(ex: HttpExchange): Outcome {
+    if (isServed(ex)) return pass();
+    return fail('resource call with a valid PoP token', 'a 2xx response', observedResponse(ex), REQ_RESOURCE);
+  },
+});
 
 // ---------- rejections ----------
-
-/** A check that one kind of defective PoP token is refused; `defect` names the defect in messages. */
-export interface PopRejection extends CheckMeta {
-  /** What the probe carries, as it reads after "with": "an expired PoP token". */
-  defect: string;
-}
-
-/** Factory for the metadata of one PoP rejection check. */
-function rejection(id: string, title: string, defect: string, requirement: string): PopRejection {
-  return { id, title, defect, requirement };
-}
-
-export const popMissingRejected = rejection('pop.taap.missing-rejected', 'A token request without a PoP token is rejected', 'no PoP token', REQ_HEADER);
-export const popExpiredRejected = rejection('pop.taap.expired-rejected', 'An expired PoP token is rejected', 'an expired PoP token', REQ_LIFETIME);
-export const popFutureIatRejected = rejection('pop.taap.future-iat-rejected', 'A PoP token issued in the future is rejected', 'a PoP token whose iat and whole validity lie in the future', REQ_LIFETIME);
-export const popLifetimeTooLongRejected = rejection('pop.taap.lifetime-too-long-rejected', 'A PoP token living longer than the documented maximum is rejected', 'a PoP token whose exp - iat exceeds the documented maximum', REQ_LIFETIME);
-export const popReplayRejected = rejection('pop.taap.replayed-jti-rejected', 'A PoP token used a second time is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
-export const popBodyChangedRejected = rejection('pop.taap.body-changed-rejected', 'A PoP token signed over another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
-export const popUriChangedRejected = rejection('pop.taap.uri-changed-rejected', 'A PoP token signed over another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
-export const popMethodChangedRejected = rejection('pop.taap.method-changed-rejected', 'A PoP token signed over another HTTP method is rejected', 'a PoP token whose edts covers a different http-method', REQ_EDTS);
-export const popHeaderChangedRejected = rejection('pop.taap.header-changed-rejected', 'A PoP token signed over another value of a signed header is rejected', 'a PoP token whose edts covers a different value of a signed header', REQ_EDTS);
-export const popRequiredPartMissingRejected = rejection('pop.taap.required-part-missing-rejected', 'A PoP token whose ehts lacks a required part is rejected', 'a PoP token whose ehts lacks a required part', 'provider spec pop.requiredParts (the ehts of the example token, 002 line 56)');
-export const popUnregisteredKeyRejected = rejection('pop.taap.unregistered-key-rejected', 'A PoP token signed with an unregistered key is rejected', 'a PoP token signed by a key the client never registered', REQ_SIGNATURE);
-export const popAlgNoneRejected = rejection('pop.taap.alg-none-rejected', 'An unsigned (alg "none") PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
-export const popHs256ConfusionRejected = rejection('pop.taap.alg-hs256-confusion-rejected', 'An HS256 PoP token keyed with the client\'s public key is rejected', 'an HS256 PoP token keyed with the client\'s public key (algorithm confusion)', `${REQ_ALG}, RFC 8725 §2.1`);
-export const popMalformedRejected = rejection('pop.taap.malformed-rejected', 'A PoP header that is not a compact JWS is rejected', 'a malformed PoP token', 'RFC 7515 §7.1 compact serialization');
-export const popEdtsCaseRejected = rejection('pop.taap.edts-case-changed-rejected', 'A PoP token whose edts differs only in letter case is rejected', 'a PoP token whose edts differs from the correct one only in letter case', `${REQ_EDTS}; base64url (RFC 4648 §5) is case-sensitive`);
-export const popBoundaryShiftRejected = rejection(
-  'pop.taap.boundary-shift-rejected',
-  'A request re-split across two adjacent signed parts (same edts) is rejected',
-  'a PoP token presented with a request whose signed header\'s leading characters were moved into the query string (edts unchanged)',
-  'TAAP edts commits only to the concatenation of the ehts values (src/pop/taap.ts, boundary shifting): a server must compare the parts it knows, such as its own path',
-);
-
-export const resourcePopMissingRejected = rejection('pop.taap.resource.missing-rejected', 'A resource call without a PoP token is rejected', 'no PoP token', 'T-Mobile TAAP step 3: PoP token for the API resource (002 line 80)');
-export const resourcePopExpiredRejected = rejection('pop.taap.resource.expired-rejected', 'A resource call with an expired PoP token is rejected', 'an expired PoP token', REQ_LIFETIME);
-export const resourcePopReplayRejected = rejection('pop.taap.resource.replayed-jti-rejected', 'A resource call replaying an accepted PoP token is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
-export const resourcePopBodyChangedRejected = rejection('pop.taap.resource.body-changed-rejected', 'A resource call whose PoP token covers another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
-export const resourcePopUriChangedRejected = rejection('pop.taap.resource.uri-changed-rejected', 'A resource call whose PoP token covers another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
-export const resourcePopAlgNoneRejected = rejection('pop.taap.resource.alg-none-rejected', 'A resource call with an alg "none" PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
-
-/** The resource-side rejection checks, in the order the suite runs them. */
-export const RESOURCE_REJECTIONS = [
-  resourcePopMissingRejected, resourcePopExpiredRejected, resourcePopReplayRejected, resourcePopBodyChangedRejected,
-  resourcePopUriChangedRejected, resourcePopAlgNoneRejected,
-] as const;
 
 /** One probe of a rejection check: a named variant of the defect and what the server answered. */
 export interface PopProbe {
@@ -103,48 +75,119 @@ export interface PopProbe {
   exchange: HttpExchange;
 }
 
+/** What a rejection check judges: the one answer to the defective request, or one per variant of the defect. */
+export type PopProbes = HttpExchange | PopProbe[];
+
+/** A check that one kind of defective PoP token is refused. */
+export type PopRejection = Check<[probes: PopProbes]>;
+
+function asProbes(p: PopProbes): PopProbe[] {
+  return Array.isArray(p) ? p : [{ variant: '', exchange: p }];
+}
+
+/** No variant was sent, so nothing was refused or served: not applicable, never a silent pass. */
+function noProbe(defect: string): Outcome {
+  return notApplicable(`no request with ${defect} was sent (no variant of the probe applies)`);
+}
+
 /**
- * The token request carrying the defective PoP token (each variant of it, when several are given) was refused
- * with a 4xx and no access_token.
+ * Judges the answers to a defective token request: every variant is refused with a 4xx and no access_token;
+ * the first one that is not is named in the failure. RFC 6749 §5.2: an error response is a 400 (401 for
+ * invalid_client); a 5xx is a server failure, not a refusal, and a 4xx that still carries a token refused nothing.
+ * @param defect what the probe carries, as it reads after "with": "an expired PoP token"
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-export function checkPopRejected(probes: HttpExchange | PopProbe[], r: PopRejection): Outcome {
+function judgeTokenRefusals(probes: PopProbes, defect: string, requirement: string): Outcome {
+  if (asProbes(probes).length === 0) return noProbe(defect);
   for (const { variant, exchange } of asProbes(probes)) {
-    if (!is4xx(exchange) || typeof bodyObject(exchange)?.access_token === 'string') {
-      return fail(`token request with ${r.defect}${variant ? ` (${variant})` : ''}`, 'a 4xx error without access_token', observedResponse(exchange), r.requirement);
+    if (!refusedWithoutToken(exchange)) {
+      return fail(`token request with ${defect}${variant ? ` (${variant})` : ''}`, 'a 4xx error without access_token', observedResponse(exchange), requirement);
     }
   }
   return pass();
 }
 
 /**
- * The resource call carrying the defective PoP token was refused with a 4xx.
+ * Judges the answers to a defective resource call: every variant is refused with a 4xx.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-export function checkResourcePopRejected(probes: HttpExchange | PopProbe[], r: PopRejection): Outcome {
+function judgeResourceRefusals(probes: PopProbes, defect: string, requirement: string): Outcome {
+  if (asProbes(probes).length === 0) return noProbe(defect);
   for (const { variant, exchange } of asProbes(probes)) {
-    if (!is4xx(exchange)) return fail(`resource call with ${r.defect}${variant ? ` (${variant})` : ''}`, 'a 4xx error', observedResponse(exchange), r.requirement);
+    if (!isClientError(exchange.status)) return fail(`resource call with ${defect}${variant ? ` (${variant})` : ''}`, 'a 4xx error', observedResponse(exchange), requirement);
   }
   return pass();
 }
+
+/** Factory for "the token request carrying `defect` is refused" (see {@link judgeTokenRefusals}). */
+function tokenRejection(id: string, title: string, defect: string, requirement: string): PopRejection {
+  return defineCheck({ id, title, requirement, evaluate: (probes: PopProbes) => judgeTokenRefusals(probes, defect, requirement) });
+}
+
+/** Factory for "the resource call carrying `defect` is refused" (see {@link judgeResourceRefusals}). */
+function resourceRejection(id: string, title: string, defect: string, requirement: string): PopRejection {
+  return defineCheck({ id, title, requirement, evaluate: (probes: PopProbes) => judgeResourceRefusals(probes, defect, requirement) });
+}
+
+export const popMissingRejected = tokenRejection('pop.taap.missing-rejected', 'A token request without a PoP token is rejected', 'no PoP token', REQ_HEADER);
+export const popExpiredRejected = tokenRejection('pop.taap.expired-rejected', 'An expired PoP token is rejected', 'an expired PoP token', REQ_LIFETIME);
+export const popFutureIatRejected = tokenRejection('pop.taap.future-iat-rejected', 'A PoP token issued in the future is rejected', 'a PoP token whose iat and whole validity lie in the future', REQ_LIFETIME);
+export const popLifetimeTooLongRejected = tokenRejection('pop.taap.lifetime-too-long-rejected', 'A PoP token living longer than the documented maximum is rejected', 'a PoP token whose exp - iat exceeds the documented maximum', REQ_LIFETIME);
+export const popReplayRejected = tokenRejection('pop.taap.replayed-jti-rejected', 'A PoP token used a second time is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
+export const popBodyChangedRejected = tokenRejection('pop.taap.body-changed-rejected', 'A PoP token signed over another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
+export const popUriChangedRejected = tokenRejection('pop.taap.uri-changed-rejected', 'A PoP token signed over another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
+export const popMethodChangedRejected = tokenRejection('pop.taap.method-changed-rejected', 'A PoP token signed over another HTTP method is rejected', 'a PoP token whose edts covers a different http-method', REQ_EDTS);
+export const popHeaderChangedRejected = tokenRejection('pop.taap.header-changed-rejected', 'A PoP token signed over another value of a signed header is rejected', 'a PoP token whose edts covers a different value of a signed header', REQ_EDTS);
+export const popRequiredPartMissingRejected = tokenRejection('pop.taap.required-part-missing-rejected', 'A PoP token whose ehts lacks a required part is rejected', 'a PoP token whose ehts lacks a required part', 'provider spec pop.requiredParts (the ehts of the example token, 002 line 56)');
+export const popUnregisteredKeyRejected = tokenRejection('pop.taap.unregistered-key-rejected', 'A PoP token signed with an unregistered key is rejected', 'a PoP token signed by a key the client never registered', REQ_SIGNATURE);
+export const popAlgNoneRejected = tokenRejection('pop.taap.alg-none-rejected', 'An unsigned (alg "none") PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
+export const popHs256ConfusionRejected = tokenRejection('pop.taap.alg-hs256-confusion-rejected', 'An HS256 PoP token keyed with the client\'s public key is rejected', 'an HS256 PoP token keyed with the client\'s public key (algorithm confusion)', `${REQ_ALG}, RFC 8725 §2.1`);
+export const popMalformedRejected = tokenRejection('pop.taap.malformed-rejected', 'A PoP header that is not a compact JWS is rejected', 'a malformed PoP token', 'RFC 7515 §7.1 compact serialization');
+export const popEdtsCaseRejected = tokenRejection('pop.taap.edts-case-changed-rejected', 'A PoP token whose edts differs only in letter case is rejected', 'a PoP token whose edts differs from the correct one only in letter case', `${REQ_EDTS}; base64url (RFC 4648 §5) is case-sensitive`);
+
+/** The token-endpoint rejection checks judged by one answer (or one per variant), in the order the suite runs them. */
+export const TOKEN_REJECTIONS = [
+  popMissingRejected, popExpiredRejected, popFutureIatRejected, popLifetimeTooLongRejected, popReplayRejected,
+  popBodyChangedRejected, popUriChangedRejected, popMethodChangedRejected, popHeaderChangedRejected,
+  popRequiredPartMissingRejected, popUnregisteredKeyRejected, popAlgNoneRejected, popHs256ConfusionRejected,
+  popMalformedRejected, popEdtsCaseRejected,
+] as const;
+
+const BOUNDARY_SHIFT_DEFECT = 'a PoP token presented with a request whose signed header\'s leading characters were moved into the query string (edts unchanged)';
+const REQ_BOUNDARY_SHIFT = 'TAAP edts commits only to the concatenation of the ehts values (src/pop/taap.ts, boundary shifting): a server must compare the parts it knows, such as its own path';
 
 /**
- * The re-split request was refused while the same request, unshifted and freshly signed (the control), was
- * served. A refused control leaves the result open: the server may object to the probe header itself.
+ * The re-split request was refused (a 4xx without access_token) while the same request, unshifted and freshly
+ * signed (the control), was served with a token. A refused control leaves the result open (skipped): the server
+ * may object to the probe header itself.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-export function checkBoundaryShiftRejected(shifted: HttpExchange, control: HttpExchange): Outcome {
-  const verdict = checkPopRejected(shifted, popBoundaryShiftRejected);
-  if (verdict.status === 'failed') return verdict;
-  if (control.status !== 200 || typeof bodyObject(control)?.access_token !== 'string') {
-    return skipped(`the unshifted control request (probe header signed, nothing moved) was also refused, so the refusal says nothing about re-splits: observed ${observedResponse(control)}`);
-  }
-  return pass();
-}
+export const popBoundaryShiftRejected = defineCheck({
+  id: 'pop.taap.boundary-shift-rejected',
+  title: 'A request re-split across two adjacent signed parts (same edts) is rejected',
+  requirement: REQ_BOUNDARY_SHIFT,
+  evaluate(shifted: HttpExchange, control: HttpExchange): Outcome {
+    const verdict = judgeTokenRefusals(shifted, BOUNDARY_SHIFT_DEFECT, REQ_BOUNDARY_SHIFT);
+    if (verdict.status === 'failed') return verdict;
+    if (control.status !== 200 || !issuesToken(control)) {
+      return skipped(`the unshifted control request (probe header signed, nothing moved) was also refused, so the refusal says nothing about re-splits: observed ${observedResponse(control)}`);
+    }
+    return pass();
+  },
+});
 
-function asProbes(p: HttpExchange | PopProbe[]): PopProbe[] {
-  return Array.isArray(p) ? p : [{ variant: '', exchange: p }];
-}
+export const resourcePopMissingRejected = resourceRejection('pop.taap.resource.missing-rejected', 'A resource call without a PoP token is rejected', 'no PoP token', REQ_RESOURCE);
+export const resourcePopExpiredRejected = resourceRejection('pop.taap.resource.expired-rejected', 'A resource call with an expired PoP token is rejected', 'an expired PoP token', REQ_LIFETIME);
+export const resourcePopReplayRejected = resourceRejection('pop.taap.resource.replayed-jti-rejected', 'A resource call replaying an accepted PoP token is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
+export const resourcePopBodyChangedRejected = resourceRejection('pop.taap.resource.body-changed-rejected', 'A resource call whose PoP token covers another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
+export const resourcePopUriChangedRejected = resourceRejection('pop.taap.resource.uri-changed-rejected', 'A resource call whose PoP token covers another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
+export const resourcePopAlgNoneRejected = resourceRejection('pop.taap.resource.alg-none-rejected', 'A resource call with an alg "none" PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
+
+/** The resource-side rejection checks, in the order the suite runs them. */
+export const RESOURCE_REJECTIONS = [
+  resourcePopMissingRejected, resourcePopExpiredRejected, resourcePopReplayRejected, resourcePopBodyChangedRejected,
+  resourcePopUriChangedRejected, resourcePopAlgNoneRejected,
+] as const;
 
 // ---------- probe builders (pure; the suite signs and sends) ----------
 

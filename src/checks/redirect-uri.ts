@@ -11,8 +11,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1
  */
 import type { HttpExchange } from '../http/types.ts';
-import { fail, pass, show, type CheckMeta, type Outcome } from './check.ts';
-import { observedResponse } from './token-response.ts';
+import { defineCheck, fail, notApplicable, pass, show, type Check, type CheckMeta, type Outcome } from './check.ts';
+import { observedResponse } from './rejection.ts';
 
 /** Parameters an authorization server adds to a redirect (RFC 6749 §4.1.2, §4.2.2, §4.1.2.1; RFC 9207). */
 const RESPONSE_PARAMS = new Set(['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'access_token', 'token_type', 'expires_in', 'scope', 'id_token', 'session_state']);
@@ -69,24 +69,33 @@ export function observedAuthorization(ex: HttpExchange): string {
   return observedResponse(ex);
 }
 
-const carries = (loc: string, responseType: 'code' | 'token') =>
+/** What an authorization request asks for: a code (RFC 6749 §4.1) or, for the implicit grant, a token (§4.2). */
+export type ResponseType = 'code' | 'token';
+
+const carries = (loc: string, responseType: ResponseType) =>
   responseType === 'code' ? responseParams(loc).query.get('code') : responseParams(loc).fragment.get('access_token');
-const whatIsCarried = (responseType: 'code' | 'token') => (responseType === 'code' ? '"code" in the query' : '"access_token" in the fragment');
+const whatIsCarried = (responseType: ResponseType) => (responseType === 'code' ? '"code" in the query' : '"access_token" in the fragment');
+
+/**
+ * Why a rejection that was not observed is not conclusive without autoConsent: a login page and an error page
+ * cannot be told apart.
+ */
+export const INCONCLUSIVE_WITHOUT_CONSENT = 'no redirect to the probe, but without autoConsent a login page and an error page cannot be told apart';
+
+/**
+ * Without autoConsent only a failure (a redirect that should not have happened) is conclusive; anything else is
+ * not applicable, never a silent pass.
+ */
+const conclusive = (o: Outcome, autoConsent: boolean): Outcome => (autoConsent || o.status === 'failed' ? o : notApplicable(INCONCLUSIVE_WITHOUT_CONSENT));
 
 // ---------- accepted ----------
 
-export const registeredUriAccepted: CheckMeta = {
-  id: 'redirect-uri.registered-accepted', title: 'The registered redirect URI is accepted and redirected to', requirement: 'RFC 6749 §3.1.2',
-};
-export const absentFallsBack: CheckMeta = {
-  id: 'redirect-uri.absent-falls-back', title: 'An absent redirect_uri falls back to the registered URI', requirement: 'att-faq line 124 and provider spec redirectUri.fallbackToRegistered',
-};
 /**
  * The authorization request was accepted for `expected`: a redirect to exactly that URI carrying the
  * authorization response (`code` in the query, or `access_token` in the fragment for the implicit grant).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */
-export function checkRedirectAccepted(ex: HttpExchange, expected: string, responseType: 'code' | 'token', requirement = 'RFC 6749 §3.1.2'): Outcome {
+export function judgeRedirectAccepted(ex: HttpExchange, expected: string, responseType: ResponseType, requirement: string): Outcome {
   const loc = redirectLocation(ex);
   const what = `authorization response for redirect URI ${show(expected)}`;
   const want = `a redirect to it carrying ${whatIsCarried(responseType)}`;
@@ -94,20 +103,42 @@ export function checkRedirectAccepted(ex: HttpExchange, expected: string, respon
   return pass();
 }
 
+/** A check that a redirect URI is accepted. Inputs: the authorization response, the URI, the response type. */
+export type RedirectAcceptedCheck = Check<[ex: HttpExchange, expected: string, responseType: ResponseType]>;
+
+/**
+ * The check "the authorization request is accepted for the given redirect URI" (see {@link judgeRedirectAccepted}),
+ * citing `meta.requirement`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2
+ */
+export function redirectAccepted(meta: CheckMeta): RedirectAcceptedCheck {
+  return defineCheck({ ...meta, evaluate: (ex: HttpExchange, expected: string, responseType: ResponseType) => judgeRedirectAccepted(ex, expected, responseType, meta.requirement) });
+}
+
+/**
+ * Authorizing with the registered redirect URI is answered with a redirect to it.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2
+ */
+export const registeredUriAccepted = redirectAccepted({
+  id: 'redirect-uri.registered-accepted', title: 'The registered redirect URI is accepted and redirected to', requirement: 'RFC 6749 §3.1.2',
+});
+
+/**
+ * Authorizing without redirect_uri is answered with a redirect to the registered URI, where the spec says so.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.3
+ */
+export const absentFallsBack = redirectAccepted({
+  id: 'redirect-uri.absent-falls-back', title: 'An absent redirect_uri falls back to the registered URI', requirement: 'att-faq line 124 and provider spec redirectUri.fallbackToRegistered',
+});
+
 // ---------- rejected ----------
 
-export const errorNotRedirected: CheckMeta = {
-  id: 'redirect-uri.error-not-redirected', title: 'A rejected redirect URI is never redirected to; the error is shown', requirement: 'RFC 6749 §4.1.2.1',
-};
-export const absentRejected: CheckMeta = {
-  id: 'redirect-uri.absent-rejected', title: 'An absent redirect_uri is rejected where the spec requires it', requirement: 'RFC 6749 §3.1.2.3 and provider spec redirectUri.fallbackToRegistered',
-};
 /**
  * The server did not redirect to the rejected `probe` (any non-3xx, or a redirect elsewhere): it neither
  * accepted it nor sent the error there.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
  */
-export function checkRedirectUriRejected(ex: HttpExchange, probe: string, requirement: string): Outcome {
+export function judgeRedirectUriRejected(ex: HttpExchange, probe: string, requirement: string): Outcome {
   const loc = redirectLocation(ex);
   if (!loc || !redirectGoesTo(loc, probe)) return pass();
   const p = responseParams(loc);
@@ -116,54 +147,93 @@ export function checkRedirectUriRejected(ex: HttpExchange, probe: string, requir
 }
 
 /**
+ * A check that a redirect URI is rejected. Inputs: the authorization response, the URI, whether the target
+ * declares autoConsent.
+ */
+export type RedirectRejectedCheck = Check<[ex: HttpExchange, probe: string, autoConsent: boolean]>;
+
+/**
+ * The check "the redirect URI is rejected and never redirected to" (see {@link judgeRedirectUriRejected}),
+ * citing `meta.requirement`. Without autoConsent only a redirect to the probe is conclusive (a failure);
+ * otherwise the check is not applicable.
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1
+ */
+export function redirectRejected(meta: CheckMeta): RedirectRejectedCheck {
+  return defineCheck({
+    ...meta,
+    evaluate: (ex: HttpExchange, probe: string, autoConsent: boolean) => conclusive(judgeRedirectUriRejected(ex, probe, meta.requirement), autoConsent),
+  });
+}
+
+/**
+ * A redirect URI on a host the client never registered is rejected, and the error is shown to the user, not
+ * redirected (RFC 6749 §4.1.2.1: "MUST NOT automatically redirect the user-agent to the invalid redirection URI").
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
+ */
+export const errorNotRedirected = redirectRejected({
+  id: 'redirect-uri.error-not-redirected', title: 'A rejected redirect URI is never redirected to; the error is shown', requirement: 'RFC 6749 §4.1.2.1',
+});
+
+/**
  * An authorization request without redirect_uri is not answered with an authorization response: no redirect
  * carrying a code or a token, wherever it goes (an error page, or an error redirected to the registered URI,
  * is fine). Used where the spec says there is no fallback. Judgement call: RFC 6749 §3.1.2.3 lets a server
  * use the registered URI when exactly one complete URI is registered, so a server that does so conforms to
  * the RFC but not to a spec that declares `fallbackToRegistered: false`; the suite applies this at SHOULD, and a
- * target whose server falls back should say so in its spec.
+ * target whose server falls back should say so in its spec. Inputs: the authorization response, whether the
+ * target declares autoConsent (without it, only a failure is conclusive).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.3
  */
-export function checkAbsentRedirectUriRejected(ex: HttpExchange): Outcome {
-  const loc = redirectLocation(ex);
-  const p = responseParams(loc);
-  if (!loc || (!p.query.has('code') && !p.fragment.has('access_token'))) return pass();
-  return fail('authorization response to a request without redirect_uri', 'an error, with no code or token issued (provider spec redirectUri.fallbackToRegistered: false)', observedAuthorization(ex), 'RFC 6749 §3.1.2.3');
-}
+export const absentRejected = defineCheck({
+  id: 'redirect-uri.absent-rejected',
+  title: 'An absent redirect_uri is rejected where the spec requires it',
+  requirement: 'RFC 6749 §3.1.2.3 and provider spec redirectUri.fallbackToRegistered',
+  evaluate(ex: HttpExchange, autoConsent: boolean): Outcome {
+    const loc = redirectLocation(ex);
+    const p = responseParams(loc);
+    if (!loc || (!p.query.has('code') && !p.fragment.has('access_token'))) return conclusive(pass(), autoConsent);
+    return fail('authorization response to a request without redirect_uri', 'an error, with no code or token issued (provider spec redirectUri.fallbackToRegistered: false)', observedAuthorization(ex), 'RFC 6749 §3.1.2.3');
+  },
+});
 
 // ---------- what the redirect carries ----------
 
-export const statePreserved: CheckMeta = {
-  id: 'redirect-uri.state-preserved', title: 'state comes back unchanged on the redirect', requirement: 'RFC 6749 §4.1.2, §4.2.2',
-};
 /**
- * The redirect carries `state` exactly as sent (query for code, fragment for the implicit grant).
+ * The redirect carries `state` exactly as sent (query for code, fragment for the implicit grant). Inputs: the
+ * authorization response, the state sent.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */
-export function checkStatePreserved(ex: HttpExchange, state: string): Outcome {
-  const loc = redirectLocation(ex);
-  if (!loc) return fail('"state" in the authorization response', `${show(state)} on a redirect`, observedAuthorization(ex), 'RFC 6749 §4.1.2');
-  const p = responseParams(loc);
-  const got = p.query.get('state') ?? p.fragment.get('state') ?? undefined;
-  if (got !== state) return fail('"state" in the authorization response', show(state), show(got), 'RFC 6749 §4.1.2');
-  return pass();
-}
+export const statePreserved = defineCheck({
+  id: 'redirect-uri.state-preserved',
+  title: 'state comes back unchanged on the redirect',
+  requirement: 'RFC 6749 §4.1.2, §4.2.2',
+  evaluate(ex: HttpExchange, state: string): Outcome {
+    const loc = redirectLocation(ex);
+    if (!loc) return fail('"state" in the authorization response', `${show(state)} on a redirect`, observedAuthorization(ex), 'RFC 6749 §4.1.2');
+    const p = responseParams(loc);
+    const got = p.query.get('state') ?? p.fragment.get('state') ?? undefined;
+    if (got !== state) return fail('"state" in the authorization response', show(state), show(got), 'RFC 6749 §4.1.2');
+    return pass();
+  },
+});
 
-export const implicitTokenInFragment: CheckMeta = {
-  id: 'redirect-uri.implicit.token-in-fragment', title: 'The implicit grant delivers the token in the fragment, never in the query', requirement: 'RFC 6749 §4.2.2',
-};
 /**
  * An implicit-grant redirect carries `access_token` in the fragment and not in the query (a query reaches
- * server logs and Referer headers).
+ * server logs and Referer headers). Inputs: the authorization response.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
  */
-export function checkImplicitTokenInFragment(ex: HttpExchange): Outcome {
-  const loc = redirectLocation(ex);
-  const p = responseParams(loc);
-  if (loc && p.fragment.get('access_token') && !p.query.has('access_token')) return pass();
-  const observed = !loc ? observedAuthorization(ex) : p.query.has('access_token') ? `"access_token" in the query: ${observedAuthorization(ex)}` : `no "access_token" in the fragment: ${observedAuthorization(ex)}`;
-  return fail('implicit authorization response', 'a redirect with "access_token" in the fragment and none in the query', observed, 'RFC 6749 §4.2.2');
-}
+export const implicitTokenInFragment = defineCheck({
+  id: 'redirect-uri.implicit.token-in-fragment',
+  title: 'The implicit grant delivers the token in the fragment, never in the query',
+  requirement: 'RFC 6749 §4.2.2',
+  evaluate(ex: HttpExchange): Outcome {
+    const loc = redirectLocation(ex);
+    const p = responseParams(loc);
+    if (loc && p.fragment.get('access_token') && !p.query.has('access_token')) return pass();
+    const observed = !loc ? observedAuthorization(ex) : p.query.has('access_token') ? `"access_token" in the query: ${observedAuthorization(ex)}` : `no "access_token" in the fragment: ${observedAuthorization(ex)}`;
+    return fail('implicit authorization response', 'a redirect with "access_token" in the fragment and none in the query', observed, 'RFC 6749 §4.2.2');
+  },
+});
 
 // ---------- probes, derived from the registered URI ----------
 
@@ -171,8 +241,9 @@ export function checkImplicitTokenInFragment(ex: HttpExchange): Outcome {
  * A redirect URI to try, derived from the registered one; `derive` returns undefined when none can be.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1
  */
-export interface RedirectProbe {
-  meta: CheckMeta;
+export interface RedirectProbe<C extends RedirectAcceptedCheck | RedirectRejectedCheck = RedirectRejectedCheck> {
+  /** The check judged on the authorization response to the probe. */
+  check: C;
   derive: (registered: URL) => string | undefined;
   /** Why no probe can be derived, when `derive` returns undefined. */
   unavailable?: string;
@@ -190,8 +261,14 @@ const sibling = (r: URL) => (basePath(r).split('/').pop() === 'def' ? 'oauthgate
  */
 export const withoutFragment = (registered: string) => registered.split('#')[0]!;
 
+/** A probe that must be rejected. */
 const probe = (id: string, title: string, requirement: string, derive: RedirectProbe['derive'], unavailable?: string): RedirectProbe => ({
-  meta: { id: `redirect-uri.${id}`, title, requirement }, derive, ...(unavailable ? { unavailable } : {}),
+  check: redirectRejected({ id: `redirect-uri.${id}`, title, requirement }), derive, ...(unavailable ? { unavailable } : {}),
+});
+
+/** A probe that must be accepted (the AT&T FAQ's matching examples). */
+const match = (id: string, title: string, requirement: string, derive: RedirectProbe['derive']): RedirectProbe<RedirectAcceptedCheck> & { expect: 'match' } => ({
+  expect: 'match', check: redirectAccepted({ id: `redirect-uri.${id}`, title, requirement }), derive,
 });
 
 /**
@@ -217,11 +294,11 @@ function otherHost(r: URL): string | undefined {
  * https://yourdomain.com/abc they are the FAQ's text word for word.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1 (the rule they deviate from)
  */
-export const ATT_FAQ_EXAMPLES: Array<RedirectProbe & { expect: 'match' | 'no-match' }> = [
-  { expect: 'match', ...probe('att-faq.match-query', 'A query added to the registered URI matches (att-faq line 126)', 'att-faq line 126', (r) => `${origin(r)}${r.pathname}${withQuery(r, 'query=abcd')}`) },
-  { expect: 'match', ...probe('att-faq.match-subpath', 'A path segment added to the registered URI matches (att-faq line 127)', 'att-faq line 127', (r) => `${origin(r)}${basePath(r)}/def${r.search}`) },
-  { expect: 'match', ...probe('att-faq.match-exact', 'The registered URI itself matches (att-faq line 128)', 'att-faq line 128', (r) => withoutFragment(r.href)) },
-  { expect: 'match', ...probe('att-faq.match-subpath-query', 'A path segment and a query added to the registered URI match (att-faq line 129)', 'att-faq line 129', (r) => `${origin(r)}${basePath(r)}/def${withQuery(r, 'query=abcd')}`) },
+export const ATT_FAQ_EXAMPLES: Array<(RedirectProbe<RedirectAcceptedCheck> & { expect: 'match' }) | (RedirectProbe & { expect: 'no-match' })> = [
+  match('att-faq.match-query', 'A query added to the registered URI matches (att-faq line 126)', 'att-faq line 126', (r) => `${origin(r)}${r.pathname}${withQuery(r, 'query=abcd')}`),
+  match('att-faq.match-subpath', 'A path segment added to the registered URI matches (att-faq line 127)', 'att-faq line 127', (r) => `${origin(r)}${basePath(r)}/def${r.search}`),
+  match('att-faq.match-exact', 'The registered URI itself matches (att-faq line 128)', 'att-faq line 128', (r) => withoutFragment(r.href)),
+  match('att-faq.match-subpath-query', 'A path segment and a query added to the registered URI match (att-faq line 129)', 'att-faq line 129', (r) => `${origin(r)}${basePath(r)}/def${withQuery(r, 'query=abcd')}`),
   { expect: 'no-match', ...probe('att-faq.no-match-other-host', 'The same path on another host does not match (att-faq line 131)', 'att-faq line 131', otherHost, 'the registered host is an IP address') },
   {
     expect: 'no-match',

@@ -6,66 +6,135 @@ import fc from 'fast-check';
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import * as D from '../../src/checks/dpop.ts';
+import type { HttpExchange } from '../../src/http/types.ts';
 import { exchange, transportFailure } from '../support/exchange.ts';
 
 const dpopToken = { access_token: 'opaque-at-0123456789', token_type: 'DPoP', expires_in: 3600 };
 const jwt = (claims: Record<string, unknown>) => `${base64url.encode(JSON.stringify({ alg: 'ES256', typ: 'at+jwt' }))}.${base64url.encode(JSON.stringify(claims))}.c2ln`;
 
-describe('token endpoint', () => {
-  it('checkDpopValidProofAccepted', () => {
-    expect(D.checkDpopValidProofAccepted(exchange(200, dpopToken)).status).toBe('passed');
-    expect(D.checkDpopValidProofAccepted(exchange(400, { error: 'invalid_dpop_proof' }))).toMatchObject({
+const refusal = { error: 'invalid_dpop_proof' };
+const { access_token: _, ...noToken } = dpopToken;
+
+describe('dpop.token.valid-proof-accepted', () => {
+  const c = D.dpopValidProofAccepted;
+
+  it('passes on HTTP 200 with an access_token', () => {
+    expect(c.evaluate(exchange(200, dpopToken))).toEqual({ status: 'passed' });
+  });
+
+  it('fails on another status with the same body, and on a 200 without access_token', () => {
+    expect(c.evaluate(exchange(201, dpopToken)).status).toBe('failed');
+    expect(c.evaluate(exchange(400, dpopToken)).status).toBe('failed');
+    expect(c.evaluate(exchange(200, noToken))).toMatchObject({ status: 'failed', observed: expect.stringMatching(/^HTTP 200 with \{"token_type"/) });
+  });
+
+  it('states expected and observed', () => {
+    expect(c.evaluate(exchange(400, refusal))).toMatchObject({
       status: 'failed',
       reason: 'token request with a valid DPoP proof: expected HTTP 200 with an access_token (RFC 9449 §5), observed HTTP 400 with {"error":"invalid_dpop_proof"}',
     });
   });
+});
 
-  it('checkTokenTypeIsDpop (case-insensitive)', () => {
-    expect(D.checkTokenTypeIsDpop(exchange(200, dpopToken)).status).toBe('passed');
-    expect(D.checkTokenTypeIsDpop(exchange(200, { ...dpopToken, token_type: 'dpop' })).status).toBe('passed');
-    expect(D.checkTokenTypeIsDpop(exchange(200, { ...dpopToken, token_type: 'Bearer' }))).toMatchObject({
+describe('dpop.token.token-type-dpop', () => {
+  const c = D.dpopTokenTypeIsDpop;
+
+  it.each(['DPoP', 'dpop', 'DPOP'])('passes on token_type %j (RFC 6749 §7.1: case-insensitive)', (v) => {
+    expect(c.evaluate(exchange(200, { ...dpopToken, token_type: v })).status).toBe('passed');
+  });
+
+  it('fails on "Bearer", on a missing token_type and on a non-string one', () => {
+    expect(c.evaluate(exchange(200, { ...dpopToken, token_type: 'Bearer' }))).toMatchObject({
       status: 'failed',
       reason: '"token_type" in the response to a DPoP token request: expected "DPoP" (RFC 9449 §5), observed "Bearer"',
     });
+    const { token_type: __, ...noType } = dpopToken;
+    expect(c.evaluate(exchange(200, noType))).toMatchObject({ status: 'failed', observed: '(absent)' });
+    expect(c.evaluate(exchange(200, { ...dpopToken, token_type: ['DPoP'] })).status).toBe('failed');
+  });
+});
+
+describe('dpop.token.bound-to-key', () => {
+  const c = D.dpopTokenBoundToKey;
+  const jwtBound = (claims: Record<string, unknown>): D.KeyBindingEvidence => ({ kind: 'jwt', claims, jkt: 'abc' });
+  const opaque = (bearerUse: HttpExchange, otherKeyUse: HttpExchange): D.KeyBindingEvidence => ({ kind: 'opaque', bearerUse, otherKeyUse });
+
+  it('a JWT access token: passes when cnf.jkt is the proof key\'s thumbprint', () => {
+    expect(c.evaluate(jwtBound({ cnf: { jkt: 'abc' } }))).toMatchObject({ status: 'passed', note: expect.stringContaining('cnf.jkt') });
   });
 
-  it('checkJwtBoundToKey', () => {
-    expect(D.checkJwtBoundToKey({ cnf: { jkt: 'abc' } }, 'abc').status).toBe('passed');
-    expect(D.checkJwtBoundToKey({ cnf: { jkt: 'other' } }, 'abc')).toMatchObject({ status: 'failed', reason: '"cnf.jkt" in the JWT access token: expected "abc" (the thumbprint of the proof key) (RFC 9449 §6.1), observed "other"' });
-    expect(D.checkJwtBoundToKey({ sub: 'c' }, 'abc')).toMatchObject({ status: 'failed', reason: expect.stringContaining('observed (no cnf claim)') });
+  it('a JWT access token: fails on another jkt, on a cnf without jkt, and without cnf', () => {
+    expect(c.evaluate(jwtBound({ cnf: { jkt: 'other' } }))).toMatchObject({ status: 'failed', reason: '"cnf.jkt" in the JWT access token: expected "abc" (the thumbprint of the proof key) (RFC 9449 §6.1), observed "other"' });
+    expect(c.evaluate(jwtBound({ cnf: {} }))).toMatchObject({ status: 'failed', observed: '(absent)' });
+    expect(c.evaluate(jwtBound({ cnf: 'abc' }))).toMatchObject({ status: 'failed', observed: '(absent)' });
+    expect(c.evaluate(jwtBound({}))).toMatchObject({ status: 'failed', observed: '(no cnf claim)' });
   });
 
-  it('checkOpaqueTokenBoundToKey: both unbound uses must be refused', () => {
-    expect(D.checkOpaqueTokenBoundToKey(exchange(401, {}), exchange(401, {})).status).toBe('passed');
-    expect(D.checkOpaqueTokenBoundToKey(exchange(200, { ok: true }), exchange(401, {}))).toMatchObject({
+  it('an opaque token: passes when both unbound uses are refused', () => {
+    expect(c.evaluate(opaque(exchange(401, {}), exchange(401, {})))).toMatchObject({ status: 'passed', note: expect.stringContaining('refused') });
+  });
+
+  it('an opaque token: fails when the Bearer use is not refused (200, or 500)', () => {
+    expect(c.evaluate(opaque(exchange(200, { ok: true }), exchange(401, {})))).toMatchObject({
       status: 'failed',
       reason: 'resource call with the DPoP-bound token as a Bearer token (no proof): expected a 4xx error (RFC 9449 §7.1), observed HTTP 200 with {"ok":true}',
     });
-    expect(D.checkOpaqueTokenBoundToKey(exchange(401, {}), exchange(200, { ok: true }))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^resource call with the DPoP-bound token and a proof by another key: expected a 4xx error .* observed HTTP 200/) });
+    expect(c.evaluate(opaque(exchange(500, {}), exchange(401, {}))).status).toBe('failed');
   });
 
-  it('checkDpopProofRejected', () => {
-    expect(D.checkDpopProofRejected(exchange(400, { error: 'invalid_dpop_proof' }), D.dpopWrongHtmRejected).status).toBe('passed');
-    expect(D.checkDpopProofRejected(exchange(200, dpopToken), D.dpopWrongHtmRejected)).toMatchObject({
+  it('an opaque token: fails when the other key\'s proof is not refused (200, or 500)', () => {
+    expect(c.evaluate(opaque(exchange(401, {}), exchange(200, { ok: true })))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^resource call with the DPoP-bound token and a proof by another key: expected a 4xx error \(RFC 9449 §4\.3 step 12\), observed HTTP 200/) });
+    expect(c.evaluate(opaque(exchange(401, {}), exchange(500, {}))).status).toBe('failed');
+  });
+});
+
+const TOKEN_REJECTIONS = [D.dpopWrongHtmRejected, D.dpopWrongHtuRejected, D.dpopStaleIatRejected, D.dpopFutureIatRejected, D.dpopReusedJtiRejected, D.dpopAlgNoneRejected, D.dpopPrivateJwkRejected];
+const RESOURCE_REJECTIONS = [D.dpopResourceMissingAthRejected, D.dpopResourceWrongAthRejected];
+
+describe('token-endpoint rejection checks', () => {
+  it.each(TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx without a token passes; the same body with 200 or 500, a token, or no answer fails', (_id, c) => {
+    expect(c.evaluate(exchange(400, refusal)).status).toBe('passed');
+    expect(c.evaluate(exchange(401, refusal)).status).toBe('passed');
+    expect(c.evaluate(exchange(200, refusal))).toMatchObject({ status: 'failed', expected: 'a 4xx error without access_token' });
+    expect(c.evaluate(exchange(500, refusal)).status).toBe('failed');
+    expect(c.evaluate(exchange(400, { ...refusal, access_token: 'at' })).status).toBe('failed');
+    expect(c.evaluate(transportFailure()).status).toBe('failed');
+  });
+
+  it('names the defect and the RFC step', () => {
+    expect(D.dpopWrongHtmRejected.evaluate(exchange(200, dpopToken))).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/^token request with a DPoP proof whose htm names another method: expected a 4xx error without access_token \(RFC 9449 §4\.3 step 8\), observed HTTP 200 with /),
     });
-    expect(D.checkDpopProofRejected(transportFailure(), D.dpopAlgNoneRejected).status).toBe('failed');
   });
 });
 
 describe('resource', () => {
-  it('checkResourceProofAccepted', () => {
-    expect(D.checkResourceProofAccepted(exchange(200, { ok: true })).status).toBe('passed');
-    expect(D.checkResourceProofAccepted(exchange(401, { error: 'invalid_dpop_proof' }))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/expected a 2xx response \(RFC 9449 §7\.1\), observed HTTP 401/) });
+  it.each([200, 204, 299])('dpop.resource.valid-proof-accepted passes on HTTP %i', (status) => {
+    expect(D.dpopResourceProofAccepted.evaluate(exchange(status, { ok: true })).status).toBe('passed');
   });
 
-  it('checkResourceProofRejected', () => {
-    expect(D.checkResourceProofRejected(exchange(401, { error: 'invalid_dpop_proof' }), D.dpopResourceMissingAthRejected).status).toBe('passed');
-    expect(D.checkResourceProofRejected(exchange(200, { ok: true }), D.dpopResourceMissingAthRejected)).toMatchObject({
+  it.each([300, 401, 500])('dpop.resource.valid-proof-accepted fails on HTTP %i', (status) => {
+    expect(D.dpopResourceProofAccepted.evaluate(exchange(status, { ok: true }))).toMatchObject({ status: 'failed', reason: expect.stringMatching(new RegExp(`expected a 2xx response \\(RFC 9449 §7\\.1\\), observed HTTP ${status}`)) });
+  });
+
+  it.each(RESOURCE_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx passes; the same body with 200 or 500 fails', (_id, c) => {
+    expect(c.evaluate(exchange(401, refusal)).status).toBe('passed');
+    expect(c.evaluate(exchange(200, refusal)).status).toBe('failed');
+    expect(c.evaluate(exchange(500, refusal)).status).toBe('failed');
+  });
+
+  it('names the defect and the requirement', () => {
+    expect(D.dpopResourceMissingAthRejected.evaluate(exchange(200, { ok: true }))).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/^resource call with a DPoP proof without ath: expected a 4xx error \(RFC 9449 §4\.2 .*\), observed HTTP 200 with \{"ok":true\}$/),
     });
+  });
+
+  it('every DPoP check has a distinct stable id', () => {
+    const all = [D.dpopValidProofAccepted, D.dpopTokenTypeIsDpop, D.dpopTokenBoundToKey, ...TOKEN_REJECTIONS, D.dpopResourceProofAccepted, ...RESOURCE_REJECTIONS];
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    for (const c of all) expect(c.id).toMatch(/^dpop\.(token|resource)\.[a-z0-9-]+$/);
   });
 });
 

@@ -8,68 +8,153 @@ import { generateKeyPair, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as P from '../../src/checks/pop.ts';
 import { buildTaapPop, computeEdts, verifyTaapPop, type PopRequest } from '../../src/pop/taap.ts';
-import { exchange, transportFailure } from '../support/exchange.ts';
+import type { HttpExchange } from '../../src/http/types.ts';
+import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
 
 const token = { access_token: 'at-123456789', expires_in: '3599', status: 'approved' };
+const refusal = { error: 'invalid_request' };
+/** A token response body that still carries a token alongside the error: a refusal in name only. */
+const refusalWithToken = { ...refusal, access_token: 'at-123456789' };
+const probes = (...answers: Array<[string, HttpExchange]>): P.PopProbe[] => answers.map(([variant, ex]) => ({ variant, exchange: ex }));
 
-describe('acceptance checks', () => {
-  it('checkValidPopAccepted', () => {
-    expect(P.checkValidPopAccepted(exchange(200, token)).status).toBe('passed');
-    expect(P.checkValidPopAccepted(exchange(401, { error: 'invalid_request' }))).toMatchObject({
+describe('pop.taap.valid-accepted', () => {
+  const c = P.validPopAccepted;
+
+  it('passes on HTTP 200 with an access_token', () => {
+    expect(c.evaluate(exchange(200, token))).toEqual({ status: 'passed' });
+  });
+
+  it('fails when the status is not 200 (same body): 401, and 201 which is not the 200 RFC 6749 §5.1 names', () => {
+    expect(c.evaluate(exchange(401, token))).toMatchObject({ status: 'failed', field: 'token request with a valid PoP token', observed: expect.stringMatching(/^HTTP 401 with \{"access_token"/) });
+    expect(c.evaluate(exchange(201, token)).status).toBe('failed');
+  });
+
+  it('fails when the 200 carries no access_token, or a non-string one (one member changed)', () => {
+    const { access_token: _, ...noToken } = token;
+    expect(c.evaluate(exchange(200, noToken)).status).toBe('failed');
+    expect(c.evaluate(exchange(200, { ...token, access_token: 123456789 })).status).toBe('failed');
+  });
+
+  it('states expected and observed', () => {
+    expect(c.evaluate(exchange(401, refusal))).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/^token request with a valid PoP token: expected HTTP 200 with an access_token \(T-Mobile TAAP .*\), observed HTTP 401 with \{"error":"invalid_request"\}$/),
     });
-    expect(P.checkValidPopAccepted(exchange(200, { status: 'approved' })).status).toBe('failed');
+    expectFailure(c.evaluate(transportFailure()), /HTTP 200/, /^no response \(timeout/);
+  });
+});
+
+describe('pop.taap.resource.valid-accepted', () => {
+  const c = P.resourceValidPopAccepted;
+
+  it.each([200, 204, 299])('passes on HTTP %i', (status) => {
+    expect(c.evaluate(exchange(status, { ok: true })).status).toBe('passed');
   });
 
-  it('checkResourceValidPopAccepted', () => {
-    expect(P.checkResourceValidPopAccepted(exchange(204)).status).toBe('passed');
-    expect(P.checkResourceValidPopAccepted(transportFailure())).toMatchObject({
+  it.each([300, 401, 500])('fails on HTTP %i (same body)', (status) => {
+    expect(c.evaluate(exchange(status, { ok: true }))).toMatchObject({ status: 'failed', expected: 'a 2xx response', observed: `HTTP ${status} with {"ok":true}` });
+  });
+
+  it('fails without a response, saying so', () => {
+    expect(c.evaluate(transportFailure())).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/resource call with a valid PoP token: expected a 2xx response .*, observed no response \(timeout/),
     });
   });
 });
 
-describe('rejection checks', () => {
-  it('checkPopRejected: a 4xx without a token passes; a token or a non-4xx fails, naming the defect', () => {
-    expect(P.checkPopRejected(exchange(401, { error: 'invalid_request' }), P.popExpiredRejected).status).toBe('passed');
-    const r = P.checkPopRejected(exchange(200, token), P.popExpiredRejected);
-    expect(r).toMatchObject({ status: 'failed', expected: 'a 4xx error without access_token' });
-    expect(r.status === 'failed' && r.reason).toMatch(/^token request with an expired PoP token: expected a 4xx error without access_token \(.*60 seconds.*\), observed HTTP 200 with \{"access_token"/);
-    // a 4xx that still carries a token is not a rejection; a 5xx is not one either
-    expect(P.checkPopRejected(exchange(400, token), P.popAlgNoneRejected).status).toBe('failed');
-    expect(P.checkPopRejected(exchange(500, { error: 'server_error' }), P.popAlgNoneRejected).status).toBe('failed');
+describe('token-endpoint rejection checks', () => {
+  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx without a token passes', (_id, c) => {
+    for (const status of [400, 401, 403, 499]) expect(c.evaluate(exchange(status, refusal)).status).toBe('passed');
   });
 
-  it('checkPopRejected: with variants, the first served variant is named', () => {
-    const probes: P.PopProbe[] = [
-      { variant: 'SPKI PEM', exchange: exchange(401, {}) },
-      { variant: 'PKCS#1 PEM', exchange: exchange(200, token) },
-    ];
-    expect(P.checkPopRejected(probes, P.popHs256ConfusionRejected)).toMatchObject({ status: 'failed', reason: expect.stringContaining('(algorithm confusion) (PKCS#1 PEM): expected') });
-    expect(P.checkPopRejected([{ variant: 'a', exchange: exchange(401, {}) }, { variant: 'b', exchange: exchange(403, {}) }], P.popHs256ConfusionRejected).status).toBe('passed');
+  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: the same body with HTTP 200, or a 5xx, fails', (_id, c) => {
+    expect(c.evaluate(exchange(200, refusal))).toMatchObject({ status: 'failed', expected: 'a 4xx error without access_token', observed: 'HTTP 200 with {"error":"invalid_request"}' });
+    expect(c.evaluate(exchange(500, refusal))).toMatchObject({ status: 'failed', observed: 'HTTP 500 with {"error":"invalid_request"}' });
+    expect(c.evaluate(exchange(399, refusal)).status).toBe('failed');
   });
 
-  it('checkResourcePopRejected', () => {
-    expect(P.checkResourcePopRejected(exchange(401, { error: 'invalid_token' }), P.resourcePopReplayRejected).status).toBe('passed');
-    expect(P.checkResourcePopRejected(exchange(200, { ok: true }), P.resourcePopReplayRejected)).toMatchObject({
+  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx that still carries an access_token fails', (_id, c) => {
+    expect(c.evaluate(exchange(401, refusalWithToken))).toMatchObject({ status: 'failed', observed: expect.stringContaining('"access_token"') });
+  });
+
+  it('names the defect and the requirement', () => {
+    expect(P.popExpiredRejected.evaluate(exchange(200, token))).toMatchObject({
+      status: 'failed',
+      field: 'token request with an expired PoP token',
+      reason: expect.stringMatching(/^token request with an expired PoP token: expected a 4xx error without access_token \(.*60 seconds.*\), observed HTTP 200 with \{"access_token"/),
+    });
+  });
+
+  it('with variants, every one must be refused: the first one served is named, wherever it is', () => {
+    const c = P.popHs256ConfusionRejected;
+    expect(c.evaluate(probes(['SPKI PEM', exchange(401, {})], ['PKCS#1 PEM', exchange(401, {})]))).toEqual({ status: 'passed' });
+    expect(c.evaluate(probes(['SPKI PEM', exchange(401, {})], ['PKCS#1 PEM', exchange(200, token)]))).toMatchObject({ status: 'failed', reason: expect.stringContaining('(algorithm confusion) (PKCS#1 PEM): expected') });
+    expect(c.evaluate(probes(['SPKI PEM', exchange(200, token)], ['PKCS#1 PEM', exchange(401, {})]))).toMatchObject({ status: 'failed', field: expect.stringMatching(/\(SPKI PEM\)$/) });
+    expect(c.evaluate(probes(['a', exchange(401, {})], ['b', exchange(403, {})], ['c', exchange(401, refusalWithToken)]))).toMatchObject({ status: 'failed', field: expect.stringMatching(/\(c\)$/) });
+  });
+
+  it('regression: no variant sent is not applicable, never a silent pass', () => {
+    expect(P.popRequiredPartMissingRejected.evaluate([])).toMatchObject({ status: 'not_applicable', reason: expect.stringContaining('no request with a PoP token whose ehts lacks a required part was sent') });
+  });
+});
+
+describe('resource rejection checks', () => {
+  it.each(P.RESOURCE_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx passes; the same body with HTTP 200 or 500 fails', (_id, c) => {
+    expect(c.evaluate(exchange(401, { error: 'invalid_token' })).status).toBe('passed');
+    expect(c.evaluate(exchange(499, { error: 'invalid_token' })).status).toBe('passed');
+    expect(c.evaluate(exchange(200, { error: 'invalid_token' }))).toMatchObject({ status: 'failed', expected: 'a 4xx error', observed: 'HTTP 200 with {"error":"invalid_token"}' });
+    expect(c.evaluate(exchange(500, { error: 'invalid_token' })).status).toBe('failed');
+    expect(c.evaluate(transportFailure()).status).toBe('failed');
+  });
+
+  it('names the defect and the requirement', () => {
+    expect(P.resourcePopReplayRejected.evaluate(exchange(200, { ok: true }))).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/^resource call with a PoP token \(same jti\) that was already accepted once: expected a 4xx error \(.*one hop.*\), observed HTTP 200 with \{"ok":true\}$/),
     });
   });
 
-  it('checkBoundaryShiftRejected: refused shift + served control passes; served shift fails; refused control is inconclusive', () => {
-    expect(P.checkBoundaryShiftRejected(exchange(401, {}), exchange(200, token)).status).toBe('passed');
-    expect(P.checkBoundaryShiftRejected(exchange(200, token), exchange(200, token))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/moved into the query string .*: expected a 4xx error without access_token .* observed HTTP 200/) });
-    expect(P.checkBoundaryShiftRejected(exchange(401, {}), exchange(400, { error: 'invalid_request' }))).toMatchObject({ status: 'skipped', reason: expect.stringContaining('observed HTTP 400') });
+  it('with variants, a later served variant is found; none sent is not applicable', () => {
+    const c = P.resourcePopAlgNoneRejected;
+    expect(c.evaluate(probes(['a', exchange(401, {})], ['b', exchange(204)]))).toMatchObject({ status: 'failed', field: expect.stringMatching(/\(b\)$/) });
+    expect(c.evaluate([]).status).toBe('not_applicable');
+  });
+});
+
+describe('pop.taap.boundary-shift-rejected', () => {
+  const c = P.popBoundaryShiftRejected;
+  const shiftRefused = exchange(401, refusal);
+  const controlServed = exchange(200, token);
+
+  it('passes when the shifted request is refused and the control served', () => {
+    expect(c.evaluate(shiftRefused, controlServed)).toEqual({ status: 'passed' });
   });
 
-  it('every rejection has a distinct stable id under pop.taap.', () => {
-    const all = Object.values(P).filter((v): v is P.PopRejection => typeof v === 'object' && v !== null && 'defect' in v);
-    expect(all.length).toBe(22);
+  it('fails when the shifted request is served (status only), or refused but with a token (token only), or a 5xx', () => {
+    expect(c.evaluate(exchange(200, refusal), controlServed)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/moved into the query string .*: expected a 4xx error without access_token .* observed HTTP 200/) });
+    expect(c.evaluate(exchange(401, refusalWithToken), controlServed).status).toBe('failed');
+    expect(c.evaluate(exchange(500, refusal), controlServed).status).toBe('failed');
+  });
+
+  it('is inconclusive (skipped) when the control is not served with a token: other status, or no token', () => {
+    expect(c.evaluate(shiftRefused, exchange(400, token))).toMatchObject({ status: 'skipped', reason: expect.stringContaining('observed HTTP 400') });
+    expect(c.evaluate(shiftRefused, exchange(201, token)).status).toBe('skipped');
+    const { access_token: _, ...noToken } = token;
+    expect(c.evaluate(shiftRefused, exchange(200, noToken)).status).toBe('skipped');
+  });
+});
+
+describe('ids', () => {
+  it('every PoP check has a distinct stable id under pop.taap., a title and a requirement', () => {
+    const all = [P.validPopAccepted, P.resourceValidPopAccepted, ...P.TOKEN_REJECTIONS, P.popBoundaryShiftRejected, ...P.RESOURCE_REJECTIONS];
+    expect(all).toHaveLength(24);
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
-    for (const r of all) expect(r.id).toMatch(/^pop\.taap\.(resource\.)?[a-z0-9-]+-rejected$/);
+    for (const c of all) {
+      expect(c.id).toMatch(/^pop\.taap\.(resource\.)?[a-z0-9-]+-(rejected|accepted)$/);
+      expect(c.title).not.toBe('');
+      expect(c.requirement).not.toBe('');
+    }
   });
 });
 

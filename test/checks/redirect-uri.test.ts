@@ -44,80 +44,128 @@ describe('redirectGoesTo', () => {
   it('is false for unparsable input', () => expect(R.redirectGoesTo('not a url', REG)).toBe(false));
 });
 
-describe('checkRedirectAccepted', () => {
-  it('passes a redirect to the URI with a code (or a token in the fragment)', () => {
-    expect(R.checkRedirectAccepted(redirect(`${REG}?code=c0de&state=s`), REG, 'code').status).toBe('passed');
-    expect(R.checkRedirectAccepted(redirect(`${REG}#access_token=t0k&state=s`), REG, 'token').status).toBe('passed');
+describe('redirectLocation', () => {
+  it('reads Location from a 3xx only', () => {
+    for (const s of [300, 302, 399]) expect(R.redirectLocation(redirect(REG, s)), String(s)).toBe(REG);
+    for (const s of [200, 299, 400]) expect(R.redirectLocation(redirect(REG, s)), String(s)).toBeUndefined();
   });
-  it('fails an error page', () => expectFailure(R.checkRedirectAccepted(page(), `${REG}?query=abcd`, 'code', 'att-faq line 126'), /redirect to it carrying "code"/, /HTTP 400/));
-  it('fails a redirect elsewhere', () => expectFailure(R.checkRedirectAccepted(redirect('https://yourdomain.com/other?code=c'), REG, 'code'), /redirect to it/, /yourdomain\.com\/other/));
-  it('fails a redirect carrying an error instead of a code', () => expectFailure(R.checkRedirectAccepted(redirect(`${REG}?error=access_denied`), REG, 'code'), /"code" in the query/, /error=access_denied/));
-  it('fails a 3xx without Location', () => expectFailure(R.checkRedirectAccepted(redirect(undefined), REG, 'code'), /redirect/, /without a Location/));
 });
 
-describe('checkRedirectUriRejected', () => {
+describe('registeredUriAccepted (and every redirectAccepted check)', () => {
+  const check = (e: HttpExchange, type: R.ResponseType = 'code') => R.registeredUriAccepted.evaluate(e, REG, type);
+  it('passes a redirect to the URI with a code in the query', () => expect(check(redirect(`${REG}?code=c0de&state=s`))).toEqual({ status: 'passed' }));
+  it('passes a redirect to the URI with a token in the fragment (implicit)', () => expect(check(redirect(`${REG}#access_token=t0k&state=s`), 'token').status).toBe('passed'));
+  it('fails the same Location with HTTP 200 (no redirect)', () => expectFailure(check(redirect(`${REG}?code=c0de&state=s`, 200)), /redirect to it carrying "code"/, /HTTP 200/));
+  it('fails a redirect elsewhere with a code', () => expectFailure(check(redirect('https://yourdomain.com/other?code=c0de&state=s')), /redirect to it/, /yourdomain\.com\/other/));
+  it('fails a redirect to the URI carrying an error instead of a code', () =>
+    expectFailure(check(redirect(`${REG}?error=access_denied&state=s`)), /"code" in the query/, /error=access_denied/));
+  it('fails a code where the implicit grant expects a token in the fragment', () =>
+    expectFailure(check(redirect(`${REG}?code=c0de&state=s`), 'token'), /"access_token" in the fragment/, /code=c0de/));
+  it('fails a 3xx without Location', () => expectFailure(check(redirect(undefined)), /redirect/, /without a Location/));
+  it('fails an error page', () => expectFailure(check(page()), /redirect to it/, /HTTP 400/));
+  it('cites each check\'s own requirement', () => {
+    const faq = R.ATT_FAQ_EXAMPLES.find((p) => p.check.id === 'redirect-uri.att-faq.match-query')!;
+    expect(faq.expect).toBe('match');
+    const o = faq.expect === 'match' ? faq.check.evaluate(page(), `${REG}?query=abcd`, 'code') : undefined;
+    expect(o?.status === 'failed' && o.reason).toContain('(att-faq line 126)');
+    const fb = R.absentFallsBack.evaluate(page(), REG, 'code');
+    expect(fb.status === 'failed' && fb.reason).toContain('att-faq line 124');
+  });
+});
+
+describe('errorNotRedirected (and every redirectRejected check)', () => {
   const probe = 'https://evilyourdomain.com/abc';
+  const check = (e: HttpExchange, autoConsent = true) => R.errorNotRedirected.evaluate(e, probe, autoConsent);
   it('passes an error page and a redirect elsewhere', () => {
-    expect(R.checkRedirectUriRejected(page(), probe, 'RFC 9700 §4.1').status).toBe('passed');
-    expect(R.checkRedirectUriRejected(redirect('https://yourdomain.com/login-error'), probe, 'RFC 9700 §4.1').status).toBe('passed');
-    expect(R.checkRedirectUriRejected(page(200), probe, 'RFC 9700 §4.1').status).toBe('passed');
+    expect(check(page())).toEqual({ status: 'passed' });
+    expect(check(redirect('https://yourdomain.com/login-error')).status).toBe('passed');
+    expect(check(page(200)).status).toBe('passed');
   });
   it('fails a redirect carrying a code to the probe, saying it was accepted', () =>
-    expectFailure(R.checkRedirectUriRejected(redirect(`${probe}?code=c0de`), probe, 'RFC 9700 §4.1'), /no redirect to that URI/, /evilyourdomain.*\(accepted/));
-  it('fails an error redirected to the probe (RFC 6749 §4.1.2.1)', () =>
-    expectFailure(R.checkRedirectUriRejected(redirect(`${probe}?error=invalid_request`), probe, 'RFC 6749 §4.1.2.1'), /no redirect/, /\(the error went there\)/));
-  it('regression (false positive): an error sent to the registered URI is not a redirect to a fragment probe', () =>
-    expect(R.checkRedirectUriRejected(redirect(`${REG}?error=invalid_request`), `${REG}#oauthgate`, 'RFC 6749 §3.1.2').status).toBe('passed'));
-  it('regression (false negative): a dot-segment probe accepted and normalised by the server still fails', () =>
-    expectFailure(R.checkRedirectUriRejected(redirect('https://yourdomain.com/def?code=c'), `${REG}/../def`, 'RFC 3986 §5.2.4'), /no redirect/, /\/def/));
+    expectFailure(check(redirect(`${probe}?code=c0de`)), /no redirect to that URI/, /evilyourdomain.*\(accepted/));
+  it('fails a token in the fragment sent to the probe, saying it was accepted', () =>
+    expectFailure(check(redirect(`${probe}#access_token=t0k`)), /no redirect to that URI/, /\(accepted/));
+  it('fails an error redirected to the probe (RFC 6749 §4.1.2.1), in the query or the fragment', () => {
+    expectFailure(check(redirect(`${probe}?error=invalid_request`)), /no redirect/, /\(the error went there\)/);
+    expectFailure(check(redirect(`${probe}#error=invalid_request`)), /no redirect/, /\(the error went there\)/);
+  });
+  it('fails a bare redirect to the probe', () => {
+    const o = check(redirect(probe));
+    expectFailure(o, /no redirect/, /evilyourdomain/);
+    expect(o.status === 'failed' && o.observed).not.toMatch(/accepted|error went/);
+  });
+  it('without autoConsent: an error page is inconclusive (not applicable), a redirect to the probe still fails', () => {
+    expect(check(page(), false)).toEqual({ status: 'not_applicable', reason: R.INCONCLUSIVE_WITHOUT_CONSENT });
+    expectFailure(check(redirect(`${probe}?code=c0de`), false), /no redirect/, /\(accepted/);
+  });
+  it('regression (false positive): an error sent to the registered URI is not a redirect to a fragment probe', () => {
+    const fragment = R.SECURITY_PROBES.find((p) => p.check.id === 'redirect-uri.probe.fragment')!.check;
+    expect(fragment.evaluate(redirect(`${REG}?error=invalid_request`), `${REG}#oauthgate`, true).status).toBe('passed');
+  });
+  it('regression (false negative): a dot-segment probe accepted and normalised by the server still fails', () => {
+    const dots = R.SECURITY_PROBES.find((p) => p.check.id === 'redirect-uri.probe.dot-segments')!.check;
+    const o = dots.evaluate(redirect('https://yourdomain.com/def?code=c'), `${REG}/../def`, true);
+    expectFailure(o, /no redirect/, /\/def/);
+    expect(o.status === 'failed' && o.reason).toContain('RFC 3986 §5.2.4');
+  });
 });
 
-describe('checkAbsentRedirectUriRejected', () => {
+describe('absentRejected', () => {
+  const check = (e: HttpExchange, autoConsent = true) => R.absentRejected.evaluate(e, autoConsent);
   it('passes an error page or an error redirect', () => {
-    expect(R.checkAbsentRedirectUriRejected(page()).status).toBe('passed');
-    expect(R.checkAbsentRedirectUriRejected(redirect(`${REG}?error=invalid_request`)).status).toBe('passed');
+    expect(check(page())).toEqual({ status: 'passed' });
+    expect(check(redirect(`${REG}?error=invalid_request`)).status).toBe('passed');
   });
-  it('fails a redirect with a code', () => expectFailure(R.checkAbsentRedirectUriRejected(redirect(`${REG}?code=c0de`)), /no code or token/, /code=c0de/));
+  it('fails a redirect with a code', () => expectFailure(check(redirect(`${REG}?code=c0de`)), /no code or token/, /code=c0de/));
+  it('fails a redirect with a token in the fragment', () => expectFailure(check(redirect(`${REG}#access_token=t0k`)), /no code or token/, /access_token=t0k/));
+  it('without autoConsent: an error page is inconclusive, a redirect with a code still fails', () => {
+    expect(check(page(), false).status).toBe('not_applicable');
+    expectFailure(check(redirect(`${REG}?code=c0de`), false), /no code or token/, /code=c0de/);
+  });
 });
 
-describe('checkStatePreserved', () => {
+describe('statePreserved', () => {
   const state = 'oauthgate-state 1/2+3=4&5?';
+  const check = (e: HttpExchange) => R.statePreserved.evaluate(e, state);
   it('passes state unchanged in the query or the fragment', () => {
-    expect(R.checkStatePreserved(redirect(`${REG}?code=c&state=${encodeURIComponent(state)}`), state).status).toBe('passed');
-    expect(R.checkStatePreserved(redirect(`${REG}#access_token=t&state=${encodeURIComponent(state)}`), state).status).toBe('passed');
+    expect(check(redirect(`${REG}?code=c&state=${encodeURIComponent(state)}`)).status).toBe('passed');
+    expect(check(redirect(`${REG}#access_token=t&state=${encodeURIComponent(state)}`)).status).toBe('passed');
   });
-  it('fails a dropped state', () => expectFailure(R.checkStatePreserved(redirect(`${REG}?code=c`), state), /oauthgate-state/, /\(absent\)/));
-  it('fails an altered state', () => expectFailure(R.checkStatePreserved(redirect(`${REG}?code=c&state=oauthgate-state`), state), /1\/2\+3/, /"oauthgate-state"/));
-  it('fails when nothing was redirected', () => expectFailure(R.checkStatePreserved(page(), state), /on a redirect/, /HTTP 400/));
+  it('fails a dropped state', () => expectFailure(check(redirect(`${REG}?code=c`)), /oauthgate-state/, /\(absent\)/));
+  it('fails an altered state', () => expectFailure(check(redirect(`${REG}?code=c&state=oauthgate-state`)), /1\/2\+3/, /"oauthgate-state"/));
+  it('fails the same Location with HTTP 200 (nothing was redirected)', () =>
+    expectFailure(check(redirect(`${REG}?code=c&state=${encodeURIComponent(state)}`, 200)), /on a redirect/, /HTTP 200/));
 });
 
-describe('checkImplicitTokenInFragment', () => {
-  it('passes a token in the fragment', () => expect(R.checkImplicitTokenInFragment(redirect(`${REG}#access_token=t0k&token_type=Bearer`)).status).toBe('passed'));
-  it('fails a token in the query', () => expectFailure(R.checkImplicitTokenInFragment(redirect(`${REG}?access_token=t0k&token_type=Bearer`)), /fragment and none in the query/, /"access_token" in the query/));
-  it('fails a redirect without a token and a page', () => {
-    expectFailure(R.checkImplicitTokenInFragment(redirect(`${REG}#error=access_denied`)), /fragment/, /no "access_token" in the fragment/);
-    expectFailure(R.checkImplicitTokenInFragment(page()), /fragment/, /HTTP 400/);
-  });
+describe('implicitTokenInFragment', () => {
+  const check = (e: HttpExchange) => R.implicitTokenInFragment.evaluate(e);
+  it('passes a token in the fragment', () => expect(check(redirect(`${REG}#access_token=t0k&token_type=Bearer`)).status).toBe('passed'));
+  it('fails a token in the query', () => expectFailure(check(redirect(`${REG}?access_token=t0k&token_type=Bearer`)), /fragment and none in the query/, /"access_token" in the query/));
+  it('fails a token in the fragment that is also in the query', () =>
+    expectFailure(check(redirect(`${REG}?access_token=t0k#access_token=t0k&token_type=Bearer`)), /none in the query/, /"access_token" in the query/));
+  it('fails a redirect without a token', () => expectFailure(check(redirect(`${REG}#error=access_denied`)), /fragment/, /no "access_token" in the fragment/));
+  it('fails the same Location with HTTP 200 (nothing was redirected)', () =>
+    expectFailure(check(redirect(`${REG}#access_token=t0k&token_type=Bearer`, 200)), /fragment/, /HTTP 200/));
 });
 
 describe('probes derived from the registered URI', () => {
   const att = new URL(loadSpec('att').spec.redirectUri!.registered);
-  const derive = (list: R.RedirectProbe[], id: string, r: URL = att) => list.find((p) => p.meta.id === id)!.derive(r);
+  const derive = (list: Array<R.RedirectProbe<R.RedirectAcceptedCheck | R.RedirectRejectedCheck>>, id: string, r: URL = att) => list.find((p) => p.check.id === id)!.derive(r);
 
   it('reproduce the AT&T FAQ examples word for word from the registered URI (att-faq lines 126-132)', () => {
     const faq = readFileSync(join(SPECS_DIR, 'sources', '000_fed5f3f0ecd0583f.txt'), 'utf8').split('\n');
     const line = (n: number) => faq[n - 1]!.replace(/^\s*•\s*/, '').trim();
     const byLine: Record<number, string> = { 126: 'att-faq.match-query', 127: 'att-faq.match-subpath', 128: 'att-faq.match-exact', 129: 'att-faq.match-subpath-query', 131: 'att-faq.no-match-other-host', 132: 'att-faq.no-match-other-path' };
     for (const [n, id] of Object.entries(byLine)) {
-      const p = R.ATT_FAQ_EXAMPLES.find((x) => x.meta.id === `redirect-uri.${id}`)!;
+      const p = R.ATT_FAQ_EXAMPLES.find((x) => x.check.id === `redirect-uri.${id}`)!;
       expect(p.derive(att), id).toBe(line(Number(n)));
-      expect(p.meta.requirement).toBe(`att-faq line ${n}`);
+      expect(p.check.requirement).toBe(`att-faq line ${n}`);
       expect(p.expect).toBe(Number(n) <= 129 ? 'match' : 'no-match');
     }
   });
 
   it('give the security probes of RFC 9700 §4.1 for https://yourdomain.com/abc', () => {
-    const got = Object.fromEntries(R.SECURITY_PROBES.map((p) => [p.meta.id.replace('redirect-uri.probe.', ''), p.derive(att)]));
+    const got = Object.fromEntries(R.SECURITY_PROBES.map((p) => [p.check.id.replace('redirect-uri.probe.', ''), p.derive(att)]));
     expect(got).toEqual({
       'path-suffix': 'https://yourdomain.com/abcdef',
       'host-suffix': 'https://evilyourdomain.com/abc',
@@ -141,13 +189,13 @@ describe('probes derived from the registered URI', () => {
 
   it('never produce a probe equal to the registered URI, even when its last segment is "def"', () => {
     const r = new URL('https://yourdomain.com/def');
-    for (const p of [...R.SECURITY_PROBES, ...R.EXACT_EXTENSIONS]) expect(p.derive(r), p.meta.id).not.toBe(r.href);
+    for (const p of [...R.SECURITY_PROBES, ...R.EXACT_EXTENSIONS]) expect(p.derive(r), p.check.id).not.toBe(r.href);
     expect(derive(R.SECURITY_PROBES, 'redirect-uri.probe.dot-segments', r)).toBe('https://yourdomain.com/def/../oauthgate');
   });
 
   it('say why no probe can be derived', () => {
     const root = new URL('https://yourdomain.com/');
-    const p = R.SECURITY_PROBES.find((x) => x.meta.id === 'redirect-uri.probe.path-suffix')!;
+    const p = R.SECURITY_PROBES.find((x) => x.check.id === 'redirect-uri.probe.path-suffix')!;
     expect(p.derive(root)).toBeUndefined();
     expect(p.unavailable).toMatch(/"\/"/);
     expect(derive(R.SECURITY_PROBES, 'redirect-uri.probe.scheme-downgrade', new URL('http://localhost:8080/cb'))).toBeUndefined();
@@ -159,8 +207,8 @@ describe('no check throws on an arbitrary Location', () => {
   fcTest.prop([fc.integer({ min: 200, max: 599 }), fc.option(fc.oneof(fc.string(), fc.webUrl({ withQueryParameters: true, withFragments: true })), { nil: undefined })])('status %s', (status, location) => {
     const e = redirect(location, status);
     const all = [
-      R.checkRedirectAccepted(e, REG, 'code'), R.checkRedirectAccepted(e, REG, 'token'), R.checkRedirectUriRejected(e, REG, 'RFC 9700 §4.1'),
-      R.checkAbsentRedirectUriRejected(e), R.checkStatePreserved(e, 's'), R.checkImplicitTokenInFragment(e),
+      R.registeredUriAccepted.evaluate(e, REG, 'code'), R.registeredUriAccepted.evaluate(e, REG, 'token'), R.errorNotRedirected.evaluate(e, REG, true),
+      R.errorNotRedirected.evaluate(e, REG, false), R.absentRejected.evaluate(e, true), R.statePreserved.evaluate(e, 's'), R.implicitTokenInFragment.evaluate(e),
     ];
     for (const o of all) if (o.status === 'failed') expect(o.reason).toMatch(/expected .+ observed/);
   });

@@ -1,67 +1,88 @@
 /**
- * Self-tests of the revocation checks (RFC 7009): each with a conforming and a violating input, asserting the
- * status and that the message states expected and observed.
+ * Self-tests of the revocation checks (RFC 7009): each violating input differs from the conforming one in one
+ * property, and a failure states expected and observed.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as V from '../../src/checks/revocation.ts';
-import type { Outcome } from '../../src/checks/check.ts';
+import { judgeRejection } from '../../src/checks/rejection.ts';
 import { loadSpec } from '../../src/spec/load.ts';
-import { exchange, transportFailure } from '../support/exchange.ts';
+import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
 
 const att = loadSpec('att').spec;
-const reason = (o: Outcome) => (o.status === 'passed' ? '' : o.reason);
-const empty200 = () => ({ ...exchange(200), headers: {} });
+const rfc = loadSpec('rfc6749').spec;
+/** A 200 with no body, as RFC 7009 §2.2 answers (the content of the response body is ignored by the client). */
+const empty = (status: number) => ({ ...exchange(status), headers: {} });
 
-describe('revocation endpoint answers', () => {
-  it('revocationSucceeds', () => {
-    expect(V.checkRevocationSucceeds(empty200()).status).toBe('passed');
-    expect(reason(V.checkRevocationSucceeds(exchange(503, { error: 'temporarily_unavailable' })))).toBe(
-      'revocation response for a valid access token: expected HTTP 200 (RFC 7009 §2.2), observed HTTP 503 with {"error":"temporarily_unavailable"}');
-    expect(reason(V.checkRevocationSucceeds(transportFailure()))).toMatch(/observed no response \(timeout/);
-  });
-
-  it('unknownTokenAccepted', () => {
-    expect(V.checkUnknownTokenAccepted(empty200()).status).toBe('passed');
-    const r = V.checkUnknownTokenAccepted(exchange(400, { error: 'invalid_request' }));
-    expect(r).toMatchObject({ status: 'failed', expected: 'HTTP 200 (invalid tokens cause no error response)', observed: 'HTTP 400 with {"error":"invalid_request"}' });
-    expect(reason(r)).toMatch(/^revocation response for a token the server never issued: expected HTTP 200 .*\(RFC 7009 §2\.2\), observed HTTP 400/);
-  });
-
-  it('unauthenticatedRejected', () => {
-    expect(V.checkUnauthenticatedRejected(exchange(401, { error: 'invalid_client' }), 401).status).toBe('passed');
-    expect(reason(V.checkUnauthenticatedRejected(empty200(), 401))).toBe(
-      'revocation request without client authentication: expected HTTP 401 with error "invalid_client" (RFC 7009 §2.1), observed HTTP 200 with an empty body');
-    // the right status with another error code is a failure too
-    expect(V.checkUnauthenticatedRejected(exchange(401, { error: 'invalid_request' }), 401).status).toBe('failed');
+describe('ids are kept through the migration to check objects', () => {
+  it('names each check as before the migration', () => {
+    expect([V.revocationSucceeds, V.unknownTokenAccepted, V.revokedAccessTokenRejected, V.refreshRevocationRevokesAccess, V.wrongHintStillRevokes, V.revokedRefreshTokenRejected, V.clientAuthRequired].map((c) => c.id)).toEqual([
+      'revocation.valid-token-200', 'revocation.unknown-token-200', 'revocation.access-token-rejected', 'revocation.refresh-revokes-access-tokens',
+      'revocation.wrong-hint-still-revokes', 'revocation.refresh-token-rejected', 'revocation.client-auth-required',
+    ]);
+    expect(V.refreshRevocationRevokesAccess.requirement).toBe('RFC 7009 §2.1 (SHOULD)');
   });
 });
 
-describe('what a revocation does', () => {
-  it('revokedAccessTokenRejected', () => {
-    expect(V.checkRevokedAccessTokenRejected(exchange(401, { error: 'invalid_token' }), 401).status).toBe('passed');
-    expect(reason(V.checkRevokedAccessTokenRejected(exchange(200, { ok: true }), 401))).toBe(
-      'resource call with the revoked access token: expected HTTP 401 (token revoked) (RFC 7009 §2), observed HTTP 200 with {"ok":true}');
-  });
+describe('revocation endpoint answers', () => {
+  it('revocationSucceeds passes an empty 200', () => expect(V.revocationSucceeds.evaluate(empty(200)).status).toBe('passed'));
+  it('revocationSucceeds fails an empty 503', () =>
+    expect(V.revocationSucceeds.evaluate(empty(503))).toMatchObject({
+      status: 'failed',
+      reason: 'revocation response for a valid access token: expected HTTP 200 (RFC 7009 §2.2), observed HTTP 503 with an empty body',
+    }));
+  it('revocationSucceeds fails an empty 204 (RFC 7009 §2.2 names 200)', () => expectFailure(V.revocationSucceeds.evaluate(empty(204)), /^HTTP 200$/, /^HTTP 204/));
+  it('revocationSucceeds fails when no response came', () => expectFailure(V.revocationSucceeds.evaluate(transportFailure()), /HTTP 200/, /no response \(timeout/));
 
-  it('grantAccessTokenRejected (refresh revocation reaches the grant\'s access tokens)', () => {
-    expect(V.checkGrantAccessTokenRejected(exchange(401, { error: 'invalid_token' }), 401).status).toBe('passed');
-    expect(reason(V.checkGrantAccessTokenRejected(exchange(200, { ok: true }), 401))).toMatch(
-      /^resource call with an access token whose refresh token was revoked: expected HTTP 401 \(token revoked\) \(RFC 7009 §2\.1\), observed HTTP 200/);
+  it('unknownTokenAccepted passes an empty 200', () => expect(V.unknownTokenAccepted.evaluate(empty(200)).status).toBe('passed'));
+  it('unknownTokenAccepted fails the same body with 400', () => {
+    const r = V.unknownTokenAccepted.evaluate(exchange(400, { error: 'invalid_request' }));
+    expect(r).toMatchObject({ status: 'failed', expected: 'HTTP 200 (invalid tokens cause no error response)', observed: 'HTTP 400 with {"error":"invalid_request"}' });
+    expect(V.unknownTokenAccepted.evaluate(exchange(200, { error: 'invalid_request' })).status).toBe('passed');
   });
+});
 
-  it('revokedRefreshTokenRejected', () => {
-    expect(V.checkRevokedRefreshTokenRejected(exchange(400, { error: 'invalid_grant' }), att).status).toBe('passed');
-    const r = V.checkRevokedRefreshTokenRejected(exchange(200, { access_token: 'fresh', token_type: 'bearer' }), att);
-    expect(r).toMatchObject({ status: 'failed', expected: 'HTTP 400 with error "invalid_grant" and no token' });
-    expect(reason(r)).toMatch(/^refresh with the revoked refresh token: expected .* \(RFC 7009 §2\.1, RFC 6749 §5\.2\), observed HTTP 200 with/);
-  });
+describe('clientAuthRequired (judged by the one rejection rule, case unknown_client)', () => {
+  const judge = (status: number, body: unknown) => V.clientAuthRequired.evaluate(exchange(status, body), att);
+  it('passes the documented 401 invalid_client', () => expect(judge(401, { error: 'invalid_client' }).status).toBe('passed'));
+  it('fails the same body with HTTP 200', () =>
+    expect(judge(200, { error: 'invalid_client' })).toMatchObject({
+      status: 'failed',
+      reason: 'revocation request without client authentication: expected HTTP 401 with "error" "invalid_client" and no access_token (RFC 7009 §2.1, §2.2.1, provider spec errors.cases.unknown_client), observed HTTP 200 with {"error":"invalid_client"}',
+    }));
+  it('fails the same body with HTTP 500', () => expectFailure(judge(500, { error: 'invalid_client' }), /HTTP 401/, /^HTTP 500/));
+  it('fails the documented status with another error code', () => expectFailure(judge(401, { error: 'invalid_request' }), /invalid_client/, /invalid_request/));
+  it('fails an empty 200 (the regression it exists for: revocation without credentials accepted)', () => expectFailure(V.clientAuthRequired.evaluate(empty(200), att), /HTTP 401/, /^HTTP 200 with an empty body$/));
+});
 
-  it('wrongHintStillRevokes', () => {
-    expect(V.checkWrongHintStillRevokes(exchange(401, { error: 'invalid_token' }), 401).status).toBe('passed');
-    expect(reason(V.checkWrongHintStillRevokes(exchange(200, { ok: true }), 401))).toBe(
-      'resource call with an access token revoked under token_type_hint=refresh_token: expected HTTP 401 (token revoked) (RFC 7009 §2.1), observed HTTP 200 with {"ok":true}');
-  });
+describe('what a revocation does at the resource', () => {
+  const refusals = [
+    [V.revokedAccessTokenRejected, 'resource call with the revoked access token', 'RFC 7009 §2'],
+    [V.refreshRevocationRevokesAccess, 'resource call with an access token whose refresh token was revoked', 'RFC 7009 §2.1'],
+    [V.wrongHintStillRevokes, 'resource call with an access token revoked under token_type_hint=refresh_token', 'RFC 7009 §2.1'],
+  ] as const;
+  for (const [check, what, requirement] of refusals) {
+    const judge = (status: number) => check.evaluate(exchange(status, { error: 'invalid_token' }), 401);
+    describe(check.id, () => {
+      it('passes the spec\'s invalid-token status, 401', () => expect(judge(401).status).toBe('passed'));
+      it('fails a 200 against the passing 401', () =>
+        expect(judge(200)).toMatchObject({ status: 'failed', reason: `${what}: expected HTTP 401 (token revoked) (${requirement}), observed HTTP 200 with {"error":"invalid_token"}` }));
+      it('fails a 500 against the passing 401 (a server failure is no refusal)', () => expectFailure(judge(500), /^HTTP 401/, /^HTTP 500/));
+      it('fails a 403 against the passing 401', () => expectFailure(judge(403), /^HTTP 401/, /^HTTP 403/));
+    });
+  }
+});
+
+describe('revokedRefreshTokenRejected', () => {
+  it('passes the documented 400 invalid_grant', () => expect(V.revokedRefreshTokenRejected.evaluate(exchange(400, { error: 'invalid_grant' }), att).status).toBe('passed'));
+  it('fails the same body with HTTP 200', () =>
+    expect(V.revokedRefreshTokenRejected.evaluate(exchange(200, { error: 'invalid_grant' }), att)).toMatchObject({
+      status: 'failed',
+      expected: 'HTTP 400 with "error" "invalid_grant" and no access_token',
+      reason: expect.stringMatching(/^refresh with the revoked refresh token: expected .* \(RFC 7009 §2\.1, RFC 6749 §5\.2, provider spec errors\.cases\.invalid_grant\), observed HTTP 200 with/),
+    }));
+  it('fails the documented answer when it issues a token as well', () =>
+    expectFailure(V.revokedRefreshTokenRejected.evaluate(exchange(400, { error: 'invalid_grant', access_token: 'fresh' }), att), /no access_token/, /"access_token":"fresh"/));
 });
 
 describe('properties', () => {
@@ -69,9 +90,19 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), fc.jsonValue(), (status, body) => {
         const ex = exchange(status, body);
-        for (const o of [V.checkRevocationSucceeds(ex), V.checkUnknownTokenAccepted(ex), V.checkUnauthenticatedRejected(ex, 401), V.checkRevokedRefreshTokenRejected(ex, att)]) {
+        for (const o of [V.revocationSucceeds.evaluate(ex), V.unknownTokenAccepted.evaluate(ex), V.clientAuthRequired.evaluate(ex, att), V.revokedRefreshTokenRejected.evaluate(ex, att), V.revokedAccessTokenRejected.evaluate(ex, 401)]) {
           expect(['passed', 'failed']).toContain(o.status);
         }
+      }),
+    );
+  });
+
+  it('the refusals at the token and revocation endpoints give judgeRejection\'s verdict', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 599 }), fc.jsonValue(), fc.constantFrom(att, rfc), (status, body, spec) => {
+        const ex = exchange(status, body);
+        expect(V.revokedRefreshTokenRejected.evaluate(ex, spec).status).toBe(judgeRejection(ex, spec, 'invalid_grant', 'w').status);
+        expect(V.clientAuthRequired.evaluate(ex, spec).status).toBe(judgeRejection(ex, spec, 'unknown_client', 'w').status);
       }),
     );
   });

@@ -1,5 +1,6 @@
 /**
- * Self-tests of the scope checks: each with a conforming and a violating exchange, asserting the status and
+ * Self-tests of the scope checks: each check object with a conforming input and violating inputs that differ
+ * from it in one property (the status, one body member, one header, one spec field), asserting the status and
  * that a failure states what was expected and what was observed.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,10 +13,15 @@ import * as S from '../../src/checks/scope.ts';
 
 const att = loadSpec('att').spec;
 const md = loadSpec('mobile-digital').spec;
-const tangoe = loadSpec('tangoe').spec;
+const rfc = loadSpec('rfc6749').spec;
 const withScope = (spec: ProviderSpec, scope: Partial<ProviderSpec['scope']>): ProviderSpec => ({ ...spec, scope: { ...spec.scope, ...scope } });
+const withoutCases = (spec: ProviderSpec, ...names: Array<keyof ProviderSpec['errors']['cases']>): ProviderSpec => {
+  const cases = { ...spec.errors.cases };
+  for (const n of names) delete cases[n];
+  return { ...spec, errors: { ...spec.errors, cases } };
+};
 
-/** A synthetic exchange with a JSON body (or none). */
+/** A synthetic exchange with a JSON body (or none; status undefined: no response). */
 function ex(status: number | undefined, json?: unknown, headers: Record<string, string> = {}): HttpExchange {
   return {
     request: { method: 'POST', url: 'http://127.0.0.1:1/token' },
@@ -26,11 +32,12 @@ function ex(status: number | undefined, json?: unknown, headers: Record<string, 
     durationMs: 1,
   };
 }
-const token = (extra: Record<string, unknown> = {}) => ex(200, { access_token: 'at-123456', token_type: 'Bearer', expires_in: 3600, ...extra });
-const error = (status: number, code: string) => ex(status, { error: code, error_description: 'no' });
+const tokenBody = (extra: Record<string, unknown> = {}) => ({ access_token: 'at-123456', token_type: 'Bearer', expires_in: 3600, ...extra });
+const token = (extra: Record<string, unknown> = {}, status = 200) => ex(status, tokenBody(extra));
+const errorBody = (code: string, extra: Record<string, unknown> = {}) => ({ error: code, error_description: 'no', ...extra });
+const error = (status: number, code: string, extra: Record<string, unknown> = {}) => ex(status, errorBody(code, extra));
 
-
-describe('scopeItems and otherDelimiter', () => {
+describe('scopeItems, otherDelimiter and scopeSource', () => {
   it('keeps empty items so they can be reported', () => {
     expect(S.scopeItems('read  write ', ' ')).toEqual(['read', '', 'write', '']);
     expect(S.scopeItems('SMS,,ADS', ',')).toEqual(['SMS', '', 'ADS']);
@@ -39,149 +46,262 @@ describe('scopeItems and otherDelimiter', () => {
     expect(S.otherDelimiter(' ')).toBe(',');
     expect(S.otherDelimiter(',')).toBe(' ');
   });
+  it('cites the spec\'s first scope source line, else its standard, else RFC 6749 §3.3', () => {
+    expect(S.scopeSource(att)).toBe('att-api line 296');
+    expect(S.scopeSource(rfc)).toMatch(/^RFC 6749 §3.3 \(space-delimited/);
+    expect(S.scopeSource(withScope(rfc, { standard: undefined }))).toBe('RFC 6749 §3.3');
+  });
 });
 
-describe('checkDelimitedScopeAccepted', () => {
-  it('passes a token', () => expect(S.checkDelimitedScopeAccepted(token(), 'SMS,ADS').status).toBe('passed'));
-  it('fails a rejection, quoting the scope sent', () => {
-    const o = S.checkDelimitedScopeAccepted(error(400, 'invalid_scope'), 'SMS,ADS', 'att-api line 296');
-    expectFailure(o, /HTTP 200 with an access_token/, /HTTP 400 .*invalid_scope/);
+describe('delimitedScopeAccepted', () => {
+  const check = (e: HttpExchange) => S.delimitedScopeAccepted.evaluate(e, 'SMS,ADS', att);
+  it('passes a token', () => expect(check(token()).status).toBe('passed'));
+  it('fails the same token body with HTTP 400, quoting the scope sent and the spec line', () => {
+    const o = check(token({}, 400));
+    expectFailure(o, /HTTP 200 with an access_token/, /HTTP 400/);
     expect(o.status === 'failed' && o.reason).toContain('"SMS,ADS"');
     expect(o.status === 'failed' && o.reason).toContain('att-api line 296');
   });
-  it('fails a transport failure', () => expectFailure(S.checkDelimitedScopeAccepted(ex(undefined), 'a b'), /HTTP 200/, /no response/));
+  it('fails HTTP 200 without access_token', () => expectFailure(check(ex(200, { token_type: 'Bearer', expires_in: 3600 })), /access_token/, /HTTP 200/));
+  it('fails HTTP 200 with a non-string access_token', () => expectFailure(check(token({ access_token: 123456 })), /access_token/, /123456/));
+  it('fails a transport failure', () => expectFailure(check(ex(undefined)), /HTTP 200/, /no response/));
 });
 
-describe('checkGrantedScopeWithinRequest', () => {
-  it('passes an echo within the request', () => expect(S.checkGrantedScopeWithinRequest(token({ scope: 'read' }), ['read'], ' ').status).toBe('passed'));
-  it('passes an absent echo, with a note that it means "as requested"', () => {
-    const o = S.checkGrantedScopeWithinRequest(token(), ['read'], ' ');
-    expect(o).toEqual({ status: 'passed', note: expect.stringMatching(/RFC 6749 §5.1/) });
+describe('rfcSpaceDelimiterAccepted', () => {
+  it('passes a token and fails the same body with HTTP 400, citing RFC 6749 §3.3', () => {
+    expect(S.rfcSpaceDelimiterAccepted.evaluate(token(), 'SMS ADS').status).toBe('passed');
+    const o = S.rfcSpaceDelimiterAccepted.evaluate(token({}, 400), 'SMS ADS');
+    expectFailure(o, /HTTP 200/, /HTTP 400/);
+    expect(o.status === 'failed' && o.reason).toContain('(RFC 6749 §3.3)');
   });
+});
+
+describe('grantedScopeWithinRequest', () => {
+  const check = (e: HttpExchange) => S.grantedScopeWithinRequest.evaluate(e, ['read'], ' ');
+  it('passes an echo within the request', () => expect(check(token({ scope: 'read' })).status).toBe('passed'));
+  it('passes an absent echo, with a note that it means "as requested"', () =>
+    expect(check(token())).toEqual({ status: 'passed', note: expect.stringMatching(/RFC 6749 §5.1/) }));
+  it('passes an empty echo (nothing granted beyond the request)', () => expect(check(token({ scope: '' })).status).toBe('passed'));
   it('fails an escalated grant, naming the values not requested', () =>
-    expectFailure(S.checkGrantedScopeWithinRequest(token({ scope: 'read write admin' }), ['read'], ' '), /within "read"/, /not requested: "write", "admin"/));
+    expectFailure(check(token({ scope: 'read write admin' })), /within "read"/, /not requested: "write", "admin"/));
+  it('fails an echo with an empty item', () => expectFailure(check(token({ scope: 'read ' })), /without empty items/, /"read "/));
   it('fails an echo in the other delimiter (it is one value that was not requested)', () =>
-    expectFailure(S.checkGrantedScopeWithinRequest(token({ scope: 'read,write' }), ['read', 'write'], ' '), /within/, /"read,write"/));
-  it('fails a non-string scope', () => expectFailure(S.checkGrantedScopeWithinRequest(token({ scope: ['read'] }), ['read'], ' '), /string/, /\["read"\]/));
-  it('fails when no token was issued', () => expectFailure(S.checkGrantedScopeWithinRequest(error(400, 'invalid_scope'), ['read'], ' '), /HTTP 200/, /HTTP 400/));
+    expectFailure(S.grantedScopeWithinRequest.evaluate(token({ scope: 'read,write' }), ['read', 'write'], ' '), /within/, /"read,write"/));
+  it('fails a non-string scope', () => expectFailure(check(token({ scope: ['read'] })), /string/, /\["read"\]/));
+  it('fails the same echo with HTTP 400 (no token was issued)', () => expectFailure(check(token({ scope: 'read' }, 400)), /HTTP 200/, /HTTP 400/));
 });
 
-describe('checkScopeEchoMatchesSpec', () => {
-  it('always: passes a present scope, even an empty one (T-Mobile)', () => {
-    expect(S.checkScopeEchoMatchesSpec(token({ scope: 'read write' }), 'always').status).toBe('passed');
-    expect(S.checkScopeEchoMatchesSpec(token({ scope: '' }), 'always').status).toBe('passed');
+describe('scopeEchoMatchesSpec', () => {
+  const check = (e: HttpExchange, echo: ProviderSpec['scope']['echo'], narrowed = false) => S.scopeEchoMatchesSpec.evaluate(e, echo, narrowed);
+  it('always: passes a present scope, even an empty one (T-Mobile), and fails an absent one', () => {
+    expect(check(token({ scope: 'read write' }), 'always').status).toBe('passed');
+    expect(check(token({ scope: '' }), 'always').status).toBe('passed');
+    expectFailure(check(token(), 'always'), /present/, /\(absent\)/);
   });
-  it('always: fails an absent scope', () => expectFailure(S.checkScopeEchoMatchesSpec(token(), 'always'), /present/, /\(absent\)/));
   it('never: passes an absent scope and fails a present one', () => {
-    expect(S.checkScopeEchoMatchesSpec(token(), 'never').status).toBe('passed');
-    expectFailure(S.checkScopeEchoMatchesSpec(token({ scope: 'SMS' }), 'never'), /absent/, /"SMS"/);
+    expect(check(token(), 'never').status).toBe('passed');
+    expectFailure(check(token({ scope: 'SMS' }), 'never'), /absent/, /"SMS"/);
   });
   it('when-narrowed: an absent scope passes unless the grant is known to be narrowed', () => {
-    expect(S.checkScopeEchoMatchesSpec(token(), 'when-narrowed').status).toBe('passed');
-    expect(S.checkScopeEchoMatchesSpec(token({ scope: 'read' }), 'when-narrowed', true).status).toBe('passed');
-    expectFailure(S.checkScopeEchoMatchesSpec(token(), 'when-narrowed', true), /present, since the granted scope differs/, /\(absent\)/);
+    expect(check(token(), 'when-narrowed')).toEqual({ status: 'passed', note: expect.stringMatching(/RFC 6749 §5.1/) });
+    expectFailure(check(token(), 'when-narrowed', true), /present, since the granted scope differs/, /\(absent\)/);
+    expect(check(token({ scope: 'read' }), 'when-narrowed', true)).toEqual({ status: 'passed' });
+    expect(check(token({ scope: 'read' }), 'when-narrowed')).toEqual({ status: 'passed' });
   });
-  it('fails a non-string scope and a response without a token', () => {
-    expectFailure(S.checkScopeEchoMatchesSpec(token({ scope: 7 }), 'always'), /a string/, /7/);
-    expectFailure(S.checkScopeEchoMatchesSpec(error(401, 'invalid_client'), 'always'), /HTTP 200/, /HTTP 401/);
+  it('fails a non-string scope where a string passes', () => {
+    expect(check(token({ scope: '7' }), 'always').status).toBe('passed');
+    expectFailure(check(token({ scope: 7 }), 'always'), /a string/, /7/);
+    expectFailure(check(token({ scope: 7 }), 'when-narrowed'), /a string/, /7/);
   });
-});
-
-describe('checkUnknownScopeRejected (checkScopeRejectedAsInvalid)', () => {
-  it('passes the documented invalid_scope error', () => expect(S.checkUnknownScopeRejected(error(400, 'invalid_scope'), md, 'read x').status).toBe('passed'));
-  it('fails a token', () => expectFailure(S.checkUnknownScopeRejected(token(), md, 'read x'), /HTTP 400 with "error" "invalid_scope"/, /HTTP 200/));
-  it('fails another error code', () => expectFailure(S.checkUnknownScopeRejected(error(400, 'invalid_request'), md, 'read x'), /invalid_scope/, /invalid_request/));
-  it('accepts any 4xx without a token where the spec documents no invalid_scope case', () => {
-    expect(S.checkScopeRejectedAsInvalid(error(403, 'access_denied'), tangoe, 'x').status).toBe('passed');
-    expectFailure(S.checkScopeRejectedAsInvalid(ex(500, { error: 'server_error' }), tangoe, 'x'), /a 4xx error/, /HTTP 500/);
+  it('fails the same token body with HTTP 400, and HTTP 200 without access_token', () => {
+    expectFailure(check(token({ scope: 'SMS' }, 400), 'always'), /HTTP 200/, /HTTP 400/);
+    expectFailure(check(ex(200, { scope: 'SMS' }), 'always'), /access_token/, /HTTP 200/);
+    expectFailure(check(ex(200, 'not an object'), 'never'), /access_token/, /HTTP 200/);
   });
 });
 
-describe('checkUnknownScopeDropped', () => {
-  it('passes a token whose scope leaves the unknown value out', () => expect(S.checkUnknownScopeDropped(token({ scope: 'read' }), 'read x', ['x'], ' ').status).toBe('passed'));
-  it('fails a scope that names the unknown value', () => expectFailure(S.checkUnknownScopeDropped(token({ scope: 'read x' }), 'read x', ['x'], ' '), /without "x"/, /"read x"/));
-  it('fails a rejection (the spec says dropped)', () => expectFailure(S.checkUnknownScopeDropped(error(400, 'invalid_scope'), 'read x', ['x'], ' '), /unknown values dropped/, /HTTP 400/));
+describe('unknownScopeRejected (the one rejection rule, case invalid_scope)', () => {
+  const check = (e: HttpExchange, spec = md) => S.unknownScopeRejected.evaluate(e, spec, 'read x');
+  it('passes the documented invalid_scope error', () => expect(check(error(400, 'invalid_scope')).status).toBe('passed'));
+  it('fails another status with the documented code', () => expectFailure(check(error(401, 'invalid_scope')), /HTTP 400 with "error" "invalid_scope"/, /HTTP 401/));
+  it('fails HTTP 500 with the documented code', () => expectFailure(check(error(500, 'invalid_scope')), /HTTP 400/, /HTTP 500/));
+  it('fails HTTP 200 with the documented code', () => expectFailure(check(error(200, 'invalid_scope')), /HTTP 400/, /HTTP 200/));
+  it('fails another error code at the documented status', () => expectFailure(check(error(400, 'invalid_request')), /invalid_scope/, /invalid_request/));
+  it('fails the documented error when a token comes with it', () =>
+    expectFailure(check(error(400, 'invalid_scope', { access_token: 'at-1' })), /no access_token/, /access_token/));
+  it('cites the spec\'s unknownScope rule and its invalid_scope case', () => {
+    const o = check(error(400, 'invalid_request'));
+    expect(o.status === 'failed' && o.reason).toContain('provider spec scope.unknownScope: reject');
+    expect(o.status === 'failed' && o.reason).toContain('errors.cases.invalid_scope');
+    expect(o.status === 'failed' && o.field).toBe('token response to scope "read x"');
+  });
+  describe('where the spec documents no invalid_scope case, RFC 6749 §5.2 decides', () => {
+    const undocumented = withoutCases(md, 'invalid_scope');
+    it('passes any 4xx with "invalid_scope"', () => expect(check(error(403, 'invalid_scope'), undocumented).status).toBe('passed'));
+    it('fails HTTP 500 with "invalid_scope"', () => expectFailure(check(error(500, 'invalid_scope'), undocumented), /a 4xx error/, /HTTP 500/));
+    it('regression (false negative): fails a 4xx with a code other than invalid_scope (RFC 6749 §5.2 names invalid_scope for an unknown scope)', () =>
+      expectFailure(check(error(403, 'access_denied'), undocumented), /"invalid_scope"/, /access_denied/));
+  });
 });
 
-describe('checkOtherDelimiterHandled', () => {
-  it('single-unknown: passes invalid_scope for "read,write" and fails a token', () => {
-    expect(S.checkOtherDelimiterHandled(error(400, 'invalid_scope'), md, ['read', 'write']).status).toBe('passed');
-    const o = S.checkOtherDelimiterHandled(token({ scope: 'read write' }), md, ['read', 'write']);
-    expectFailure(o, /invalid_scope/, /HTTP 200/);
-    expect(o.status === 'failed' && o.reason).toContain('"read,write"');
+describe('unknownScopeDropped', () => {
+  const check = (e: HttpExchange) => S.unknownScopeDropped.evaluate(e, 'read x', ['x'], ' ');
+  it('passes a token whose scope leaves the unknown value out, or has none', () => {
+    expect(check(token({ scope: 'read' })).status).toBe('passed');
+    expect(check(token()).status).toBe('passed');
   });
-  it('single-unknown on a comma spec sends the values space-joined', () => {
-    const o = S.checkOtherDelimiterHandled(token(), att, ['SMS', 'ADS']);
-    expect(o.status === 'failed' && o.reason).toContain('"SMS ADS"');
+  it('fails a scope that names the unknown value', () => expectFailure(check(token({ scope: 'read x' })), /without "x"/, /"read x"/));
+  it('fails the same body with HTTP 400 (the spec says dropped, not rejected)', () => expectFailure(check(token({ scope: 'read' }, 400)), /unknown values dropped/, /HTTP 400/));
+});
+
+describe('otherDelimiterHandled', () => {
+  const values = ['read', 'write'];
+  describe('single-unknown (rejected as invalid_scope by the one rule)', () => {
+    it('passes invalid_scope for "read,write"', () => expect(S.otherDelimiterHandled.evaluate(error(400, 'invalid_scope'), md, values).status).toBe('passed'));
+    it('fails HTTP 500 with invalid_scope, quoting the value sent', () => {
+      const o = S.otherDelimiterHandled.evaluate(error(500, 'invalid_scope'), md, values);
+      expectFailure(o, /HTTP 400 with "error" "invalid_scope"/, /HTTP 500/);
+      expect(o.status === 'failed' && o.reason).toContain('"read,write"');
+      expect(o.status === 'failed' && o.reason).toContain('single-unknown');
+    });
+    it('fails another code at the documented status', () => expectFailure(S.otherDelimiterHandled.evaluate(error(400, 'invalid_request'), md, values), /invalid_scope/, /invalid_request/));
+    it('on a comma spec sends the values space-joined', () => {
+      const o = S.otherDelimiterHandled.evaluate(error(500, 'invalid_scope'), att, ['SMS', 'ADS']);
+      expect(o.status === 'failed' && o.reason).toContain('"SMS ADS"');
+    });
   });
-  it('single-unknown with dropped unknowns: a token is fine unless it grants the values separately', () => {
+  describe('single-unknown where the spec drops unknown values', () => {
     const spec = withScope(md, { unknownScope: 'drop' });
-    expect(S.checkOtherDelimiterHandled(token(), spec, ['read', 'write']).status).toBe('passed');
-    expectFailure(S.checkOtherDelimiterHandled(token({ scope: 'read write' }), spec, ['read', 'write']), /without "read", "write"/, /"read write"/);
+    it('passes a token that does not grant the values separately', () => expect(S.otherDelimiterHandled.evaluate(token(), spec, values).status).toBe('passed'));
+    it('fails a token whose scope grants them separately', () =>
+      expectFailure(S.otherDelimiterHandled.evaluate(token({ scope: 'read write' }), spec, values), /without "read", "write"/, /"read write"/));
   });
-  it('reject: any 4xx without a token passes; a token fails', () => {
+  describe('reject: any 4xx without a token', () => {
     const spec = withScope(md, { otherDelimiter: 'reject' });
-    expect(S.checkOtherDelimiterHandled(error(400, 'invalid_request'), spec, ['read', 'write']).status).toBe('passed');
-    expectFailure(S.checkOtherDelimiterHandled(token(), spec, ['read', 'write']), /4xx/, /HTTP 200/);
+    it('passes any 4xx error', () => expect(S.otherDelimiterHandled.evaluate(error(400, 'invalid_request'), spec, values).status).toBe('passed'));
+    it('fails the same error with HTTP 500', () => expectFailure(S.otherDelimiterHandled.evaluate(error(500, 'invalid_request'), spec, values), /4xx/, /HTTP 500/));
+    it('fails the same error with HTTP 399', () => expectFailure(S.otherDelimiterHandled.evaluate(error(399, 'invalid_request'), spec, values), /4xx/, /HTTP 399/));
+    it('fails a 4xx that carries a token', () =>
+      expectFailure(S.otherDelimiterHandled.evaluate(error(400, 'invalid_request', { access_token: 'at-1' }), spec, values), /without access_token/, /access_token/));
   });
-  it('accept: a token passes; a rejection fails', () => {
+  describe('accept: a token', () => {
     const spec = withScope(md, { otherDelimiter: 'accept' });
-    expect(S.checkOtherDelimiterHandled(token(), spec, ['read', 'write']).status).toBe('passed');
-    expectFailure(S.checkOtherDelimiterHandled(error(400, 'invalid_scope'), spec, ['read', 'write']), /HTTP 200/, /HTTP 400/);
+    it('passes a token', () => expect(S.otherDelimiterHandled.evaluate(token(), spec, values).status).toBe('passed'));
+    it('fails the same body with HTTP 400', () => {
+      const o = S.otherDelimiterHandled.evaluate(token({}, 400), spec, values);
+      expectFailure(o, /HTTP 200/, /HTTP 400/);
+      expect(o.status === 'failed' && o.reason).toContain('scope.otherDelimiter: accept');
+    });
   });
 });
 
-describe('checkMissingScopeRejected', () => {
-  it('passes the documented missing-parameter error or invalid_scope', () => {
-    expect(S.checkMissingScopeRejected(error(400, 'invalid_request'), att).status).toBe('passed');
-    expect(S.checkMissingScopeRejected(error(400, 'invalid_scope'), att).status).toBe('passed');
+describe('missingScopeRejected (the one rejection rule, case missing_parameter or invalid_scope)', () => {
+  const check = (e: HttpExchange, spec = att) => S.missingScopeRejected.evaluate(e, spec);
+  it('passes the documented missing-parameter error and the documented invalid_scope error', () => {
+    expect(check(error(400, 'invalid_request')).status).toBe('passed');
+    expect(check(error(400, 'invalid_scope')).status).toBe('passed');
   });
-  it('fails a token', () => expectFailure(S.checkMissingScopeRejected(token(), att), /"invalid_request" or .*"invalid_scope"/, /HTTP 200/));
-  it('fails an undocumented error', () => expectFailure(S.checkMissingScopeRejected(error(401, 'invalid_client'), att), /HTTP 400/, /HTTP 401/));
-});
-
-describe('checkMissingScopeDefaulted', () => {
-  it('passes a token (default scope) or invalid_scope', () => {
-    expect(S.checkMissingScopeDefaulted(token(), md).status).toBe('passed');
-    expect(S.checkMissingScopeDefaulted(error(400, 'invalid_scope'), md).status).toBe('passed');
+  it('fails a code documented for neither case', () => expectFailure(check(error(400, 'invalid_client')), /"invalid_request" .* or .*"invalid_scope"/, /invalid_client/));
+  it('fails an undocumented status with the documented code', () => expectFailure(check(error(401, 'invalid_request')), /HTTP 400/, /HTTP 401/));
+  it('fails the documented error when a token comes with it', () =>
+    expectFailure(check(error(400, 'invalid_request', { access_token: 'at-1' })), /no access_token/, /access_token/));
+  it('fails a token', () => expectFailure(check(token()), /HTTP 400/, /HTTP 200/));
+  describe('where the spec documents neither case, RFC 6749 §5.2 decides', () => {
+    const undocumented = withoutCases(att, 'missing_parameter', 'invalid_scope');
+    it('passes any 4xx with invalid_request', () => expect(check(error(403, 'invalid_request'), undocumented).status).toBe('passed'));
+    it('fails HTTP 500 with invalid_request', () => expectFailure(check(error(500, 'invalid_request'), undocumented), /a 4xx error/, /HTTP 500/));
+    it('fails a 4xx with a code the RFC does not give for a missing parameter', () =>
+      expectFailure(check(error(400, 'invalid_client'), undocumented), /"invalid_request"/, /invalid_client/));
   });
-  it('fails invalid_request (RFC 6749 §3.3 allows only a default or invalid_scope)', () =>
-    expectFailure(S.checkMissingScopeDefaulted(error(400, 'invalid_request'), md), /default scope.*invalid_scope/, /invalid_request/));
+  it('accepts invalid_scope at any 4xx where only missing_parameter is documented (RFC 6749 §3.3)', () => {
+    const onlyMissing = withoutCases(att, 'invalid_scope');
+    expect(check(error(403, 'invalid_scope'), onlyMissing).status).toBe('passed');
+    expectFailure(check(error(403, 'invalid_request'), onlyMissing), /HTTP 400/, /HTTP 403/);
+  });
 });
 
-describe('checkDuplicateScopeAccepted', () => {
-  it('passes a token for the set', () => expect(S.checkDuplicateScopeAccepted(token({ scope: 'read' }), 'read read', ['read'], ' ').status).toBe('passed'));
-  it('fails a rejection', () => expectFailure(S.checkDuplicateScopeAccepted(error(400, 'invalid_scope'), 'read read', ['read'], ' '), /HTTP 200/, /invalid_scope/));
-  it('fails a grant of more than the value', () => expectFailure(S.checkDuplicateScopeAccepted(token({ scope: 'read write' }), 'read read', ['read'], ' '), /within "read"/, /not requested: "write"/));
+describe('missingScopeDefaulted', () => {
+  const check = (e: HttpExchange, spec = md) => S.missingScopeDefaulted.evaluate(e, spec);
+  it('passes a token (default scope)', () => expect(check(token())).toEqual({ status: 'passed' }));
+  it('passes the documented invalid_scope error, saying so', () =>
+    expect(check(error(400, 'invalid_scope'))).toEqual({ status: 'passed', note: expect.stringMatching(/invalid_scope/) }));
+  it('fails invalid_request at the documented status (RFC 6749 §3.3 allows only a default or invalid_scope)', () =>
+    expectFailure(check(error(400, 'invalid_request')), /default scope.*invalid_scope/, /invalid_request/));
+  it('fails invalid_scope at another status', () => expectFailure(check(error(401, 'invalid_scope')), /HTTP 400/, /HTTP 401/));
+  it('fails the token body with HTTP 400', () => expectFailure(check(token({}, 400)), /HTTP 200 with an access_token/, /HTTP 400/));
+  it('where the spec documents no invalid_scope case: invalid_scope at any 4xx passes, at HTTP 500 fails', () => {
+    const undocumented = withoutCases(md, 'invalid_scope');
+    expect(check(error(403, 'invalid_scope'), undocumented).status).toBe('passed');
+    expectFailure(check(error(500, 'invalid_scope'), undocumented), /4xx/, /HTTP 500/);
+  });
 });
 
-describe('checkEmptyScopeItemsNotGranted', () => {
+describe('duplicateScopeAccepted', () => {
+  const check = (e: HttpExchange) => S.duplicateScopeAccepted.evaluate(e, 'read read', ['read'], ' ');
+  it('passes a token for the set', () => expect(check(token({ scope: 'read' })).status).toBe('passed'));
+  it('fails the same body with HTTP 400', () => expectFailure(check(token({ scope: 'read' }, 400)), /HTTP 200/, /HTTP 400/));
+  it('fails a grant of more than the value', () => expectFailure(check(token({ scope: 'read write' })), /within "read"/, /not requested: "write"/));
+});
+
+describe('emptyScopeItemsNotGranted', () => {
+  const one = (e: HttpExchange, raw = 'read  write') => S.emptyScopeItemsNotGranted.evaluate([{ raw, ex: e }], ' ');
   it('passes a rejection and a grant of the non-empty items', () => {
-    expect(S.checkEmptyScopeItemsNotGranted(error(400, 'invalid_scope'), 'read  write', ' ').status).toBe('passed');
-    expect(S.checkEmptyScopeItemsNotGranted(token({ scope: 'read write' }), 'read  write', ' ').status).toBe('passed');
-    expect(S.checkEmptyScopeItemsNotGranted(token(), 'SMS,,ADS', ',').status).toBe('passed');
+    expect(one(error(400, 'invalid_scope'))).toEqual({ status: 'passed', note: 'rejected' });
+    expect(one(token({ scope: 'read write' }))).toEqual({ status: 'passed' });
+    expect(S.emptyScopeItemsNotGranted.evaluate([{ raw: 'SMS,,ADS', ex: token() }], ',').status).toBe('passed');
   });
-  it('fails an empty item read as a wildcard', () =>
-    expectFailure(S.checkEmptyScopeItemsNotGranted(token({ scope: 'read write admin' }), 'read  write', ' '), /within "read write"/, /not requested: "admin"/));
-  it('fails an echo that keeps the empty item', () => expectFailure(S.checkEmptyScopeItemsNotGranted(token({ scope: 'read  write' }), 'read  write', ' '), /without empty items/, /"read  write"/));
-  it('fails a server error', () => expectFailure(S.checkEmptyScopeItemsNotGranted(ex(500, { error: 'server_error' }), 'read write ', ' '), /4xx .* or HTTP 200/, /HTTP 500/));
+  it('fails an empty item read as a wildcard', () => expectFailure(one(token({ scope: 'read write admin' })), /within "read write"/, /not requested: "admin"/));
+  it('fails an echo that keeps the empty item', () => expectFailure(one(token({ scope: 'read  write' })), /without empty items/, /"read  write"/));
+  it('fails the rejection with HTTP 500 instead of a 4xx', () => expectFailure(one(error(500, 'invalid_scope'), 'read write '), /4xx .* or HTTP 200/, /HTTP 500/));
+  it('fails a 4xx that carries a token', () => expectFailure(one(error(400, 'invalid_scope', { access_token: 'at-1' })), /4xx .* or HTTP 200/, /access_token/));
+  it('reports the first failing attempt of several, naming its scope', () => {
+    const o = S.emptyScopeItemsNotGranted.evaluate([{ raw: 'read  write', ex: error(400, 'invalid_scope') }, { raw: ' read write', ex: error(500, 'invalid_scope') }], ' ');
+    expectFailure(o, /4xx/, /HTTP 500/);
+    expect(o.status === 'failed' && o.field).toBe('token response to scope " read write"');
+  });
+  it('is not applicable without an attempt (never a silent pass)', () => expect(S.emptyScopeItemsNotGranted.evaluate([], ' ').status).toBe('not_applicable'));
 });
 
 describe('resource checks', () => {
-  it('checkRequiredScopeAccepted', () => {
-    expect(S.checkRequiredScopeAccepted(ex(200, { ok: true }), 'write').status).toBe('passed');
-    expectFailure(S.checkRequiredScopeAccepted(ex(403, { error: 'insufficient_scope' }), 'write'), /2xx/, /HTTP 403/);
+  it('requiredScopeAccepted: any 2xx passes; 199, 300 and 403 fail', () => {
+    for (const s of [200, 204, 299]) expect(S.requiredScopeAccepted.evaluate(ex(s, { ok: true }), 'write').status, String(s)).toBe('passed');
+    for (const s of [199, 300, 403]) expectFailure(S.requiredScopeAccepted.evaluate(ex(s, { ok: true }), 'write'), /2xx/, new RegExp(`HTTP ${s}`));
+    expectFailure(S.requiredScopeAccepted.evaluate(ex(undefined), 'write'), /2xx/, /no response/);
   });
-  it('checkInsufficientScopeRejected', () => {
-    expect(S.checkInsufficientScopeRejected(ex(403, { error: 'insufficient_scope' }), 'write', 403).status).toBe('passed');
-    const o = S.checkInsufficientScopeRejected(ex(200, { ok: true }), 'write', 403);
-    expectFailure(o, /HTTP 403/, /HTTP 200/);
+  it('insufficientScopeRejected: the documented status passes, another fails', () => {
+    expect(S.insufficientScopeRejected.evaluate(ex(403, { error: 'insufficient_scope' }), 'write', 403).status).toBe('passed');
+    expect(S.insufficientScopeRejected.evaluate(ex(401, { error: 'insufficient_scope' }), 'write', 401).status).toBe('passed');
+    const o = S.insufficientScopeRejected.evaluate(ex(401, { error: 'insufficient_scope' }), 'write', 403);
+    expectFailure(o, /HTTP 403/, /HTTP 401/);
     expect(o.status === 'failed' && o.reason).toContain('without scope "write"');
+    expectFailure(S.insufficientScopeRejected.evaluate(ex(200, { error: 'insufficient_scope' }), 'write', 403), /HTTP 403/, /HTTP 200/);
   });
-  it('checkInsufficientScopeChallenge', () => {
-    expect(S.checkInsufficientScopeChallenge(ex(403, {}, { 'www-authenticate': 'Bearer realm="x", error="insufficient_scope", scope="write"' })).status).toBe('passed');
-    expectFailure(S.checkInsufficientScopeChallenge(ex(403, {})), /error="insufficient_scope"/, /\(absent\).*HTTP 403/);
-    expectFailure(S.checkInsufficientScopeChallenge(ex(403, {}, { 'www-authenticate': 'Bearer error="invalid_token"' })), /insufficient_scope/, /invalid_token/);
+  describe('insufficientScopeChallenge', () => {
+    const challenge = (h: string | undefined, scheme = 'Bearer') => S.insufficientScopeChallenge.evaluate(ex(403, {}, h === undefined ? {} : { 'www-authenticate': h }), scheme);
+    it('passes a Bearer challenge with error="insufficient_scope", the scheme in any case', () => {
+      expect(challenge('Bearer realm="x", error="insufficient_scope", scope="write"').status).toBe('passed');
+      expect(challenge('bearer error="insufficient_scope"').status).toBe('passed');
+      expect(challenge('DPoP error="insufficient_scope"', 'DPoP').status).toBe('passed');
+    });
+    it('fails an absent header', () => expectFailure(challenge(undefined), /error="insufficient_scope"/, /\(absent\).*HTTP 403/));
+    it('fails another error', () => expectFailure(challenge('Bearer error="invalid_token"'), /insufficient_scope/, /invalid_token/));
+    it('fails another scheme with the same error', () => expectFailure(challenge('Basic error="insufficient_scope"'), /Bearer/, /Basic/));
+    it('fails a Bearer challenge where the spec\'s scheme is another', () => expectFailure(challenge('Bearer error="insufficient_scope"', 'DPoP'), /DPoP/, /Bearer/));
+  });
+});
+
+describe('check objects', () => {
+  it('keep their stable ids', () => {
+    const ids = [
+      S.delimitedScopeAccepted, S.rfcSpaceDelimiterAccepted, S.grantedScopeWithinRequest, S.scopeEchoMatchesSpec, S.unknownScopeRejected, S.unknownScopeDropped,
+      S.otherDelimiterHandled, S.missingScopeRejected, S.missingScopeDefaulted, S.duplicateScopeAccepted, S.emptyScopeItemsNotGranted,
+      S.requiredScopeAccepted, S.insufficientScopeRejected, S.insufficientScopeChallenge,
+    ].map((c) => c.id);
+    expect(ids).toEqual([
+      'scope.delimiter-accepted', 'scope.rfc6749.space-delimiter-accepted', 'scope.granted-within-request', 'scope.echo-as-documented', 'scope.unknown-rejected',
+      'scope.unknown-dropped', 'scope.other-delimiter-not-split', 'scope.missing-rejected', 'scope.missing-defaulted', 'scope.duplicate-values-accepted',
+      'scope.empty-items-not-granted', 'scope.resource.required-scope-accepted', 'scope.resource.insufficient-scope-rejected', 'scope.resource.insufficient-scope-challenge',
+    ]);
   });
 });
 
@@ -189,11 +309,11 @@ describe('no check throws on arbitrary JSON', () => {
   fcTest.prop([fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }), fc.jsonValue(), fc.string()])('status %s', (status, json, raw) => {
     const e = ex(status, json);
     const all = [
-      S.checkDelimitedScopeAccepted(e, raw), S.checkGrantedScopeWithinRequest(e, [raw], ' '), S.checkScopeEchoMatchesSpec(e, 'always'),
-      S.checkUnknownScopeRejected(e, md, raw), S.checkUnknownScopeDropped(e, raw, [raw], ' '), S.checkOtherDelimiterHandled(e, att, [raw, 'x']),
-      S.checkMissingScopeRejected(e, att), S.checkMissingScopeDefaulted(e, md), S.checkDuplicateScopeAccepted(e, raw, [raw], ','),
-      S.checkEmptyScopeItemsNotGranted(e, raw, ' '), S.checkRequiredScopeAccepted(e, raw), S.checkInsufficientScopeRejected(e, raw, 403),
-      S.checkInsufficientScopeChallenge(e),
+      S.delimitedScopeAccepted.evaluate(e, raw, att), S.rfcSpaceDelimiterAccepted.evaluate(e, raw), S.grantedScopeWithinRequest.evaluate(e, [raw], ' '),
+      S.scopeEchoMatchesSpec.evaluate(e, 'always', false), S.unknownScopeRejected.evaluate(e, md, raw), S.unknownScopeDropped.evaluate(e, raw, [raw], ' '),
+      S.otherDelimiterHandled.evaluate(e, att, [raw, 'x']), S.missingScopeRejected.evaluate(e, att), S.missingScopeDefaulted.evaluate(e, md),
+      S.duplicateScopeAccepted.evaluate(e, raw, [raw], ','), S.emptyScopeItemsNotGranted.evaluate([{ raw, ex: e }], ' '), S.requiredScopeAccepted.evaluate(e, raw),
+      S.insufficientScopeRejected.evaluate(e, raw, 403), S.insufficientScopeChallenge.evaluate(e, 'Bearer'),
     ];
     for (const o of all) if (o.status === 'failed') expect(o.reason).toMatch(/expected .+ observed/);
   });

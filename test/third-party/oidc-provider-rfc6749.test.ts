@@ -82,7 +82,7 @@ describe('oidc-provider checked as a live target against the rfc6749 spec', () =
 
   it('finds what oidc-provider really does differently, naming expected and observed — and nothing else fails', () => {
     // oidc-provider drops unknown scope values silently (200) instead of answering invalid_scope (a MUST here).
-    expect(byId('error.invalid-scope')).toMatchObject({ severity: 'MUST', status: 'failed', reason: expect.stringMatching(/status: expected 400, observed 200; "error": expected "invalid_scope", observed \(absent\); an access_token was issued/) });
+    expect(byId('error.invalid-scope')).toMatchObject({ severity: 'MUST', status: 'failed', reason: expect.stringMatching(/expected HTTP 400 with "error" "invalid_scope" and no access_token \(RFC 6749 §5\.2, provider spec errors\.cases\.invalid_scope\), observed HTTP 200 with \{"access_token"/) });
     // It sends no Pragma: no-cache (obsolete since RFC 9111; a SHOULD here).
     expect(byId('token.pragma-no-cache')).toMatchObject({ severity: 'SHOULD', status: 'failed', reason: '"Pragma" header: expected "no-cache" (RFC 6749 §5.1), observed (absent)' });
     expect(checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['error.invalid-scope', 'token.pragma-no-cache']);
