@@ -109,7 +109,7 @@ function deviations(run: SpecRun, spec: SpecSource | undefined): string[] {
   out.push('These are departures from the RFCs that the provider documents. A check that observes one reports it as a *deviation*, not a failure.', '');
   for (const d of list) {
     const seen = run.checks.filter((c) => c.status === 'deviation' && (c.deviation ?? '').split(', ').includes(d.id));
-    const cites = (d.source ?? []).map((s) => `${s.doc} line ${s.line}: "${s.quote}"`).join('; ');
+    const cites = (d.source ?? []).map((s) => `${s.doc} line ${s.line}: “${s.quote}”`).join('; ');
     out.push(`- **${mdText(d.id)}** from ${mdText(d.rfc)}${linkList(`${d.rfc} ${(d.source ?? []).map((s) => `${s.doc} line ${s.line}`).join(' ')}`, spec)}: ${mdText((d.description))}`);
     out.push(`  Source: ${mdText((cites))}.`);
     out.push(`  Observed in this run: ${seen.length ? seen.map((c) => `\`${c.id.replace(/`/g, '')}\``).join(', ') : 'not observed by any check'}.`);
