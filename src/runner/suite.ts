@@ -98,7 +98,7 @@ export interface RunSettings {
 /** Defaults for a mock (fast, at least 1,000 generated requests per spec) and for a live target (gentle). */
 export function defaultRunSettings(live: boolean, seed = Date.now() % 2_147_483_647): RunSettings {
   return live
-    ? { seed, fuzzRuns: 10, maxRps: 5, fuzzBudget: 100, fuzzConcurrency: 1 }
+    ? { seed, fuzzRuns: 10, maxRps: 10, fuzzBudget: 100, fuzzConcurrency: 1 }
     : { seed, fuzzRuns: 250, maxRps: 0, fuzzBudget: 5_000, fuzzConcurrency: 16 };
 }
 

@@ -170,7 +170,7 @@ describe('secrets never leak', () => {
 
   it('client secret, tokens and keys appear in no terminal line and no report file', async () => {
     const secret = mock.credentials.clientSecret;
-    const { code, out, err } = await run(['run', '--target-file', 't-live.yaml', '--out', 'live', '--verbose', '--fuzz-runs', '20'], { TMO_SECRET: secret });
+    const { code, out, err } = await run(['run', '--target-file', 't-live.yaml', '--out', 'live', '--verbose', '--fuzz-runs', '20', '--max-rps', '0'], { TMO_SECRET: secret });
     expect(code, out).toBe(0);
     const files = readdirSync(join(dir, 'live'), { recursive: true, withFileTypes: true })
       .filter((f) => f.isFile())
