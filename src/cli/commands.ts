@@ -7,6 +7,8 @@ import { diffCommand } from './diff.ts';
 import { verifyReportCommand } from './verify-report.ts';
 import { mergeCommand } from './merge.ts';
 
+import { pactCommand } from './pact.ts';
+
 /** What a command gets from `main`: where to write, the working directory and the environment. */
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -26,4 +28,4 @@ export interface Command {
 }
 
 /** Registered commands, by name. */
-export const COMMANDS: Command[] = [reportCommand, diffCommand, verifyReportCommand, mergeCommand];
+export const COMMANDS: Command[] = [reportCommand, diffCommand, verifyReportCommand, mergeCommand, pactCommand];
