@@ -45,8 +45,10 @@ export interface ResponseShape {
   omitAccessToken: boolean;
   /** Successful token responses are cut-off JSON. */
   garbageTokenBody: boolean;
-  /** token_type of a DPoP-bound token (RFC 9449 §5). */
-  boundTokenType: string;
+  /** token_type of a DPoP-bound token (RFC 9449 §5); undefined: left out. */
+  boundTokenType: string | undefined;
+  /** `error` code every error carries instead of its own, when set. */
+  errorCode?: string;
   errorBody: 'json' | 'text';
   /** Status every error is sent with instead of its own, when set. */
   errorStatus?: number;

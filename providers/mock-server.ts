@@ -215,7 +215,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const errorCase = (name: ErrorCaseName, description: string, override?: { status?: number; error?: string }): HttpError => {
     const c = b.errors[name];
     const status = override?.status ?? c.status;
-    const body: Json = { error: override?.error ?? c.error, error_description: description };
+    const body: Json = { error: b.response.errorCode ?? override?.error ?? c.error, error_description: description };
     const h: Record<string, string> = {};
     if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret')) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
     return new HttpError(status, body, h);
@@ -286,7 +286,9 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     capped(accessTokens, access, rec);
     const body: Json = {};
     if (!b.response.omitAccessToken) body.access_token = access;
-    if (jkt) body.token_type = b.response.boundTokenType;
+    if (jkt) {
+      if (b.response.boundTokenType !== undefined) body.token_type = b.response.boundTokenType;
+    }
     else if (b.token.tokenType !== undefined) body.token_type = b.token.tokenType;
     const ei = b.token.expiresIn;
     if (ei) body.expires_in = ei.type === 'numeric-string' ? String(ei.seconds) : ei.seconds;

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -6,6 +6,7 @@ import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
 import { resolveProblems, resolveSpec } from './resolve.ts';
 import { applyOverlay, overridesOf, recordOverrides } from './overlay.ts';
+import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /** A validated spec and where it came from. */
@@ -44,7 +45,7 @@ export function parseSpec(text: string, file: string, baseDir = process.cwd()): 
   if (doc.errors.length > 0) {
     throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }
-  const raw: unknown = doc.toJS();
+  const raw: unknown = yamlToJs(doc, file);
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'extends' in raw) return extendSpec(raw as Record<string, unknown>, file, baseDir);
   return validateSpec(raw, file);
 }
@@ -114,12 +115,7 @@ export function loadSpec(ref: string, cwd = process.cwd()): LoadedSpec {
     throw new UserError(looksLikePath ? `${ref}: spec file not found` : `--spec ${ref}: unknown spec id (bundled: ${known})`);
   }
   const display = looksLikePath ? ref : `specs/${basename(file)}`;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${display}: cannot read: ${(e as Error).message}`);
-  }
+  const text = readInputFile(file, display, 'spec');
   return { spec: parseSpec(text, display, dirname(file)), file };
 }
 
