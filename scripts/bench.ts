@@ -52,7 +52,27 @@ try {
 }
 const cold = performance.now() - c0;
 console.log(`full run (${SUITES.length} suites x ${specs.length} specs, ${checks} checks), ${n} warm runs: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
-console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.toFixed(0)} ms`);
+console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.toFixed(0)} ms, ${((checks / cold) * 1000).toFixed(0)} checks/s`);
+
+// ---------- ratios against their baselines (issues 10 and 11) ----------
+const { popRatios } = await import('./bench/pop-ratios.ts');
+const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
+const ratios = await popRatios();
+const fuzz = await fuzzRatio();
+for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio}`);
+console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
+const { writeFileSync, mkdirSync } = await import('node:fs');
+const { cpus } = await import('node:os');
+mkdirSync('bench', { recursive: true });
+const results = {
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  fullRun: { suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: Math.round(cold), coldChecksPerSecond: Math.round((checks / cold) * 1000) },
+  ratios,
+  fuzz,
+};
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
 
 // ---------- load: a standalone mock under 60 s of autocannon ----------
 // Issue 9 item 11: memory must stay flat. The mock runs as its own process (`oauthgate mock`), so its RSS is the
