@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** Every file the run wrote, concatenated (to look for secrets). */
-const written = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+const written = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => readFileSync(join(f.parentPath, f.name), 'utf8')).join('\n');
 
 describe('a consumer\'s own pact', () => {
   it('passes against the att mock, each interaction a MUST check named after the consumer', async () => {
