@@ -26,11 +26,16 @@ function newestSource() {
 }
 
 let main;
+let guardProcess;
 if (process.env.OAUTHGATE_FROM_SOURCE !== '1' && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
-  ({ main } = await import(pathToFileURL(bundle).href));
+  ({ main, guardProcess } = await import(pathToFileURL(bundle).href));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ main, guardProcess } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+guardProcess?.(); // an error no handler caught: one line and exit 2, never a stack trace
+const code = await main(process.argv.slice(2));
+// Interrupted: the partial summary is written; requests still in flight must not keep the process alive.
+if (code === 130) process.exit(code);
+process.exitCode = code;

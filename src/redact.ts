@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * Keeps secrets out of every output. Known secrets (client secrets, passwords, tokens, keys) are registered as
- * they appear and replaced by a short fingerprint wherever they would be printed or written; values of
- * credential-bearing headers and JSON fields are masked even when they were never registered.
+ * they appear, in every encoding they travel in, and replaced by a short fingerprint wherever they would be
+ * printed or written; values of credential-bearing headers and JSON fields are masked even when they were never
+ * registered. Redact first, then cut: a cut secret no longer matches its registered form.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.3
  */
 
@@ -21,17 +22,94 @@ export function fingerprint(secret: string): string {
   return `[redacted:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}]`;
 }
 
+/**
+ * One value as `application/x-www-form-urlencoded` encodes it (WHATWG URLSearchParams: space as `+`, `!'()~`
+ * percent-encoded), which differs from `encodeURIComponent`.
+ * @see https://url.spec.whatwg.org/#urlencoded-serializing
+ */
+export function formEncoded(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** A string as it appears inside a JSON string literal (`"` and `\` escaped, control characters as `\uXXXX`). */
+export function jsonEscaped(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/** JSON-escaped with every non-ASCII character as `\uXXXX` (Python's `ensure_ascii`, Java's Jackson option). */
+function jsonAsciiEscaped(value: string, upper: boolean): string {
+  return jsonEscaped(value).replace(/[\u0080-\uffff]/g, (c) => {
+    const hex = c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${upper ? hex.toUpperCase() : hex}`;
+  });
+}
+
+/**
+ * Every form in which the harness sends `secret` or a server may echo it back: raw, form-urlencoded,
+ * percent-encoded, JSON-escaped (once, twice, ASCII-only) and base64.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
+ */
+export function secretEncodings(secret: string): string[] {
+  const forms = [secret, formEncoded(secret), encodeURIComponent(secret), jsonEscaped(secret), jsonEscaped(jsonEscaped(secret)),
+    jsonAsciiEscaped(secret, false), jsonAsciiEscaped(secret, true), Buffer.from(secret).toString('base64')];
+  return [...new Set(forms)];
+}
+
+/** Credential values after an auth scheme: token68-like, not followed by `=` or `"` (that would be an auth-param). */
+const SCHEME_VALUE = /\b(Basic|basic|BASIC|Bearer|bearer|BEARER|DPoP|dpop)(\s+)([A-Za-z0-9._~+/-]+=*)(?![A-Za-z0-9._~+/="-])/g;
+
+/**
+ * Whether a word after `Basic`/`Bearer`/`DPoP` is a credential rather than an ordinary word of a message
+ * ("expected a Basic challenge"): at least 8 characters with a digit or token punctuation, mixed case, or
+ * at least 24 characters.
+ */
+function looksLikeCredential(v: string): boolean {
+  if (v.length < 8) return false;
+  return /[0-9._~+/=-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}/.test(v) || v.length >= 24;
+}
+
+/** Shortest beginning of a registered secret that is masked on its own (a secret cut before redaction). */
+export const PARTIAL_MATCH_CHARS = 16;
+
+/** The first two UTF-16 code units of `s` at `i`, as one number (a cheap index into registered forms). */
+const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
+
 /** Registry of secrets seen during a run; {@link Redactor.redact} scrubs any text before it leaves the process. */
 export class Redactor {
-  readonly #secrets = new Set<string>();
+  /** Encoded form → fingerprint of the secret it encodes. */
+  readonly #forms = new Map<string, string>();
+  /** Registered forms by their first two UTF-16 code units, longest first (so a secret's prefix never wins). */
+  readonly #byStart = new Map<number, string[]>();
 
-  /** Registers a secret. Values shorter than 4 characters are ignored (they would mask ordinary text). */
+  /** Registers a secret in all its encodings. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(secret: string | undefined | null): void {
     if (typeof secret !== 'string' || secret.length < 4) return;
-    this.#secrets.add(secret);
-    // Also catch the encodings a secret travels in.
-    this.#secrets.add(encodeURIComponent(secret));
-    this.#secrets.add(Buffer.from(secret).toString('base64'));
+    this.#register(secret, secretEncodings(secret));
+  }
+
+  /**
+   * Registers a client secret with the HTTP Basic credentials built from it: base64 of `id:secret`, both as
+   * RFC 6749 §2.3.1 sends it (each part form-urlencoded first) and as RFC 7617 alone would (raw).
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+   */
+  addClientCredentials(clientId: string, secret: string | undefined | null): void {
+    if (typeof secret !== 'string' || secret.length < 4) return;
+    this.add(secret);
+    const basic = [`${clientId}:${secret}`, `${formEncoded(clientId)}:${formEncoded(secret)}`].map((s) => Buffer.from(s).toString('base64'));
+    this.#register(secret, basic);
+  }
+
+  #register(secret: string, forms: string[]): void {
+    const label = fingerprint(secret);
+    for (const f of forms) {
+      if (f.length < 4 || this.#forms.has(f)) continue;
+      this.#forms.set(f, label);
+      const key = startKey(f, 0);
+      const bucket = this.#byStart.get(key) ?? [];
+      const at = bucket.findIndex((g) => g.length < f.length);
+      bucket.splice(at < 0 ? bucket.length : at, 0, f);
+      this.#byStart.set(key, bucket);
+    }
   }
 
   /** Registers every string value of credential fields in a parsed JSON or form body. */
@@ -42,17 +120,67 @@ export class Redactor {
     }
   }
 
-  /** Replaces every registered secret in `text` by its fingerprint, longest first. */
+  /**
+   * Replaces registered forms in `text`, scanning once (cost grows with the text, not with the registry). A run of
+   * at least {@link PARTIAL_MATCH_CHARS} characters that begins a registered form is masked too: a secret some
+   * code cut before redacting it is still a leaked secret.
+   */
+  #replaceRegistered(text: string): string {
+    if (!this.#byStart.size) return text;
+    let out = '';
+    let last = 0;
+    let i = 0;
+    while (i <= text.length - 4) {
+      const [form, length] = this.#longestAt(text, i);
+      if (form) {
+        out += text.slice(last, i) + this.#forms.get(form)!;
+        i += length;
+        last = i;
+      } else i++;
+    }
+    return last === 0 ? text : out + text.slice(last);
+  }
+
+  /** The registered form matching `text` at `i` whole, or else the one sharing the longest (long enough) beginning. */
+  #longestAt(text: string, i: number): [string | undefined, number] {
+    const bucket = this.#byStart.get(startKey(text, i));
+    if (!bucket) return [undefined, 0];
+    let best: string | undefined;
+    let bestLength = 0;
+    for (const f of bucket) {
+      if (text.startsWith(f, i)) return [f, f.length]; // longest first: the first whole match wins
+      let n = 2;
+      while (n < f.length && i + n < text.length && text.charCodeAt(i + n) === f.charCodeAt(n)) n++;
+      if (n >= PARTIAL_MATCH_CHARS && n > bestLength) {
+        best = f;
+        bestLength = n;
+      }
+    }
+    return [best, bestLength];
+  }
+
+  /** Replaces every registered secret in `text` by its fingerprint, then credential-looking material it never saw. */
   redact(text: string): string {
     if (!text) return text;
-    let out = text;
-    const sorted = [...this.#secrets].sort((a, b) => b.length - a.length);
-    for (const s of sorted) if (out.includes(s)) out = out.split(s).join(fingerprint(s));
+    let out = this.#replaceRegistered(text);
     // Credential-looking material that was never registered: bearer/basic values, JWTs, PEM blocks.
     out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, (m) => fingerprint(m));
-    out = out.replace(/\b(Basic|Bearer|DPoP)\s+([A-Za-z0-9._~+/=-]{8,})/g, (_m, scheme: string, v: string) => `${scheme} ${fingerprint(v)}`);
+    out = out.replace(SCHEME_VALUE, (m, scheme: string, space: string, v: string) => (looksLikeCredential(v) ? `${scheme}${space}${fingerprint(v)}` : m));
     out = out.replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, (m) => fingerprint(m));
     return out;
+  }
+
+  /**
+   * Redacts `text`, then cuts it to at most about `max` characters, saying how long it was: the only safe order,
+   * since a cut secret no longer matches its registered form. A fingerprint is never split.
+   */
+  cut(text: string, max: number): string {
+    const out = this.redact(text);
+    if (out.length <= max) return out;
+    let end = Math.max(0, max);
+    const open = out.lastIndexOf('[redacted:', end);
+    if (open >= 0 && open + 19 > end) end = open;
+    return `${out.slice(0, end)}... (${out.length} characters)`;
   }
 
   /** Redacts a header map: credential headers are fingerprinted whole. */

@@ -42,3 +42,82 @@ describe('Redactor', () => {
     );
   });
 });
+
+/** Every encoding in which the harness sends a secret or a server may echo it. */
+function encodings(secret: string): Record<string, string> {
+  const form = new URLSearchParams([['', secret]]).toString().slice(1);
+  const json = JSON.stringify(secret).slice(1, -1);
+  return {
+    raw: secret,
+    form,
+    percent: encodeURIComponent(secret),
+    json,
+    jsonAscii: json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    jsonTwice: JSON.stringify(json).slice(1, -1),
+    base64: Buffer.from(secret).toString('base64'),
+  };
+}
+
+describe('Redactor: every encoding of a secret (issue 9 item 5)', () => {
+  const secret = `pa ss!'()~"\\ é€-*`;
+
+  it.each(Object.entries(encodings(secret)))('masks the %s form', (_name, encoded) => {
+    const r = new Redactor();
+    r.add(secret);
+    const out = r.redact(`before ${encoded} after`);
+    expect(out).toBe(`before ${fingerprint(secret)} after`);
+  });
+
+  it('masks Basic credentials built from id and secret, raw and form-urlencoded before base64 (RFC 6749 §2.3.1)', () => {
+    const r = new Redactor();
+    r.addClientCredentials('client id:1', secret);
+    const raw = Buffer.from(`client id:1:${secret}`).toString('base64');
+    const form = Buffer.from(`${new URLSearchParams([['', 'client id:1']]).toString().slice(1)}:${new URLSearchParams([['', secret]]).toString().slice(1)}`).toString('base64');
+    for (const b of [raw, form]) expect(r.redact(`x ${b} y`)).toBe(`x ${fingerprint(secret)} y`);
+  });
+
+  it('gives every encoding of one secret the same fingerprint', () => {
+    const r = new Redactor();
+    r.add(secret);
+    const labels = Object.values(encodings(secret)).map((e) => r.redact(e));
+    expect(new Set(labels)).toEqual(new Set([fingerprint(secret)]));
+  });
+});
+
+describe('Redactor: values, never the harness\'s own words (issue 9 item 6)', () => {
+  it.each([
+    'expected a Basic challenge (RFC 6749 §5.2)',
+    'expected a Bearer challenge with error="invalid_token"',
+    'WWW-Authenticate: Bearer error_description="expired token"',
+    'WWW-Authenticate: Bearer realm="example", error="invalid_token"',
+    'a DPoP proof was required',
+  ])('leaves %j alone', (text) => {
+    expect(new Redactor().redact(text)).toBe(text);
+  });
+
+  it.each([
+    ['Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
+    ['Bearer 2YotnFZFEjr1zCsicMWpAA', '2YotnFZFEjr1zCsicMWpAA'],
+    ['bearer mF_9.B5f-4.1JqM', 'mF_9.B5f-4.1JqM'],
+    ['DPoP abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyz'],
+  ])('masks the unregistered credential in %j', (text, value) => {
+    expect(new Redactor().redact(text)).not.toContain(value);
+  });
+});
+
+describe('Redactor: a secret cut before redaction is still masked', () => {
+  const token = `tok_${'Ab3'.repeat(50)}`;
+
+  it('masks a beginning of a registered secret of at least 16 characters, wherever it ends', () => {
+    const r = new Redactor();
+    r.add(token);
+    expect(r.redact(`body "${token.slice(0, 80)}..."`)).toBe(`body "${fingerprint(token)}..."`);
+    expect(r.redact(token.slice(0, 16))).toBe(fingerprint(token));
+  });
+
+  it('leaves a shorter shared beginning alone', () => {
+    const r = new Redactor();
+    r.add(token);
+    expect(r.redact(`x ${token.slice(0, 15)} y`)).toBe(`x ${token.slice(0, 15)} y`);
+  });
+});

@@ -54,14 +54,16 @@ export type Outcome =
 /** A passing outcome. */
 export const pass = (note?: string): Outcome => (note ? { status: 'passed', note } : { status: 'passed' });
 
-/** Renders any value for a message: strings quoted, absent values named. */
+/**
+ * Renders any value for a message: strings quoted, absent values named. Never cuts: a message is redacted when
+ * it is recorded and cut only where it is displayed or written, so a cut can never leave part of a secret.
+ */
 export function show(v: unknown): string {
   if (v === undefined) return '(absent)';
-  if (typeof v === 'string') return v.length > 120 ? JSON.stringify(`${v.slice(0, 117)}...`) : JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   try {
-    const s = JSON.stringify(v);
-    return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+    return JSON.stringify(v) ?? String(v);
   } catch {
     return String(v);
   }

@@ -6,23 +6,25 @@
  *   oauthgate specs | suites | faults
  *   oauthgate schema [--write <file> | --check <file>]
  *
- * Exit codes: 0 no MUST check failed; 1 a MUST check failed; 2 a usage, configuration or spec error.
+ * Exit codes (see {@link EXIT}): 0 no MUST check failed; 1 a MUST check failed; 2 a usage, configuration or spec
+ * error, or an internal error (one line asking for a report); 130 interrupted by SIGINT/SIGTERM (a partial summary
+ * marked `"interrupted": true` is written). No other code is ever returned.
  */
 import { parseArgs } from 'node:util';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.ts';
 import { Redactor } from '../redact.ts';
 import { listBundledSpecIds, loadAllSpecs, loadSpec, type LoadedSpec } from '../spec/load.ts';
 import { loadTargetFile } from '../target/load.ts';
 import { startMockTarget } from '../target/mock-target.ts';
-import { runConformance, type RunPlan } from '../runner/engine.ts';
+import { countResults, runConformance, type RunOptions, type RunPlan, type SpecRun } from '../runner/engine.ts';
 import { SUITES, selectSuites } from '../../suites/index.ts';
-import { buildSummary, type SpecInfo } from '../report/summary.ts';
+import { buildSummary, type SpecInfo, type Summary } from '../report/summary.ts';
 import { FILE_REPORTERS } from '../report/index.ts';
-import type { ReportContext } from '../report/reporter.ts';
+import type { ReportContext, Reporter } from '../report/reporter.ts';
 import { terminalReporter, type TerminalOptions } from '../report/terminal.ts';
 import { FAULTS, unknownFaults, type FaultName } from '../../providers/faults.ts';
 import { specJsonSchema } from '../spec/json-schema.ts';
@@ -30,11 +32,18 @@ import { HARNESS } from '../version.ts';
 import { HttpClient } from '../http/client.ts';
 import type { JWK } from 'jose';
 import { COMMANDS } from './commands.ts';
+import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, signIfAsked } from './report-flags.ts';
+import type { CheckResult } from '../checks/check.ts';
+import type { Target } from '../target/target.ts';
+import { prepareOutDir } from '../io/out-dir.ts';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic-write.ts';
+import { checkReachable, unreachableLine, unreachableRun, type Reachability } from '../target/preflight.ts';
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
-               [--suite <name> ...] [--out <dir>] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
+               [--suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
                [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
+               ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
   oauthgate specs | suites | faults
   oauthgate schema [--write <file> | --check <file>]
@@ -86,7 +95,7 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
         return cmd === undefined ? 2 : 0;
       default: {
         const command = COMMANDS.find((c) => c.name === cmd);
-        if (command) return await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env });
+        if (command) return allowedExit(await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
         throw new UserError(`unknown command "${cmd}"\n${usage()}`);
       }
     }
@@ -100,8 +109,8 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
       err(`${(e as Error).message}\n${USAGE}`);
       return 2;
     }
-    err(`oauthgate: internal error: ${(e as Error)?.message ?? String(e)} (please report this; results so far are not lost when a summary was written)`);
-    return 3;
+    err(internalErrorLine(e));
+    return EXIT.usage;
   }
 }
 
@@ -121,13 +130,16 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       fault: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       concurrency: { type: 'string' },
+      force: { type: 'boolean' },
       seed: { type: 'string' },
       'fuzz-runs': { type: 'string' },
       'max-rps': { type: 'string' },
       'fuzz-budget': { type: 'string' },
+      ...REPORT_FLAG_OPTIONS,
     },
   });
   const redactor = new Redactor();
+  const reportFlags = readReportFlags(values, cwd);
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
   const maxBody = num('max-body', values['max-body'], 1024, 1 << 30) ?? 1 << 20;
   const concurrency = num('concurrency', values.concurrency, 1, 32) ?? 4;
@@ -144,6 +156,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
 
   const plans: RunPlan[] = [];
   const specInfos: SpecInfo[] = [];
+  let live: LiveTarget | undefined;
   if (values['target-file']) {
     if (values.all) throw new UserError('--target-file and --all cannot be combined: a target file names its own spec');
     if (faults.length) throw new UserError('--fault applies to mock servers only, not to a --target-file');
@@ -153,7 +166,8 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       if (!want.includes(loaded.spec.spec.id)) throw new UserError(`${values['target-file']}: spec: the file names "${loaded.spec.spec.id}" but --spec asks for ${want.join(', ')}`);
     }
     specInfos.push(specInfo(loaded.spec, cwd));
-    if (loaded.jwksUri) loaded.target.jwks = await fetchJwks(loaded.jwksUri, timeoutS);
+    redactor.addClientCredentials(loaded.target.clientId, loaded.target.clientSecret);
+    live = { target: loaded.target, ...(loaded.jwksUri ? { jwksUri: loaded.jwksUri } : {}) };
     plans.push({ spec: loaded.spec.spec, targetLabel: loaded.target.label, acquire: async () => ({ target: loaded.target, release: async () => {} }) });
   } else {
     let specs: LoadedSpec[];
@@ -168,7 +182,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
         targetLabel: 'mock',
         acquire: async () => {
           const m = await startMockTarget(spec, faults as FaultName[]);
-          redactor.add(m.target.clientSecret);
+          redactor.addClientCredentials(m.target.clientId, m.target.clientSecret);
           redactor.add(m.target.password);
           return { target: m.target, release: m.close };
         },
@@ -176,35 +190,174 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     }
   }
 
-  const outDir = resolve(cwd, values.out ?? join('reports', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-  const term: TerminalOptions = { out: stdout, redactor, verbose: values.verbose ?? false, colour: Boolean(stdout.isTTY) && !env.NO_COLOR };
-  stdout.write(`oauthgate ${HARNESS.version}: ${plans.length} spec(s) x ${suites.length} suite(s)\n`);
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const files: string[] = [];
-  const ctx: ReportContext = { outDir, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
-  const terminal = terminalReporter(term, t0, files);
-  const reporters = [...FILE_REPORTERS, terminal];
-  for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
-  const runs = await runConformance({
-    suites,
-    plans,
-    timeoutMs: timeoutS * 1000,
-    maxBodyBytes: maxBody,
-    concurrency,
-    redactor,
-    settings: { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) },
-    onSuiteDone: (spec, suite, results) => {
-      for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
+  const outDisplay = values.out ?? join('reports', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const outDir = resolve(cwd, outDisplay);
+  const out = prepareOutDir(outDir, outDisplay, values.force ?? false);
+  const interruption = onInterrupt();
+  try {
+    const reach: Reachability = live ? await checkReachable(live.target.baseUrl, timeoutS * 1000) : { ok: true };
+    if (live?.jwksUri && reach.ok) live.target.jwks = await fetchJwks(live.jwksUri, timeoutS);
+    const term: TerminalOptions = { out: stdout, redactor, verbose: values.verbose ?? false, colour: Boolean(stdout.isTTY) && !env.NO_COLOR };
+    stdout.write(`oauthgate ${HARNESS.version}: ${plans.length} spec(s) x ${suites.length} suite(s)\n`);
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const files: string[] = [];
+    const ctx: ReportContext = { outDir, cwd, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
+    const terminal = terminalReporter(term, t0, files);
+    const reporters = [...FILE_REPORTERS, terminal];
+    for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
+    const done = new Map<string, CheckResult[]>();
+    const runs = await Promise.race([
+      runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, (spec, suite, results) => {
+        for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
+      }, {
+        suites,
+        plans,
+        timeoutMs: timeoutS * 1000,
+        maxBodyBytes: maxBody,
+        concurrency,
+        redactor,
+        settings: { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) },
+        onResult: (spec, r) => done.set(spec, [...(done.get(spec) ?? []), r]),
+      }),
+      interruption.signal,
+    ]);
+    const interrupted = typeof runs === 'string';
+    const summary = buildSummary(interrupted ? partialRuns(plans, done, t0) : runs, startedAt, new Date(), {
+      specs: specInfos,
+      options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, seed },
+      ...(interrupted ? { interrupted: true } : {}),
+    });
+    if (interrupted) summary.exitCode = EXIT.interrupted;
+    else applyGate(summary, summary.runs, reportFlags);
+    for (const r of FILE_REPORTERS) files.push(...(await writeReport(r, summary, ctx)));
+    files.push(...(await signIfAsked(outDir, summary, reportFlags)));
+    await terminal.finish(summary, ctx);
+    if (interrupted) err(`interrupted by ${runs}: partial summary (${summary.runs.reduce((n, r) => n + r.checks.length, 0)} checks) written to ${files[0] ?? '(none)'}`);
+    return summary.exitCode;
+  } finally {
+    interruption.dispose();
+    out.release();
+  }
+}
+
+/**
+ * Writes a file holding secrets (mock credentials, a PoP private key): a new 0600 file renamed over the old one,
+ * so an existing world-readable file ends 0600 too. A failure is one line naming the flag and path.
+ */
+function writeSecretFile(file: string, text: string, label: string): void {
+  try {
+    writeFileAtomic(file, text, 0o600);
+  } catch (e) {
+    throw new UserError(`${label}: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Exit codes of the command line; no other code is ever returned. */
+export const EXIT = {
+  /** No MUST check failed. */
+  ok: 0,
+  /** At least one MUST check failed. */
+  mustFailed: 1,
+  /** Bad input (flags, spec, target file, --out), or an internal error. */
+  usage: 2,
+  /** Stopped by SIGINT or SIGTERM; the partial summary was written. */
+  interrupted: 130,
+} as const;
+
+/** A registered command's exit code when it is one of {@link EXIT}'s; any other is an internal error (exit 2). */
+function allowedExit(code: number, command: string): number {
+  if ((Object.values(EXIT) as number[]).includes(code)) return code;
+  err(internalErrorLine(new RangeError(`command "${command}" returned exit code ${code}, which is not one of 0, 1, 2, 130`)));
+  return EXIT.usage;
+}
+
+/**
+ * The one line printed for an unexpected error (a bug in the harness, never bad input): its class and message,
+ * no stack trace. The run exits {@link EXIT.usage}.
+ */
+export function internalErrorLine(e: unknown): string {
+  const name = e instanceof Error ? e.name : typeof e;
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return `oauthgate: internal error: ${name}: ${message} (please report this at the project's issue tracker)`;
+}
+
+/**
+ * Process-wide guards for the `oauthgate` executable: an error that escapes every handler (a crashed socket
+ * callback, a rejected promise nobody awaited) prints {@link internalErrorLine} and exits 2, never Node's
+ * default stack trace with exit 1 or 7.
+ */
+export function guardProcess(): void {
+  const die = (e: unknown) => {
+    process.stderr.write(`${internalErrorLine(e)}\n`);
+    process.exit(EXIT.usage);
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+}
+
+/** A live target to check before any suite runs. */
+interface LiveTarget {
+  target: Target;
+  jwksUri?: string;
+}
+
+/**
+ * Runs the suites, except when the run is on a live target that cannot be reached: then one failed MUST check
+ * (`target.reachable`) stands for the whole spec, and one line says so first.
+ */
+async function runOrPreflight(unreachable: { target: Target; reason: string } | undefined, plans: RunPlan[], stdout: TerminalOptions['out'], suiteDone: (spec: string, suite: string, results: CheckResult[]) => void, options: RunOptions): Promise<SpecRun[]> {
+  if (unreachable) {
+    const { target, reason } = unreachable;
+    stdout.write(`${unreachableLine(target.baseUrl, reason)}\n`);
+    const run = unreachableRun(plans[0]!.spec.id, plans[0]!.targetLabel, target.baseUrl, reason);
+    suiteDone(run.spec, 'preflight', run.checks);
+    return [run];
+  }
+  return runConformance({ ...options, onSuiteDone: suiteDone });
+}
+
+/** The checks finished so far, per spec, for a summary written on interruption. */
+function partialRuns(plans: RunPlan[], done: Map<string, CheckResult[]>, t0: number): SpecRun[] {
+  return plans.flatMap((p) => {
+    const checks = done.get(p.spec.id);
+    return checks?.length ? [{ spec: p.spec.id, target: p.targetLabel, checks, counts: countResults(checks), durationMs: Math.round(performance.now() - t0) }] : [];
+  });
+}
+
+/**
+ * Resolves `signal` with the signal's name on the first SIGINT or SIGTERM; a second one exits at once with 130.
+ * `dispose()` removes the handlers.
+ */
+function onInterrupt(): { signal: Promise<string>; dispose(): void } {
+  let fired = false;
+  let resolve!: (name: string) => void;
+  const signal = new Promise<string>((r) => (resolve = r));
+  const handler = (name: NodeJS.Signals) => {
+    if (fired) process.exit(EXIT.interrupted);
+    fired = true;
+    resolve(name);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
     },
-  });
-  const summary = buildSummary(runs, startedAt, new Date(), {
-    specs: specInfos,
-    options: { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, seed },
-  });
-  for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
-  await terminal.finish(summary, ctx);
-  return summary.exitCode;
+  };
+}
+
+/** Runs a file reporter; a file that cannot be written is a one-line problem (exit 2), not an internal error. */
+async function writeReport(r: Reporter, summary: Summary, ctx: ReportContext): Promise<string[]> {
+  try {
+    return await r.finish(summary, ctx);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`--out ${ctx.outDir}: cannot write the ${r.name} report (${code ?? (e as Error).message})`);
+  }
 }
 
 /** File and SHA-256 of a spec as checked. */
@@ -213,7 +366,8 @@ function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
   return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
 }
 
-async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
+/** Fetches a JWKS for verifying issued JWTs; warns and returns undefined when it cannot (signatures then go unverified). */
+export async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
   const http = new HttpClient({ timeoutMs: timeoutS * 1000 });
   try {
     const ex = await http.send({ method: 'GET', url: uri, headers: { Accept: 'application/json' } });
@@ -245,6 +399,10 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   if (bad.length) throw new UserError(bad.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
   const port = num('port', values.port, 0, 65535) ?? 8080;
   const host = values.host ?? '127.0.0.1';
+  const credDisplay = values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`);
+  const credFile = resolve(cwd, credDisplay);
+  const credLabel = `--credentials-file ${credDisplay}`;
+  ensureDirectory(dirname(credFile), credLabel, { labelNamesDir: false }); // before listening: a mock that cannot write its credentials never serves
   const { startMockServer } = await import('../../providers/mock-server.ts');
   let mock;
   try {
@@ -253,22 +411,29 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
     throw new UserError(`mock: cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const c = mock.credentials;
-  const credFile = resolve(cwd, values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`));
   const lines = [
     `# Target file for the oauthgate mock of ${spec.id} at ${mock.url} (test credentials, valid while it runs)`,
     `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, `clientSecret: ${c.clientSecret}`,
     `username: ${c.username}`, `password: ${c.password}`, ...(c.redirectUri ? [`redirectUri: ${c.redirectUri}`] : []),
     `autoConsent: true`, `headers: ${JSON.stringify(c.headers)}`, `jwksUri: ${mock.url}/.well-known/jwks.json`, `issuer: ${c.issuer}`,
   ];
-  if (c.popPrivateKeyPem) {
-    const keyFile = credFile.replace(/\.ya?ml$/, '') + '-pop-key.pem';
-    writeFileSync(keyFile, c.popPrivateKeyPem, { mode: 0o600 });
-    lines.push(`popPrivateKey: ${keyFile}`);
+  try {
+    if (c.popPrivateKeyPem) {
+      const keyFile = credFile.replace(/\.ya?ml$/, '') + '-pop-key.pem';
+      writeSecretFile(keyFile, c.popPrivateKeyPem, credLabel);
+      lines.push(`popPrivateKey: ${keyFile}`);
+    }
+    writeSecretFile(credFile, `${lines.join('\n')}\n`, credLabel);
+  } catch (e) {
+    await mock.close();
+    throw e;
   }
-  const { mkdirSync } = await import('node:fs');
-  const { dirname } = await import('node:path');
-  mkdirSync(dirname(credFile), { recursive: true });
-  writeFileSync(credFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  // Handlers first: a signal sent as soon as the banner below is read must find them installed.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => void mock!.close().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   stdout.write(`oauthgate mock of ${spec.id} listening on ${mock.url}\n`);
   stdout.write(`  token endpoint   ${mock.url}${spec.endpoints.token.path}\n`);
   if (spec.endpoints.authorize) stdout.write(`  authorize        ${mock.url}${spec.endpoints.authorize.path}\n`);
@@ -278,11 +443,7 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   stdout.write(`  client_id        ${c.clientId} (secret and keys in ${credFile}, mode 0600)\n`);
   if (faults.length) stdout.write(`  faults           ${faults.join(', ')}\n`);
   stdout.write('Ctrl-C stops it.\n');
-  await new Promise<void>((done) => {
-    const stop = () => void mock!.close().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   return 0;
 }
 
@@ -290,7 +451,11 @@ function cmdSchema(args: string[], stdout: TerminalOptions['out'], cwd: string):
   const { values } = parseArgs({ args, strict: true, options: { write: { type: 'string' }, check: { type: 'string' } } });
   const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
   if (values.write) {
-    writeFileSync(resolve(cwd, values.write), text);
+    try {
+      writeFileAtomic(resolve(cwd, values.write), text);
+    } catch (e) {
+      throw new UserError(`--write ${values.write}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     stdout.write(`wrote ${values.write}\n`);
     return 0;
   }

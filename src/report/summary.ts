@@ -4,11 +4,12 @@
  * `field` and `evidence` (the redacted exchanges that decided it). reports/README.md documents the shape.
  * Everything written passes through the run's redactor.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic-write.ts';
 import { join } from 'node:path';
 import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
 import type { Reporter } from './reporter.ts';
+import type { CheckResult } from '../checks/check.ts';
 import { HARNESS } from '../version.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 2;
@@ -66,18 +67,27 @@ export function buildSummary(runs: SpecRun[], startedAt: Date, finishedAt: Date,
   };
 }
 
-/** Writes text to `file` atomically: a temporary file in the same directory, then a rename over. */
-export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, file);
+export { writeFileAtomic };
+
+/** Longest reason, expected or observed text kept per check in summary.json, in characters (after redaction). */
+export const SUMMARY_TEXT_CHARS = 4096;
+
+/** A check as written: its texts redacted, then cut to {@link SUMMARY_TEXT_CHARS}. */
+function writtenCheck(c: CheckResult, redactor: Redactor): CheckResult {
+  const out = { ...c };
+  for (const k of ['reason', 'expected', 'observed'] as const) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = redactor.cut(v, SUMMARY_TEXT_CHARS);
+  }
+  return out;
 }
 
 /** Writes `summary.json` into `dir` (created if needed) and returns its path. */
 export function writeSummary(dir: string, summary: Summary, redactor: Redactor): string {
-  mkdirSync(dir, { recursive: true });
+  ensureDirectory(dir, `--out ${dir}`);
   const file = join(dir, 'summary.json');
-  writeFileAtomic(file, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  const written: Summary = { ...summary, runs: summary.runs.map((r) => ({ ...r, checks: r.checks.map((c) => writtenCheck(c, redactor)) })) };
+  writeFileAtomic(file, `${redactor.redact(JSON.stringify(written, null, 2))}\n`);
   return file;
 }
 

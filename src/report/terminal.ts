@@ -8,6 +8,8 @@ import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
 import type { Reporter } from './reporter.ts';
 import type { Summary } from './summary.ts';
+import { gateLines, type GatedSummary } from './gate.ts';
+import { annotations } from './github.ts';
 
 const SYMBOL: Record<Status, string> = { passed: 'PASS', failed: 'FAIL', deviation: 'DEVN', skipped: 'SKIP', not_applicable: 'N/A ' };
 const COLOUR: Record<Status, string> = { passed: '32', failed: '31', deviation: '35', skipped: '33', not_applicable: '90' };
@@ -22,6 +24,20 @@ export interface TerminalOptions {
 
 function paint(o: TerminalOptions, status: Status, text: string): string {
   return o.colour ? `\x1b[${COLOUR[status]}m${text}\x1b[0m` : text;
+}
+
+/** Longest reason printed per check when the output is not a terminal (after redaction). */
+export const LINE_TEXT_CHARS = 1000;
+
+/**
+ * Text a server may have supplied, made safe for a terminal: a line break becomes a visible ` ⏎ `, a tab one space
+ * (runs of spaces stay visible), other control characters (ANSI escapes included) are shown as `\u001b`.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** One progress line per finished suite. */
@@ -49,8 +65,7 @@ export function resultsTable(o: TerminalOptions, runs: SpecRun[]): void {
       const head = `  ${SYMBOL[r.status]} ${r.severity.padEnd(6)} ${r.id.padEnd(idW)} `;
       const room = Math.max(20, width - head.length);
       // Line breaks become visible marks; runs of spaces stay as they are ("read  write" must stay visible).
-      const reason = o.redactor.redact(r.reason ?? r.title).replace(/\r?\n/g, ' ⏎ ');
-      const fit = o.out.isTTY && reason.length > room ? `${reason.slice(0, room - 3)}...` : reason;
+      const fit = o.redactor.cut(printable(o.redactor.redact(r.reason ?? r.title)), o.out.isTTY ? Math.max(10, room - 24) : LINE_TEXT_CHARS);
       o.out.write(`${paint(o, r.status, head)}${fit}\n`);
       if (o.verbose && (r.status === 'failed' || r.status === 'deviation')) evidenceLines(o, r);
     }
@@ -64,23 +79,24 @@ function evidenceLines(o: TerminalOptions, r: CheckResult): void {
     o.out.write(`        ${e.method} ${e.url} -> ${answer}\n`);
     const show = (label: string, text: string | undefined) => {
       if (!text) return;
-      const one = o.redactor.redact(text).replace(/\r?\n/g, ' ⏎ ');
-      o.out.write(`          ${label} ${one.length > 300 ? `${one.slice(0, 300)}…` : one}\n`);
+      o.out.write(`          ${label} ${o.redactor.cut(printable(o.redactor.redact(text)), 300)}\n`);
     };
     show('request body: ', e.requestBody);
     const h = Object.entries(e.responseHeaders).filter(([k]) => /^(content-type|cache-control|pragma|www-authenticate|location)$/.test(k));
-    if (h.length) o.out.write(`          response headers: ${h.map(([k, v]) => `${k}: ${o.redactor.redact(v)}`).join('; ')}\n`);
+    if (h.length) o.out.write(`          response headers: ${h.map(([k, v]) => `${k}: ${o.redactor.cut(printable(o.redactor.redact(v)), 300)}`).join('; ')}\n`);
     show('response body:', e.responseBody);
   }
 }
 
 /** The closing line: totals and the verdict. */
-export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: number, summaryPath: string, ms: number): void {
+export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: number, summaryPath: string, ms: number, verdict?: string): void {
   const sum = (k: keyof SpecRun['counts']) => runs.reduce((n, r) => n + r.counts[k], 0);
   const mustFailed = runs.reduce((n, r) => n + r.checks.filter((c) => c.status === 'failed' && c.severity === 'MUST').length, 0);
   o.out.write(`\n${sum('total')} checks on ${runs.length} spec(s) in ${(ms / 1000).toFixed(1)} s: ${sum('passed')} passed, ${sum('failed')} failed (${mustFailed} MUST), ${sum('deviation')} deviations, ${sum('skipped')} skipped, ${sum('not_applicable')} not applicable\n`);
   o.out.write(`summary: ${summaryPath}\n`);
-  o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
+  if (exitCode === 130) o.out.write('result: interrupted (exit 130); the summary holds the checks finished before the stop\n');
+  else if (verdict) o.out.write(`result: ${verdict}${exitCode ? ` (exit ${exitCode})` : ''}\n`);
+  else o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
 }
 
 /**
@@ -91,11 +107,13 @@ export function terminalReporter(o: TerminalOptions, t0: number, files: string[]
   return {
     name: 'terminal',
     suiteDone: (spec, suite, results) => progressLine(o, spec, suite, results),
-    finish(summary: Summary) {
+    finish(summary: Summary, ctx) {
+      const gate = (summary as GatedSummary).gate;
       resultsTable(o, summary.runs);
-      closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0);
+      for (const line of gate ? gateLines(gate, o.redactor) : []) o.out.write(`${line}\n`);
+      closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0, gate?.verdict);
       for (const f of files.slice(1)) o.out.write(`report: ${f}\n`);
-      if (summary.interrupted) o.out.write('interrupted: the summary holds the checks finished before the stop\n');
+      if (ctx?.env?.GITHUB_ACTIONS === 'true') for (const line of annotations(summary, o.redactor)) o.out.write(`${line}\n`);
       return [];
     },
   };

@@ -155,7 +155,7 @@ export class SuiteContext {
   async check<A extends unknown[], const P extends readonly Prereq<unknown>[]>(
     check: Check<A>,
     opts: CheckOptions<P>,
-    inputs: (...values: PrereqValues<P>) => A | Promise<A>,
+    inputs: (...values: PrereqValues<P>) => readonly [...A] | Promise<readonly [...A]>,
   ): Promise<CheckResult> {
     return this.judge(check, opts, async (...values) => check.evaluate(...(await inputs(...values))));
   }

@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
+import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /** A validated spec and where it came from. */
@@ -40,7 +41,7 @@ export function parseSpec(text: string, file: string): ProviderSpec {
   if (doc.errors.length > 0) {
     throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }
-  const raw: unknown = doc.toJS();
+  const raw: unknown = yamlToJs(doc, file);
   const parsed = ProviderSpec.safeParse(raw);
   if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
   const spec = parsed.data;
@@ -73,12 +74,7 @@ export function loadSpec(ref: string, cwd = process.cwd()): LoadedSpec {
     throw new UserError(looksLikePath ? `${ref}: spec file not found` : `--spec ${ref}: unknown spec id (bundled: ${known})`);
   }
   const display = looksLikePath ? ref : `specs/${basename(file)}`;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${display}: cannot read: ${(e as Error).message}`);
-  }
+  const text = readInputFile(file, display, 'spec');
   return { spec: parseSpec(text, display), file };
 }
 

@@ -8,7 +8,8 @@ import { createPrivateKey } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { formatIssues, loadSpec, type LoadedSpec } from '../spec/load.ts';
+import { formatIssues, listBundledSpecIds, loadSpec, type LoadedSpec } from '../spec/load.ts';
+import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import type { Redactor } from '../redact.ts';
 import type { Target } from './target.ts';
 
@@ -57,6 +58,14 @@ function interpolate(node: unknown, path: string[], file: string, env: NodeJS.Pr
   return node;
 }
 
+/** Checks the target's `spec` field names a bundled id or an existing file; a problem names the target file and field. */
+function specField(value: string, ref: string, path: string): string {
+  const isPath = value.includes('/') || value.endsWith('.yaml') || value.endsWith('.yml');
+  if (isPath && !existsSync(ref)) throw new UserError(`${path}: spec: spec file not found: ${value}`);
+  if (!isPath && !listBundledSpecIds().includes(value)) throw new UserError(`${path}: spec: unknown spec id "${value}" (bundled: ${listBundledSpecIds().join(', ')})`);
+  return ref;
+}
+
 /** A loaded live target and the spec it names. */
 export interface LoadedTarget {
   target: Target;
@@ -68,17 +77,16 @@ export interface LoadedTarget {
 /** Reads, interpolates and validates a target file. Throws {@link UserError} with one line per problem. */
 export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; redactor?: Redactor; cwd?: string } = {}): LoadedTarget {
   const file = resolve(opts.cwd ?? process.cwd(), path);
-  if (!existsSync(file)) throw new UserError(`${path}: target file not found`);
-  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(readInputFile(file, path, 'target'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) throw new UserError(doc.errors.map((e) => `${path}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   const problems: string[] = [];
-  const raw = interpolate(doc.toJS(), [], path, opts.env ?? process.env, problems, opts.redactor);
+  const raw = interpolate(yamlToJs(doc, path), [], path, opts.env ?? process.env, problems, opts.redactor);
   if (problems.length) throw new UserError(problems);
   const parsed = TargetFile.safeParse(raw);
   if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues));
   const t = parsed.data;
   const specRef = t.spec.includes('/') || t.spec.endsWith('.yaml') ? resolve(dirname(file), t.spec) : t.spec;
-  const spec = loadSpec(specRef);
+  const spec = loadSpec(specField(t.spec, specRef, path));
   let popPrivateKey;
   if (t.popPrivateKey) {
     const keyPath = resolve(dirname(file), t.popPrivateKey);
