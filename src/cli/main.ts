@@ -50,7 +50,7 @@ const USAGE = `usage:
   oauthgate --version`;
 
 /** Usage of the built-in commands and of every registered one. */
-const usage = () => [USAGE, ...COMMANDS.map((c) => `  oauthgate ${c.usage}`)].join('\n');
+const usage = async () => [USAGE, ...(await Promise.all(COMMANDS.map((c) => c.load()))).map((c) => `  oauthgate ${c.usage}`)].join('\n');
 
 /** Writes a line to stderr. */
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -91,12 +91,12 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
       case '--help':
       case '-h':
       case 'help':
-        stdout.write(`${usage()}\n`);
+        stdout.write(`${await usage()}\n`);
         return cmd === undefined ? 2 : 0;
       default: {
-        const command = COMMANDS.find((c) => c.name === cmd);
-        if (command) return allowedExit(await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
-        throw new UserError(`unknown command "${cmd}"\n${usage()}`);
+        const entry = COMMANDS.find((c) => c.name === cmd);
+        if (entry) return allowedExit(await (await entry.load()).run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
+        throw new UserError(`unknown command "${cmd}"\n${await usage()}`);
       }
     }
   } catch (e) {
