@@ -76,7 +76,7 @@ async function runThroughFront(specId: string) {
   const { code, out, err } = await runCli(['pact', '--target-file', 'target.yaml', '--verify', '--out', 'out', '--timeout', '5'], dir, { SECRET: c.clientSecret });
   const files = (readdirSync(join(dir, 'out'), { recursive: true }) as string[]).sort();
   const text = [out, err, ...files.filter((f) => statSync(join(dir, 'out', f)).isFile()).map((f) => readFileSync(join(dir, 'out', f), 'utf8'))].join('\n');
-  return { code, out, files, text, seen: front.seen, secret: c.clientSecret };
+  return { code, out, files, text, seen: front.seen, secret: c.clientSecret! };
 }
 
 describe('secrets stay out of pact files, summaries and logs', () => {
