@@ -34,7 +34,7 @@ export interface WrittenContract {
   cases: ContractCase[];
 }
 
-/** A target whose every credential is a placeholder: what the pact file shows. */
+/** A target whose every credential is a placeholder: what the pact file shows (the PoP key only signs test requests). */
 export function placeholderTarget(spec: ProviderSpec, popKey?: KeyObject): Target {
   return {
     kind: 'mock', label: 'pact placeholders', baseUrl: 'http://127.0.0.1', clientId: PLACEHOLDER.clientId, clientSecret: PLACEHOLDER.clientSecret,
@@ -47,8 +47,7 @@ export function placeholderTarget(spec: ProviderSpec, popKey?: KeyObject): Targe
 /** Values standing in for provider-state values in the pact file. */
 export const PLACEHOLDER_VALUES: CaseValues = { accessToken: PLACEHOLDER.accessToken, refreshToken: PLACEHOLDER.refreshToken, code: PLACEHOLDER.code };
 
-/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). */
-/** A throwaway RSA key for the consumer-side PoP signatures, made off the event loop. */
+/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). Generated off the event loop. */
 async function throwawayKey(): Promise<KeyObject> {
   return (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey;
 }
@@ -56,7 +55,7 @@ async function throwawayKey(): Promise<KeyObject> {
 const rand = (n = 12) => randomBytes(n).toString('base64url');
 
 /** A target with random credentials, for the consumer-side test: proves the matchers accept a real request, not just the example. */
-function randomTarget(spec: ProviderSpec, baseUrl: string, popKey: Target['popPrivateKey']): Target {
+function randomTarget(spec: ProviderSpec, baseUrl: string, popKey: KeyObject | undefined): Target {
   const clientId = `client-${rand(6)}`;
   const headers: Record<string, string> = {};
   for (const h of spec.requiredHeaders?.headers ?? []) headers[h.name] = h.value === '${target.clientId}' ? clientId : `T-${rand(4)}`;
@@ -77,7 +76,7 @@ export async function writeContracts(spec: ProviderSpec, outDir: string, opts: {
   const file = join(outDir, `${consumer}-${provider}.json`);
   rmSync(file, { force: true });
   const cases = contractCases(spec);
-  const key = await throwawayKey();
+  const key = spec.pop?.profile === 'taap' ? await throwawayKey() : undefined;
   const placeholders = placeholderTarget(spec, key);
   const http = new HttpClient({ timeoutMs: 10_000 });
   try {
