@@ -147,7 +147,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const errorCase = (name: ErrorCaseName, description: string, fallbackStatus = 400, fallbackError = 'invalid_request'): HttpError => {
     const c = spec.errors.cases[name];
     const status = c?.status ?? fallbackStatus;
-    const body: Json = { error: (faults.has('error-not-json') ? undefined : c?.error) ?? fallbackError, error_description: description };
+    const code = faults.has('error-code-changed') ? 'server_error' : (faults.has('error-not-json') ? undefined : c?.error) ?? fallbackError;
+    const body: Json = { error: code, error_description: description };
     const h: Record<string, string> = {};
     if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret')) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
     return new HttpError(status, body, h);
@@ -215,7 +216,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const body: Json = {};
     if (!faults.has('no-access-token')) body.access_token = access;
     const ttField = fields.token_type;
-    if (ttField || jkt) {
+    if ((ttField || jkt) && !faults.has('no-token-type')) {
       body.token_type = faults.has('token-type-mac') ? 'mac' : jkt ? 'DPoP' : (ttField?.value ?? 'Bearer');
     }
     let expiresIn: number | string = faults.has('expires-in-wrong') ? 60 : life;

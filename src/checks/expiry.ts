@@ -9,7 +9,7 @@ import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, defineCheck, typeName, fail, notApplicable, pass, show, type Outcome } from './check.ts';
 import { judgeRejection, observedResponse } from './rejection.ts';
-import { checkInvalidTokenChallenge, parseChallenge } from './resource.ts';
+import { invalidTokenChallenge, parseChallenge } from './resource.ts';
 import { judgeRefreshSucceeds, judgeRefusedAtResource } from './rotation.ts';
 
 /**
@@ -137,14 +137,14 @@ export const expiredTokenChallenge = defineCheck({
 
 /**
  * The rejection of an expired token (the spec's invalid-token `status`) carries a Bearer challenge with
- * error="invalid_token"; judged by the resource's own rule (`checkInvalidTokenChallenge` in resource.ts).
+ * error="invalid_token"; judged by the resource's own rule ({@link invalidTokenChallenge}).
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export const expiredTokenErrorCode = defineCheck({
   id: 'expiry.access-token.invalid-token-challenge',
   title: 'The challenge for an expired token says error="invalid_token"',
   requirement: 'RFC 6750 §3 (error SHOULD), §3.1',
-  evaluate: (ex: HttpExchange, status: number): Outcome => checkInvalidTokenChallenge(ex, status, 'Bearer'),
+  evaluate: (ex: HttpExchange, status: number): Outcome => invalidTokenChallenge.evaluate(ex, status, 'Bearer'),
 });
 
 // ---------- refresh tokens ----------

@@ -5,8 +5,9 @@
  *
  * - When the spec documents the case (`errors.cases.<name>`), the status must be the documented one and, when
  *   the spec gives one, so must the `error` code.
- * - When it does not, RFC 6749 §5.2 decides: a 4xx (never a 5xx, 3xx or 2xx) whose `error` is one of the codes
- *   the RFC allows for that case, when the body is JSON.
+ * - When it does not, the RFC decides: the status it gives the case (RFC 6749 §5.2: 400 unless specified
+ *   otherwise, 401 also for invalid_client; never a 5xx, 3xx or 2xx) and, when the body is JSON, one of the codes
+ *   it allows for the case. The body's format is `error.body-is-rfc6749-json`'s concern, not this rule's.
  * - A refusal never carries an access token.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
@@ -32,6 +33,23 @@ export const RFC_ERROR_CODES: Readonly<Record<ErrorCaseName, readonly string[]>>
   insufficient_scope: ['insufficient_scope'],
 };
 
+/**
+ * The statuses the RFCs give each case: RFC 6749 §5.2 "HTTP 400 (Bad Request) status code (unless specified
+ * otherwise)", where invalid_client "MAY return an HTTP 401"; RFC 6750 §3.1 for the resource's two cases.
+ */
+export const RFC_STATUSES: Readonly<Record<ErrorCaseName, readonly number[]>> = {
+  unknown_client: [400, 401],
+  wrong_secret: [400, 401],
+  missing_grant_type: [400],
+  unsupported_grant_type: [400],
+  missing_parameter: [400],
+  invalid_scope: [400],
+  invalid_grant: [400],
+  unsupported_content_type: [400, 415],
+  invalid_token: [401],
+  insufficient_scope: [403],
+};
+
 /** Describes what a response is, for "observed" parts of messages. */
 export function observedResponse(ex: HttpExchange): string {
   if (ex.failure) return `no response (${ex.failure.code}: ${ex.failure.message})`;
@@ -54,9 +72,11 @@ export function judgeRejection(ex: HttpExchange, spec: ProviderSpec, name: Error
     return ok ? pass() : fail(what, want, observedResponse(ex), `${requirement}, provider spec errors.cases.${name}`);
   }
   const codes = RFC_ERROR_CODES[name];
-  const want = `a 4xx error${b ? ` with "error" ${codes.map((c) => show(c)).join(' or ')}` : ''} and no access_token`;
+  const statuses = RFC_STATUSES[name];
+  const want = `HTTP ${statuses.join(' or ')}${b ? ` with "error" ${codes.map((c) => show(c)).join(' or ')}` : ''} and no access_token`;
   const codeOk = !b || (typeof b.error === 'string' && codes.includes(b.error));
-  return isClientError(ex.status) && codeOk && !issued ? pass(`the spec documents no status for ${name}; observed ${ex.status}`) : fail(what, want, observedResponse(ex), requirement);
+  const statusOk = isClientError(ex.status) && statuses.includes(ex.status);
+  return statusOk && codeOk && !issued ? pass(`the spec documents no status for ${name}; observed ${ex.status}`) : fail(what, want, observedResponse(ex), requirement);
 }
 
 /**

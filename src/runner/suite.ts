@@ -98,7 +98,7 @@ export interface RunSettings {
 /** Defaults for a mock (fast, at least 1,000 generated requests per spec) and for a live target (gentle). */
 export function defaultRunSettings(live: boolean, seed = Date.now() % 2_147_483_647): RunSettings {
   return live
-    ? { seed, fuzzRuns: 10, maxRps: 5, fuzzBudget: 100, fuzzConcurrency: 1 }
+    ? { seed, fuzzRuns: 10, maxRps: 10, fuzzBudget: 100, fuzzConcurrency: 1 }
     : { seed, fuzzRuns: 250, maxRps: 0, fuzzBudget: 5_000, fuzzConcurrency: 16 };
 }
 
@@ -155,7 +155,7 @@ export class SuiteContext {
   async check<A extends unknown[], const P extends readonly Prereq<unknown>[]>(
     check: Check<A>,
     opts: CheckOptions<P>,
-    inputs: (...values: PrereqValues<P>) => A | Promise<A>,
+    inputs: (...values: PrereqValues<P>) => readonly [...A] | Promise<readonly [...A]>,
   ): Promise<CheckResult> {
     return this.judge(check, opts, async (...values) => check.evaluate(...(await inputs(...values))));
   }

@@ -137,10 +137,13 @@ describe('unknownScopeRejected (the one rejection rule, case invalid_scope)', ()
   });
   describe('where the spec documents no invalid_scope case, RFC 6749 §5.2 decides', () => {
     const undocumented = withoutCases(md, 'invalid_scope');
-    it('passes any 4xx with "invalid_scope"', () => expect(check(error(403, 'invalid_scope'), undocumented).status).toBe('passed'));
-    it('fails HTTP 500 with "invalid_scope"', () => expectFailure(check(error(500, 'invalid_scope'), undocumented), /a 4xx error/, /HTTP 500/));
-    it('regression (false negative): fails a 4xx with a code other than invalid_scope (RFC 6749 §5.2 names invalid_scope for an unknown scope)', () =>
-      expectFailure(check(error(403, 'access_denied'), undocumented), /"invalid_scope"/, /access_denied/));
+    it('passes HTTP 400 with "invalid_scope"', () => expect(check(error(400, 'invalid_scope'), undocumented).status).toBe('passed'));
+    it('fails HTTP 403 and HTTP 500 with "invalid_scope" (§5.2: 400 unless specified otherwise)', () => {
+      expectFailure(check(error(403, 'invalid_scope'), undocumented), /HTTP 400/, /HTTP 403/);
+      expectFailure(check(error(500, 'invalid_scope'), undocumented), /HTTP 400/, /HTTP 500/);
+    });
+    it('regression (false negative): fails HTTP 400 with a code other than invalid_scope (RFC 6749 §5.2 names invalid_scope for an unknown scope)', () =>
+      expectFailure(check(error(400, 'access_denied'), undocumented), /"invalid_scope"/, /access_denied/));
   });
 });
 
@@ -208,15 +211,20 @@ describe('missingScopeRejected (the one rejection rule, case missing_parameter o
   it('fails a token', () => expectFailure(check(token()), /HTTP 400/, /HTTP 200/));
   describe('where the spec documents neither case, RFC 6749 §5.2 decides', () => {
     const undocumented = withoutCases(att, 'missing_parameter', 'invalid_scope');
-    it('passes any 4xx with invalid_request', () => expect(check(error(403, 'invalid_request'), undocumented).status).toBe('passed'));
-    it('fails HTTP 500 with invalid_request', () => expectFailure(check(error(500, 'invalid_request'), undocumented), /a 4xx error/, /HTTP 500/));
+    it('passes HTTP 400 with invalid_request', () => expect(check(error(400, 'invalid_request'), undocumented).status).toBe('passed'));
+    it('fails HTTP 403 and HTTP 500 with invalid_request', () => {
+      expectFailure(check(error(403, 'invalid_request'), undocumented), /HTTP 400/, /HTTP 403/);
+      expectFailure(check(error(500, 'invalid_request'), undocumented), /HTTP 400/, /HTTP 500/);
+    });
     it('fails a 4xx with a code the RFC does not give for a missing parameter', () =>
       expectFailure(check(error(400, 'invalid_client'), undocumented), /"invalid_request"/, /invalid_client/));
   });
-  it('accepts invalid_scope at any 4xx where only missing_parameter is documented (RFC 6749 §3.3)', () => {
-    const onlyMissing = withoutCases(att, 'invalid_scope');
-    expect(check(error(403, 'invalid_scope'), onlyMissing).status).toBe('passed');
-    expectFailure(check(error(403, 'invalid_request'), onlyMissing), /HTTP 400/, /HTTP 403/);
+  it('accepts invalid_scope at HTTP 400 where only missing_parameter is documented (RFC 6749 §3.3)', () => {
+    const onlyMissing = withoutCases(att, 'invalid_scope', 'missing_parameter');
+    const missingAs401: ProviderSpec = { ...onlyMissing, errors: { ...onlyMissing.errors, cases: { ...onlyMissing.errors.cases, missing_parameter: { status: 401, error: 'invalid_request', standard: 'RFC 6749 §5.2' } } } };
+    expect(check(error(400, 'invalid_scope'), missingAs401).status).toBe('passed');
+    expect(check(error(401, 'invalid_request'), missingAs401).status).toBe('passed');
+    expectFailure(check(error(400, 'invalid_request'), missingAs401), /HTTP 401 .* or HTTP 400 with "error" "invalid_scope"/, /HTTP 400/);
   });
 });
 
@@ -229,10 +237,10 @@ describe('missingScopeDefaulted', () => {
     expectFailure(check(error(400, 'invalid_request')), /default scope.*invalid_scope/, /invalid_request/));
   it('fails invalid_scope at another status', () => expectFailure(check(error(401, 'invalid_scope')), /HTTP 400/, /HTTP 401/));
   it('fails the token body with HTTP 400', () => expectFailure(check(token({}, 400)), /HTTP 200 with an access_token/, /HTTP 400/));
-  it('where the spec documents no invalid_scope case: invalid_scope at any 4xx passes, at HTTP 500 fails', () => {
+  it('where the spec documents no invalid_scope case: invalid_scope at HTTP 400 passes, at HTTP 403 fails', () => {
     const undocumented = withoutCases(md, 'invalid_scope');
-    expect(check(error(403, 'invalid_scope'), undocumented).status).toBe('passed');
-    expectFailure(check(error(500, 'invalid_scope'), undocumented), /4xx/, /HTTP 500/);
+    expect(check(error(400, 'invalid_scope'), undocumented).status).toBe('passed');
+    expectFailure(check(error(403, 'invalid_scope'), undocumented), /HTTP 400/, /HTTP 403/);
   });
 });
 

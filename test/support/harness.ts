@@ -20,6 +20,8 @@ export async function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, 
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
     timeoutMs: 5_000,
     redactor: new Redactor(),
+    // A fixed seed, and few fuzz cases: these runs test the other suites (test/fuzz tests the fuzz suite itself).
+    settings: { seed: 20261127, fuzzRuns: 25 },
   });
   return run!.checks;
 }

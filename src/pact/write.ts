@@ -1,0 +1,134 @@
+/**
+ * Writes a spec's contract with Pact's consumer DSL: every interaction is exercised by sending the harness's own
+ * request (with throwaway credentials) to Pact's mock server, which checks it against the interaction's matchers
+ * before the pact file is written. The file holds placeholders only, never a credential.
+ * @see https://docs.pact.io/implementation_guides/javascript/docs/consumer
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
+import { HttpClient } from '../http/client.ts';
+import { Redactor } from '../redact.ts';
+import { SuiteContext } from '../runner/suite.ts';
+import { attachTaap, sendBuilt } from '../steps/requests.ts';
+import type { ProviderSpec } from '../spec/schema.ts';
+import type { Target } from '../target/target.ts';
+import { writeFileAtomic } from '../report/summary.ts';
+import { HARNESS } from '../version.ts';
+import { contractCases, signsPop, toPactRequest, type CaseValues, type ContractCase } from './contracts.ts';
+import { PLACEHOLDER, placeholderHeaders } from './placeholders.ts';
+import { quietPact } from './env.ts';
+
+/** Consumer and provider names of a spec's contract (the pact file is `<consumer>-<provider>.json`). */
+export function contractNames(spec: ProviderSpec): { consumer: string; provider: string } {
+  return { consumer: 'oauthgate', provider: spec.id };
+}
+
+/** A written contract. */
+export interface WrittenContract {
+  file: string;
+  consumer: string;
+  provider: string;
+  cases: ContractCase[];
+}
+
+/** A target whose every credential is a placeholder: what the pact file shows. */
+export function placeholderTarget(spec: ProviderSpec, popKey = throwawayKey()): Target {
+  return {
+    kind: 'mock', label: 'pact placeholders', baseUrl: 'http://127.0.0.1', clientId: PLACEHOLDER.clientId, clientSecret: PLACEHOLDER.clientSecret,
+    username: PLACEHOLDER.username, password: PLACEHOLDER.password, ...(spec.redirectUri ? { redirectUri: spec.redirectUri.registered } : {}),
+    headers: placeholderHeaders(spec), endpoints: {}, popPrivateKey: popKey, waitBudgetSeconds: 0, autoConsent: false,
+    now: () => Math.floor(Date.now() / 1000),
+  };
+}
+
+/** Values standing in for provider-state values in the pact file. */
+export const PLACEHOLDER_VALUES: CaseValues = { accessToken: PLACEHOLDER.accessToken, refreshToken: PLACEHOLDER.refreshToken, code: PLACEHOLDER.code };
+
+/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). */
+function throwawayKey() {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+}
+
+const rand = (n = 12) => randomBytes(n).toString('base64url');
+
+/** A target with random credentials, for the consumer-side test: proves the matchers accept a real request, not just the example. */
+function randomTarget(spec: ProviderSpec, baseUrl: string, popKey: Target['popPrivateKey']): Target {
+  const clientId = `client-${rand(6)}`;
+  const headers: Record<string, string> = {};
+  for (const h of spec.requiredHeaders?.headers ?? []) headers[h.name] = h.value === '${target.clientId}' ? clientId : `T-${rand(4)}`;
+  return {
+    ...placeholderTarget(spec, popKey), label: 'pact consumer test', baseUrl, clientId, clientSecret: rand(18), username: `user-${rand(4)}@example.com`,
+    password: rand(12), headers, ...(spec.redirectUri ? { redirectUri: spec.redirectUri.registered } : {}),
+  };
+}
+
+/**
+ * Writes `<outDir>/<consumer>-<provider>.json` for `spec` (replacing an older file: Pact would merge into it) and
+ * returns what was written. Throws when the harness's own request does not satisfy an interaction (a bug).
+ */
+export async function writeContracts(spec: ProviderSpec, outDir: string, opts: { specSha256?: string } = {}): Promise<WrittenContract> {
+  quietPact();
+  const { consumer, provider } = contractNames(spec);
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${consumer}-${provider}.json`);
+  rmSync(file, { force: true });
+  const cases = contractCases(spec);
+  const key = throwawayKey();
+  const placeholders = placeholderTarget(spec, key);
+  const http = new HttpClient({ timeoutMs: 10_000 });
+  try {
+    for (const c of cases) {
+      const pact = new PactV3({ consumer, provider, dir: outDir, logLevel: 'warn', spec: SpecificationVersion.SPECIFICATION_VERSION_V4 });
+      for (const s of c.states) pact.given(s.name, s.params);
+      const example = c.build({ spec, target: placeholders }, PLACEHOLDER_VALUES);
+      pact.uponReceiving(c.description).withRequest(toPactRequest(spec, example, c) as never).willRespondWith(c.response as never);
+      await pact.executeTest(async (mock) => {
+        const target = randomTarget(spec, mock.url, key);
+        const t = new SuiteContext('pact', spec, target, http, new Redactor());
+        const req = c.build(t, { accessToken: rand(24), refreshToken: rand(24), code: rand(16) });
+        if (signsPop(spec, c)) await attachTaap(t, req);
+        await sendBuilt(t, req);
+      });
+    }
+  } finally {
+    await http.close();
+  }
+  addTypeRules(file, { spec: spec.id, ...(opts.specSha256 ? { specSha256: opts.specSha256 } : {}) });
+  return { file, consumer, provider, cases };
+}
+
+/**
+ * Pact's regex matcher also accepts a number whose digits match, so a string field matched by pattern (T-Mobile's
+ * `expires_in: "3599"`, tokens) gets a `type` rule beside its regex: a number in its place fails. Also records
+ * which spec and harness wrote the contract in the pact's metadata.
+ */
+function addTypeRules(file: string, origin: Record<string, string>): void {
+  const pact = JSON.parse(readFileSync(file, 'utf8')) as PactFile;
+  for (const i of pact.interactions) {
+    const content = i.response?.body?.content;
+    const rules = i.response?.matchingRules?.body;
+    if (!content || typeof content !== 'object' || !rules) continue;
+    for (const [path, rule] of Object.entries(rules)) {
+      const field = /^\$\.([A-Za-z0-9_-]+)$/.exec(path)?.[1];
+      if (!field || typeof (content as Record<string, unknown>)[field] !== 'string') continue;
+      if (rule.matchers.some((m) => m.match === 'regex') && !rule.matchers.some((m) => m.match === 'type')) rule.matchers.unshift({ match: 'type' });
+    }
+  }
+  pact.metadata = { ...(pact.metadata ?? {}), oauthgate: { harness: `${HARNESS.name} ${HARNESS.version}`, ...origin } };
+  writeFileAtomic(file, `${JSON.stringify(pact, null, 2)}\n`);
+}
+
+/** The parts of a V4 pact file this module reads. */
+export interface PactFile {
+  consumer: { name: string };
+  provider: { name: string };
+  interactions: Array<{
+    description: string;
+    providerStates?: Array<{ name: string; params?: Record<string, unknown> }>;
+    request?: unknown;
+    response?: { body?: { content?: unknown }; matchingRules?: { body?: Record<string, { combine?: string; matchers: Array<{ match: string }> }> } };
+  }>;
+  metadata?: Record<string, unknown>;
+}
