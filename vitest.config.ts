@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'suites/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    pool: 'threads',
+    pool: 'forks',
   },
 });

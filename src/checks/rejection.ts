@@ -55,7 +55,7 @@ export const RFC_STATUSES: Readonly<Record<ErrorCaseName, readonly number[]>> = 
 /** Describes what a response is, for "observed" parts of messages. */
 export function observedResponse(ex: HttpExchange): string {
   if (ex.failure) return `no response (${ex.failure.code}: ${ex.failure.message})`;
-  const body = ex.json !== undefined ? show(ex.json) : ex.bodyText ? `non-JSON body ${show(ex.bodyText.slice(0, 80))}` : 'an empty body';
+  const body = ex.json !== undefined ? show(ex.json) : ex.bodyText ? `non-JSON body ${show(ex.bodyText)}` : 'an empty body';
   return `HTTP ${ex.status} with ${body}`;
 }
 
