@@ -106,6 +106,12 @@ export function defaultRunSettings(live: boolean, seed = Date.now() % 2_147_483_
 /** Most exchanges kept as one check's evidence (the last ones). */
 const MAX_EVIDENCE = 8;
 
+/**
+ * Exchanges made while a step or a check body runs, per async context. One instance for every context: each
+ * AsyncLocalStorage instance adds work to every promise the process creates, so one per suite would slow all of them.
+ */
+const recording = new AsyncLocalStorage<HttpExchange[]>();
+
 /** Stable id segment for a step name. */
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
@@ -113,8 +119,6 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 export class SuiteContext {
   readonly results: CheckResult[] = [];
   readonly steps: StepRecord[] = [];
-  /** Exchanges made while a step or a check body runs, per async context. */
-  readonly #recording = new AsyncLocalStorage<HttpExchange[]>();
   /** Failed steps already reported as a failed check. */
   readonly #reportedSteps = new Set<Prereq<unknown>>();
 
@@ -130,7 +134,7 @@ export class SuiteContext {
 
   /** Notes an exchange as evidence of the step or check that is running (called by every sender). */
   observe(ex: HttpExchange): void {
-    this.#recording.getStore()?.push(ex);
+    recording.getStore()?.push(ex);
   }
 
   /** Runs a named, reusable step; a thrown error becomes a failed prerequisite with its message. */
@@ -138,7 +142,7 @@ export class SuiteContext {
     const t0 = performance.now();
     const exchanges: HttpExchange[] = [];
     try {
-      const value = await this.#recording.run(exchanges, fn);
+      const value = await recording.run(exchanges, fn);
       this.steps.push({ name, ok: true, durationMs: performance.now() - t0 });
       return { ok: true, value, name, exchanges };
     } catch (e) {
@@ -182,7 +186,7 @@ export class SuiteContext {
     let outcome: Outcome;
     try {
       const values = needs.map((p) => (p.ok ? p.value : undefined)) as unknown as PrereqValues<P>;
-      outcome = await this.#recording.run(exchanges, () => body(...values));
+      outcome = await recording.run(exchanges, () => body(...values));
     } catch (e) {
       outcome = e instanceof CheckAbort ? e.outcome : { status: 'failed', reason: `check could not complete: ${e instanceof Error ? e.message : String(e)}` };
     }
