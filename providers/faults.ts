@@ -37,6 +37,12 @@ export const FAULTS = {
   'resource-ignores-scope': 'The protected resource does not check the token\'s scope.',
   'resource-rejects-all': 'The protected resource rejects every token.',
   'refresh-token-issued': 'Every grant issues a refresh token, also where the spec says none.',
+  // PKCE (RFC 7636, RFC 9700 §2.1.1)
+  'pkce-not-verified': 'code_verifier is never checked: a code requested with a challenge is redeemed with any verifier or none.',
+  'pkce-verifier-optional': 'A code requested with a challenge is redeemed without code_verifier (a wrong one is still refused).',
+  'pkce-allow-plain': 'A verifier equal to the S256 challenge itself is accepted (the challenge read as plain).',
+  'pkce-downgrade': 'A code_verifier sent for a code requested without code_challenge is accepted (RFC 9700 §2.1.1 downgrade).',
+  'pkce-not-required': 'An authorization request without code_challenge gets a code although the spec requires PKCE.',
   // redirect URIs
   'redirect-prefix-match': 'Redirect URIs are matched as plain string prefixes (no path-segment boundary).',
   'redirect-any-extension': 'Any redirect URI on the registered host is accepted.',

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, randomUUID, createHmac } from 'node:crypto';
+import { randomBytes, randomUUID, createHmac, createHash } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { MockClock } from './clock.ts';
@@ -68,6 +68,8 @@ interface CodeRecord {
   exp: number;
   used: boolean;
   issued: string[];
+  /** The PKCE challenge the code was requested with (RFC 7636 §4.4). */
+  challenge?: { value: string; method: string };
 }
 
 /** A running mock. */
@@ -423,6 +425,27 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return faults.has('dpop-not-bound') ? undefined : r.jkt;
   }
 
+  /**
+   * PKCE at the token endpoint (RFC 7636 §4.6; RFC 9700 §2.1.1): a code requested with a challenge needs the
+   * verifier that derives it; a verifier for a code requested without one is a downgrade and refused.
+   */
+  function verifyPkce(rec: CodeRecord, verifier: string | undefined): void {
+    if ((spec.grants.authorization_code?.pkce ?? 'none') === 'none' || faults.has('pkce-not-verified')) return;
+    const bad = (why: string) => errorCase('invalid_grant', why, 400, 'invalid_grant');
+    if (!rec.challenge) {
+      if (verifier !== undefined && !faults.has('pkce-downgrade')) throw bad('code_verifier sent for a code requested without code_challenge');
+      return;
+    }
+    if (verifier === undefined) {
+      if (faults.has('pkce-verifier-optional')) return;
+      throw bad('code_verifier is required: the code was requested with a code_challenge');
+    }
+    const derived = rec.challenge.method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+    if (derived === rec.challenge.value) return;
+    if (faults.has('pkce-allow-plain') && verifier === rec.challenge.value) return;
+    throw bad('code_verifier does not match the code_challenge');
+  }
+
   // ---------- endpoints ----------
   async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -483,6 +506,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
           throw errorCase('invalid_grant', 'authorization code already used', 400, 'invalid_grant');
         }
         if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request', 400, 'invalid_grant');
+        verifyPkce(rec, params.code_verifier);
         rec.used = true;
         const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
         rec.issued.push(String(body2.access_token), ...(body2.refresh_token ? [String(body2.refresh_token)] : []));
@@ -600,8 +624,18 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
     if (responseType === 'code' && spec.grants.authorization_code) {
+      // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
+      // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
+      const pkce = spec.grants.authorization_code.pkce;
+      const challengeValue = q.get('code_challenge');
+      const method = q.get('code_challenge_method') ?? 'plain';
+      let challenge: CodeRecord['challenge'];
+      if (pkce !== 'none' && challengeValue !== null) {
+        if (!(spec.grants.authorization_code.pkceMethods as string[]).includes(method)) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: `code_challenge_method ${method} is not supported`, ...extra }, false);
+        challenge = { value: challengeValue, method };
+      } else if (pkce === 'required' && !faults.has('pkce-not-required')) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: 'PKCE required', ...extra }, false);
       const code = token(16);
-      codes.set(code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + spec.lifetimes.authorizationCode, used: false, issued: [] });
+      codes.set(code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + spec.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
       return redirectTo(res, redirect!, { code, ...extra }, false);
     }
     if (responseType === 'token' && spec.grants.implicit) {
