@@ -1,39 +1,80 @@
 /**
- * The suites as vitest tests: every registered suite against every bundled spec's mock, one vitest test per
- * check, so the conformance run shows up in vitest's reporters (and later Allure) like any other test.
- * A MUST or SHOULD check that fails fails its test; deviations and not-applicable checks pass with their
- * reason in the test name's annotation.
+ * The suites as vitest tests, one vitest test per check, so a conformance run shows up in vitest's reporters
+ * (its JUnit reporter, and Allure through allure-vitest) like any other test:
+ *
+ *   npx vitest run suites/                                               every bundled spec against its mock
+ *   OAUTHGATE_TARGET=t.yaml npx vitest run suites/                       a live target (a target file)
+ *   OAUTHGATE_TARGET=t.yaml npx vitest run suites/ --config vitest.allure.config.ts    … with Allure results
+ *
+ * A check that fails fails its test; deviations and not-applicable checks pass; a check a live target skipped (a wait
+ * beyond waitBudgetSeconds) is a skipped test, while on a mock a skip fails. Under allure-vitest
+ * each test carries the same labels, requirement links, stable ids and evidence steps as `oauthgate run`'s
+ * `<out>/allure-results`.
  */
 import { describe, expect, it } from 'vitest';
 import { loadAllSpecs } from '../src/spec/load.ts';
-import { runConformance } from '../src/runner/engine.ts';
+import { runConformance, type RunPlan } from '../src/runner/engine.ts';
 import { startMockTarget } from '../src/target/mock-target.ts';
+import { loadTargetFile } from '../src/target/load.ts';
+import { fetchJwks } from '../src/cli/main.ts';
+import { Redactor } from '../src/redact.ts';
+import { readSpecSource, type SpecSource } from '../src/report/links.ts';
+import { sha256Hex } from '../src/report/specs.ts';
+import { annotateCheck } from '../src/report/allure-runtime.ts';
 import { SUITES } from './index.ts';
+import { readFileSync } from 'node:fs';
 
-const specs = loadAllSpecs();
+const redactor = new Redactor();
+const sources = new Map<string, SpecSource>();
+
+/** The plans: the target file named by OAUTHGATE_TARGET, or every bundled spec on its mock. */
+async function plans(): Promise<RunPlan[]> {
+  const file = process.env.OAUTHGATE_TARGET;
+  if (file) {
+    const loaded = loadTargetFile(file, { redactor });
+    if (loaded.jwksUri) loaded.target.jwks = await fetchJwks(loaded.jwksUri, 10);
+    sources.set(loaded.spec.spec.id, specSource(loaded.spec.spec.id, loaded.spec.file));
+    return [{ spec: loaded.spec.spec, targetLabel: loaded.target.label, acquire: async () => ({ target: loaded.target, release: async () => {} }) }];
+  }
+  return loadAllSpecs().map(({ spec, file }) => {
+    sources.set(spec.id, specSource(spec.id, file));
+    return {
+      spec,
+      targetLabel: 'mock',
+      acquire: async () => {
+        const m = await startMockTarget(spec);
+        redactor.add(m.target.clientSecret);
+        redactor.add(m.target.password);
+        return { target: m.target, release: m.close };
+      },
+    };
+  });
+}
+
+function specSource(id: string, file: string): SpecSource {
+  return readSpecSource({ id, file, sha256: sha256Hex(readFileSync(file)) }, process.cwd(), sha256Hex);
+}
+
+/** True when allure-vitest's setup is loaded (vitest.allure.config.ts): only then are tests annotated. */
+const allureActive = (): boolean => typeof (globalThis as Record<string, unknown>).allureTestRuntime === 'function';
+
 /** Fixed, so a fuzz case that breaks a mock fails every run the same way; OAUTHGATE_SEED tries another. */
 const seed = Number(process.env.OAUTHGATE_SEED ?? 20261127);
-const runs = await runConformance({
-  suites: SUITES,
-  settings: { seed },
-  plans: specs.map(({ spec }) => ({
-    spec,
-    targetLabel: 'mock',
-    acquire: async () => {
-      const m = await startMockTarget(spec);
-      return { target: m.target, release: m.close };
-    },
-  })),
-});
+const runs = await runConformance({ suites: SUITES, settings: { seed }, plans: await plans(), redactor });
 
 for (const run of runs) {
-  describe(`${run.spec} (mock, seed ${seed})`, () => {
+  const live = run.target !== 'mock';
+  // The describe names become allure-vitest's parentSuite and suite labels: the spec id and the suite name.
+  describe(run.spec, () => {
     for (const suite of SUITES) {
       describe(suite.name, () => {
         const checks = run.checks.filter((c) => c.suite === suite.name);
-        it.each(checks.map((c) => [`${c.id} [${c.severity}]`, c] as const))('%s', (_name, c) => {
-          expect(c.status, c.reason).not.toBe('failed');
-          expect(c.status, c.reason).not.toBe('skipped');
+        it.for(checks.map((c) => [`${c.id} [${c.severity}]`, c] as const))('%s', async ([, c], ctx) => {
+          if (allureActive()) await annotateCheck(run.spec, c, sources.get(run.spec), redactor);
+          // A live target may skip with a reason (a wait beyond waitBudgetSeconds); a mock never should.
+          if (live && c.status === 'skipped') return ctx.skip(c.reason);
+          expect(c.status, `${c.reason} (seed ${seed})`).not.toBe('failed');
+          expect(c.status, `${c.reason} (seed ${seed})`).not.toBe('skipped');
         });
       });
     }

@@ -2,6 +2,10 @@
  * Commands beyond `run`, `mock`, `specs`, `suites`, `faults` and `schema`, registered by name. A new command is a
  * new file exporting a {@link Command} plus one line here, never an edit of `main.ts`'s dispatch.
  */
+import { reportCommand } from './report.ts';
+import { diffCommand } from './diff.ts';
+import { verifyReportCommand } from './verify-report.ts';
+import { mergeCommand } from './merge.ts';
 
 import { pactCommand } from './pact.ts';
 
@@ -24,4 +28,4 @@ export interface Command {
 }
 
 /** Registered commands, by name. */
-export const COMMANDS: Command[] = [pactCommand];
+export const COMMANDS: Command[] = [reportCommand, diffCommand, verifyReportCommand, mergeCommand, pactCommand];

@@ -32,6 +32,7 @@ import { HARNESS } from '../version.ts';
 import { HttpClient } from '../http/client.ts';
 import type { JWK } from 'jose';
 import { COMMANDS } from './commands.ts';
+import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, signIfAsked } from './report-flags.ts';
 import type { CheckResult } from '../checks/check.ts';
 import type { Target } from '../target/target.ts';
 import { prepareOutDir } from '../io/out-dir.ts';
@@ -42,6 +43,7 @@ const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
                [--suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
                [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
+               ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
   oauthgate specs | suites | faults
   oauthgate schema [--write <file> | --check <file>]
@@ -133,9 +135,11 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       'fuzz-runs': { type: 'string' },
       'max-rps': { type: 'string' },
       'fuzz-budget': { type: 'string' },
+      ...REPORT_FLAG_OPTIONS,
     },
   });
   const redactor = new Redactor();
+  const reportFlags = readReportFlags(values, cwd);
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
   const maxBody = num('max-body', values['max-body'], 1024, 1 << 30) ?? 1 << 20;
   const concurrency = num('concurrency', values.concurrency, 1, 32) ?? 4;
@@ -198,7 +202,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     const startedAt = new Date();
     const t0 = performance.now();
     const files: string[] = [];
-    const ctx: ReportContext = { outDir, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
+    const ctx: ReportContext = { outDir, cwd, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
     const terminal = terminalReporter(term, t0, files);
     const reporters = [...FILE_REPORTERS, terminal];
     for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
@@ -225,7 +229,9 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       ...(interrupted ? { interrupted: true } : {}),
     });
     if (interrupted) summary.exitCode = EXIT.interrupted;
+    else applyGate(summary, summary.runs, reportFlags);
     for (const r of FILE_REPORTERS) files.push(...(await writeReport(r, summary, ctx)));
+    files.push(...(await signIfAsked(outDir, summary, reportFlags)));
     await terminal.finish(summary, ctx);
     if (interrupted) err(`interrupted by ${runs}: partial summary (${summary.runs.reduce((n, r) => n + r.checks.length, 0)} checks) written to ${files[0] ?? '(none)'}`);
     return summary.exitCode;
@@ -360,7 +366,8 @@ function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
   return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
 }
 
-async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
+/** Fetches a JWKS for verifying issued JWTs; warns and returns undefined when it cannot (signatures then go unverified). */
+export async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: JWK[] } | undefined> {
   const http = new HttpClient({ timeoutMs: timeoutS * 1000 });
   try {
     const ex = await http.send({ method: 'GET', url: uri, headers: { Accept: 'application/json' } });

@@ -4,6 +4,10 @@
  */
 import type { Reporter } from './reporter.ts';
 import { summaryReporter } from './summary.ts';
+import { junitReporter } from './junit.ts';
+import { markdownReporter } from './markdown.ts';
+import { allureReporter } from './allure.ts';
+import { observationsReporter } from './observations.ts';
 
-/** Reporters that write files, in the order they run. */
-export const FILE_REPORTERS: Reporter[] = [summaryReporter];
+/** Reporters that write files, in the order they run (summary.json first: the terminal names it as the summary). */
+export const FILE_REPORTERS: Reporter[] = [summaryReporter, junitReporter, markdownReporter, allureReporter, observationsReporter];

@@ -11,6 +11,8 @@ import type { Summary } from './summary.ts';
 export interface ReportContext {
   /** Directory the run writes into (exists, checked writable before the first request). */
   outDir: string;
+  /** Working directory of the run (spec files recorded in the summary are relative to it). */
+  cwd?: string;
   redactor: Redactor;
   /** Terminal stream (reporters other than the terminal one should stay quiet on it). */
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

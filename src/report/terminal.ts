@@ -8,6 +8,8 @@ import type { SpecRun } from '../runner/engine.ts';
 import type { Redactor } from '../redact.ts';
 import type { Reporter } from './reporter.ts';
 import type { Summary } from './summary.ts';
+import { gateLines, type GatedSummary } from './gate.ts';
+import { annotations } from './github.ts';
 
 const SYMBOL: Record<Status, string> = { passed: 'PASS', failed: 'FAIL', deviation: 'DEVN', skipped: 'SKIP', not_applicable: 'N/A ' };
 const COLOUR: Record<Status, string> = { passed: '32', failed: '31', deviation: '35', skipped: '33', not_applicable: '90' };
@@ -87,12 +89,13 @@ function evidenceLines(o: TerminalOptions, r: CheckResult): void {
 }
 
 /** The closing line: totals and the verdict. */
-export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: number, summaryPath: string, ms: number): void {
+export function closingLine(o: TerminalOptions, runs: SpecRun[], exitCode: number, summaryPath: string, ms: number, verdict?: string): void {
   const sum = (k: keyof SpecRun['counts']) => runs.reduce((n, r) => n + r.counts[k], 0);
   const mustFailed = runs.reduce((n, r) => n + r.checks.filter((c) => c.status === 'failed' && c.severity === 'MUST').length, 0);
   o.out.write(`\n${sum('total')} checks on ${runs.length} spec(s) in ${(ms / 1000).toFixed(1)} s: ${sum('passed')} passed, ${sum('failed')} failed (${mustFailed} MUST), ${sum('deviation')} deviations, ${sum('skipped')} skipped, ${sum('not_applicable')} not applicable\n`);
   o.out.write(`summary: ${summaryPath}\n`);
   if (exitCode === 130) o.out.write('result: interrupted (exit 130); the summary holds the checks finished before the stop\n');
+  else if (verdict) o.out.write(`result: ${verdict}${exitCode ? ` (exit ${exitCode})` : ''}\n`);
   else o.out.write(exitCode === 0 ? 'result: no MUST check failed\n' : 'result: at least one MUST check failed (exit 1)\n');
 }
 
@@ -104,10 +107,13 @@ export function terminalReporter(o: TerminalOptions, t0: number, files: string[]
   return {
     name: 'terminal',
     suiteDone: (spec, suite, results) => progressLine(o, spec, suite, results),
-    finish(summary: Summary) {
+    finish(summary: Summary, ctx) {
+      const gate = (summary as GatedSummary).gate;
       resultsTable(o, summary.runs);
-      closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0);
+      for (const line of gate ? gateLines(gate, o.redactor) : []) o.out.write(`${line}\n`);
+      closingLine(o, summary.runs, summary.exitCode, files[0] ?? '(none)', performance.now() - t0, gate?.verdict);
       for (const f of files.slice(1)) o.out.write(`report: ${f}\n`);
+      if (ctx?.env?.GITHUB_ACTIONS === 'true') for (const line of annotations(summary, o.redactor)) o.out.write(`${line}\n`);
       return [];
     },
   };

@@ -166,9 +166,10 @@ describe('what a refresh does to the old pair', () => {
 
 describe('refused refreshes follow the one rejection rule', () => {
   const undocumented: ProviderSpec = { ...att, errors: { ...att.errors, cases: {} } };
-  it('an undocumented invalid_grant case is judged by RFC 6749 §5.2: a 401 invalid_grant passes, a 500 does not', () => {
-    expect(R.oldRefreshTokenRejected.evaluate(exchange(401, invalidGrant), undocumented, 'b').status).toBe('passed');
-    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(500, invalidGrant), undocumented, 'b'), /4xx/, /^HTTP 500/);
+  it('an undocumented invalid_grant case is judged by RFC 6749 §5.2: a 400 invalid_grant passes, a 401 or a 500 does not', () => {
+    expect(R.oldRefreshTokenRejected.evaluate(exchange(400, invalidGrant), undocumented, 'b').status).toBe('passed');
+    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(401, invalidGrant), undocumented, 'b'), /HTTP 400/, /^HTTP 401/);
+    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(500, invalidGrant), undocumented, 'b'), /HTTP 400/, /^HTTP 500/);
   });
 
   it('gives judgeRejection\'s verdict on any response', () => {

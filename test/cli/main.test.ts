@@ -172,12 +172,15 @@ describe('secrets never leak', () => {
     const secret = mock.credentials.clientSecret;
     const { code, out, err } = await run(['run', '--target-file', 't-live.yaml', '--out', 'live', '--verbose', '--fuzz-runs', '20', '--max-rps', '0'], { TMO_SECRET: secret });
     expect(code, out).toBe(0);
-    const files = readdirSync(join(dir, 'live')).map((f) => readFileSync(join(dir, 'live', f), 'utf8'));
+    const files = readdirSync(join(dir, 'live'), { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(f.parentPath, f.name), 'utf8'));
+    expect(files.length).toBeGreaterThan(5); // summary, junit, Markdown, observations, Allure results
     for (const text of [out, err, ...files]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(Buffer.from(`${mock.credentials.clientId}:${secret}`).toString('base64'));
       expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/); // no JWT (access, id or PoP token)
       expect(text).not.toMatch(/BEGIN PRIVATE KEY|MII[A-Za-z0-9+/]{20}/);
     }
-  });
+  }, 60_000);
 });

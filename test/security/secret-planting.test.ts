@@ -131,6 +131,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   writeFileSync(join(dir, 'pop.pem'), POP_PEM);
+  writeFileSync(join(dir, 'sign.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
@@ -148,11 +149,16 @@ describe('planted secrets never reach any output, in any encoding', () => {
   it.each(Object.keys(TARGETS))('%s: terminal, stderr and every file under --out', async (spec) => {
     writeFileSync(join(dir, `${spec}.yaml`), [...TARGETS[spec]!, `baseUrl: ${url}`, `clientId: ${CLIENT_ID}`, 'clientSecret: ${PLANTED_SECRET}'].join('\n'));
     const out = `out-${spec}`;
-    const r = await runCli(['run', '--target-file', `${spec}.yaml`, '--out', out, '--verbose', '--timeout', '5'], dir, { PLANTED_SECRET: CLIENT_SECRET, PLANTED_PASSWORD: PASSWORD });
+    // Every report format: the gate (--fail-on), GitHub annotations, signed evidence, and a merged re-render.
+    const r = await runCli(['run', '--target-file', `${spec}.yaml`, '--out', out, '--verbose', '--timeout', '5', '--fail-on', 'should', '--sign-key', 'sign.pem'], dir, { PLANTED_SECRET: CLIENT_SECRET, PLANTED_PASSWORD: PASSWORD, GITHUB_ACTIONS: 'true' });
     expect([0, 1], `${r.err}\n${r.out.slice(0, 2000)}`).toContain(r.code);
-    const files = filesUnder(join(dir, out));
-    expect(files.map(([p]) => p)).toContain(join(dir, out, 'summary.json'));
-    const found = Object.fromEntries([['stdout', r.out] as const, ['stderr', r.err] as const, ...files].map(([where, text]) => [where, leaks(text)]).filter(([, l]) => l!.length));
+    const merged = await runCli(['merge', out, '--out', `${out}-merged`], dir);
+    expect(merged.err).toBe('');
+    const files = [...filesUnder(join(dir, out)), ...filesUnder(join(dir, `${out}-merged`))];
+    const names = files.map(([p]) => p.slice(dir.length + 1));
+    for (const f of ['summary.json', 'junit.xml', `certification-${spec}.md`, 'observations.json', 'evidence.jws']) expect(names).toContain(`${out}/${f}`);
+    expect(names.some((n) => /^out-[^/]+\/allure-results\/.+-attachment\.txt$/.test(n))).toBe(true);
+    const found = Object.fromEntries([['stdout', r.out] as const, ['stderr', r.err] as const, ['merge stdout', merged.out] as const, ...files].map(([where, text]) => [where, leaks(text)]).filter(([, l]) => l!.length));
     expect(found).toEqual({});
     // The server did echo the secrets: the run saw them and had to mask them.
     expect(r.out).toMatch(/\[redacted:[0-9a-f]{8}\]/);
