@@ -22,6 +22,9 @@ export const FAULTS = {
   'accept-missing-parameter': 'A missing required grant parameter is ignored.',
   'accept-reused-code': 'An authorization code can be redeemed more than once.',
   'accept-any-client-auth': 'Client authentication methods the spec does not list are accepted.',
+  'accept-query-credentials': 'client_id, client_secret, username and password in the token request\'s query string are honoured (RFC 6749 §2.3.1).',
+  'accept-repeated-parameter': 'A repeated token-request parameter is accepted (the last value wins) instead of invalid_request (RFC 6749 §3.2).',
+  'accept-two-client-auth-methods': 'HTTP Basic plus client_secret in the body is accepted (RFC 6749 §2.3).',
   'ignore-required-headers': 'Required headers (tenant, client_id) are not enforced.',
   'json-garbage': 'Successful token responses are not valid JSON.',
   // scope

@@ -281,7 +281,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const out: Record<string, string> = {};
     const seen = new Set<string>();
     for (const [k, v] of new URLSearchParams(body)) {
-      if (seen.has(k)) throw errorCase('missing_parameter', `parameter "${k}" repeated (RFC 6749 §3.2)`);
+      if (seen.has(k) && !faults.has('accept-repeated-parameter')) throw errorCase('missing_parameter', `parameter "${k}" repeated (RFC 6749 §3.2)`);
       seen.add(k);
       out[k] = v;
     }
@@ -322,7 +322,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     let secret: string | undefined;
     if (basic) {
       if (!methods.includes('client_secret_basic') && !loose) throw errorCase('unknown_client', 'HTTP Basic client authentication is not accepted here', 401, 'invalid_client');
-      if (bodySecret !== undefined && !spec.clientAuth.bodyCredentialsAlsoRequired && !loose) {
+      if (bodySecret !== undefined && !spec.clientAuth.bodyCredentialsAlsoRequired && !loose && !faults.has('accept-two-client-auth-methods')) {
         throw errorCase('missing_parameter', 'more than one client authentication method used (RFC 6749 §2.3)');
       }
       if (spec.clientAuth.bodyCredentialsAlsoRequired && !loose) {
@@ -447,11 +447,13 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   }
 
   // ---------- endpoints ----------
-  async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleToken(req: IncomingMessage, res: ServerResponse, url?: URL): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
     await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
+    // RFC 6749 §2.3.1: credentials are read from the body only; the fault also honours the query string.
+    if (faults.has('accept-query-credentials') && url) for (const [k, v] of url.searchParams) params[k] ??= v;
     const cid = authenticateClient(req, params);
     let jkt = await checkDpopAtToken(req);
     if (jkt === 'unbound') jkt = undefined;
