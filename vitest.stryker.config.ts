@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/checks/**/*.test.ts', 'test/pop/**/*.test.ts', 'test/kill-matrix/**/*.test.ts', 'test/runner/**/*.test.ts'],
-    testTimeout: 20_000,
+    testTimeout: 120_000,
     hookTimeout: 20_000,
     pool: 'threads',
   },

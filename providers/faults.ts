@@ -1,7 +1,11 @@
 /**
- * Faults a mock server can be told to commit. Each one breaks or weakens exactly one documented behaviour,
- * so the kill matrix (test/kill-matrix.test.ts) can prove that the check meant to notice it does.
+ * Faults a mock server can be told to commit, each a named patch of its behaviour ({@link MockBehaviour}):
+ * a function that returns a copy with exactly one documented behaviour broken or weakened, like a Toxiproxy
+ * toxic on a proxy. The kill matrix (test/kill-matrix/) proves that the check meant to notice each one does.
  */
+import type { MockBehaviour } from './behaviour.ts';
+import type { TaapErrorCode } from '../src/pop/taap.ts';
+
 export const FAULTS = {
   // token endpoint
   'no-cache-control': 'Token responses omit Cache-Control: no-store.',
@@ -21,6 +25,7 @@ export const FAULTS = {
   'accept-missing-grant-type': 'A request without grant_type is treated as client_credentials.',
   'accept-missing-parameter': 'A missing required grant parameter is ignored.',
   'accept-reused-code': 'An authorization code can be redeemed more than once.',
+  'accept-expired-code': 'An authorization code can be redeemed after its lifetime.',
   'accept-any-client-auth': 'Client authentication methods the spec does not list are accepted.',
   'accept-query-credentials': 'client_id, client_secret, username and password in the token request\'s query string are honoured (RFC 6749 §2.3.1).',
   'accept-repeated-parameter': 'A repeated token-request parameter is accepted (the last value wins) instead of invalid_request (RFC 6749 §3.2).',
@@ -115,6 +120,141 @@ export const FAULTS = {
 
 export type FaultName = keyof typeof FAULTS;
 export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+/** A fault: a pure function from a behaviour to the same behaviour with one thing broken. */
+export type FaultPatch = (b: MockBehaviour) => MockBehaviour;
+
+type Section = 'lenient' | 'scopeHandling' | 'response' | 'resourceHandling' | 'refreshHandling' | 'authorize' | 'revokeHandling' | 'dpop' | 'jwt';
+/** A patch that sets one switch of one section. */
+const set = <S extends Section>(section: S, patch: Partial<MockBehaviour[S]>): FaultPatch => (b) => ({ ...b, [section]: { ...b[section], ...patch } });
+const lenient = (patch: Partial<MockBehaviour['lenient']>) => set('lenient', patch);
+const loosenRedirect = (patch: MockBehaviour['authorize']['loose']): FaultPatch => (b) => ({ ...b, authorize: { ...b.authorize, loose: { ...b.authorize.loose, ...patch } } });
+const ignoreTaap = (code: TaapErrorCode): FaultPatch => (b) => ({ ...b, taap: { ...b.taap, ignore: new Set([...b.taap.ignore, code]) } });
+const taap = (patch: Partial<Omit<MockBehaviour['taap'], 'ignore'>>): FaultPatch => (b) => ({ ...b, taap: { ...b.taap, ...patch } });
+const token = (patch: Partial<MockBehaviour['token']>): FaultPatch => (b) => ({ ...b, token: { ...b.token, ...patch } });
+const refreshPolicy = (patch: Partial<NonNullable<MockBehaviour['refresh']>>): FaultPatch => (b) => (b.refresh ? { ...b, refresh: { ...b.refresh, ...patch } } : b);
+const redirectPolicy = (patch: Partial<NonNullable<MockBehaviour['redirectUri']>>): FaultPatch => (b) => (b.redirectUri ? { ...b, redirectUri: { ...b.redirectUri, ...patch } } : b);
+const everyGrant = (patch: Partial<NonNullable<MockBehaviour['grants']['client_credentials']>>): FaultPatch => (b) => ({
+  ...b, grants: Object.fromEntries(Object.entries(b.grants).map(([k, g]) => [k, { ...g, ...patch }])),
+});
+const popPolicy = (patch: Partial<NonNullable<MockBehaviour['pop']>>): FaultPatch => (b) => (b.pop ? { ...b, pop: { ...b.pop, ...patch } } : b);
+
+/** The identity patch, for faults the mock still commits through a `faults.has(...)` branch. */
+const unchangedBehaviour: FaultPatch = (b) => b;
+
+/**
+ * Every fault as a patch. Where the broken behaviour is one a spec could state (no Cache-Control, no rotation,
+ * PoP optional) the patch changes that field of the resolved view; otherwise it flips one mock switch.
+ */
+export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
+  // Not yet behaviour switches: the mock breaks these with one local `faults.has(...)` branch each (pkce branch).
+  'accept-query-credentials': unchangedBehaviour,
+  'accept-repeated-parameter': unchangedBehaviour,
+  'accept-two-client-auth-methods': unchangedBehaviour,
+  'pkce-not-verified': unchangedBehaviour,
+  'pkce-verifier-optional': unchangedBehaviour,
+  'pkce-allow-plain': unchangedBehaviour,
+  'pkce-downgrade': unchangedBehaviour,
+  'pkce-not-required': unchangedBehaviour,
+  'no-cache-control': token({ cacheControl: undefined }),
+  'token-type-mac': (b) => ({ ...b, token: { ...b.token, tokenType: 'mac' }, response: { ...b.response, boundTokenType: 'mac' } }),
+  'no-access-token': set('response', { omitAccessToken: true }),
+  'no-token-type': (b) => ({ ...b, token: { ...b.token, tokenType: undefined }, response: { ...b.response, boundTokenType: undefined } }),
+  'error-code-changed': set('response', { errorCode: 'server_error' }),
+  'expires-in-string': (b) => token({ expiresIn: { type: 'numeric-string', seconds: b.token.expiresIn?.seconds ?? b.lifetimes.accessToken } })(b),
+  'expires-in-number': (b) => (b.token.expiresIn ? token({ expiresIn: { ...b.token.expiresIn, type: 'number' } })(b) : b),
+  'expires-in-wrong': (b) => (b.token.expiresIn ? token({ expiresIn: { ...b.token.expiresIn, seconds: 60 } })(b) : b),
+  'error-not-json': set('response', { errorBody: 'text' }),
+  'error-200': set('response', { errorStatus: 200 }),
+  'accept-unknown-client': lenient({ unknownClient: true }),
+  'accept-wrong-secret': lenient({ wrongSecret: true }),
+  'accept-any-content-type': lenient({ anyContentType: true }),
+  'accept-unsupported-grant': lenient({ unsupportedGrant: true }),
+  'accept-missing-grant-type': lenient({ missingGrantType: true }),
+  'accept-missing-parameter': lenient({ missingParameter: true }),
+  'accept-reused-code': lenient({ reusedCode: true }),
+  'accept-expired-code': lenient({ expiredCode: true }),
+  'accept-any-client-auth': lenient({ anyClientAuth: true }),
+  'ignore-required-headers': (b) => { const { requiredHeaders: _dropped, ...rest } = b; return rest; },
+  'json-garbage': set('response', { garbageTokenBody: true }),
+  'accept-unknown-scope': lenient({ unknownScope: true }),
+  'scope-escalation': set('scopeHandling', { grantWholeCatalogue: true }),
+  'scope-other-delimiter': set('scopeHandling', { splitOn: 'both' }),
+  'scope-not-required': everyGrant({ scopeRequired: false }),
+  'scope-echo-missing': (b) => ({ ...b, scope: { ...b.scope, echo: 'never' } }),
+  'scope-rfc-delimiter-only': set('scopeHandling', { splitOn: 'space' }),
+  'scope-duplicate-rejected': set('scopeHandling', { rejectDuplicates: true }),
+  'scope-empty-item-wildcard': set('scopeHandling', { emptyItemIsWildcard: true }),
+  'scope-missing-rejected': set('scopeHandling', { rejectMissing: true }),
+  'resource-ignores-scope': (b) => { const { requiredScope: _dropped, ...resource } = b.resource; return { ...b, resource }; },
+  'resource-rejects-all': set('resourceHandling', { rejectAll: true }),
+  'refresh-token-issued': everyGrant({ issuesRefreshToken: true }),
+  'redirect-prefix-match': loosenRedirect({ prefixMatch: true }),
+  'redirect-any-extension': loosenRedirect({ anyExtension: true }),
+  'redirect-host-suffix': loosenRedirect({ hostSuffix: true }),
+  'redirect-ignore-host': loosenRedirect({ ignoreHost: true }),
+  'redirect-authority-prefix': loosenRedirect({ authorityPrefix: true }),
+  'redirect-ignore-userinfo': loosenRedirect({ ignoreUserinfo: true }),
+  'redirect-ignore-port': loosenRedirect({ ignorePort: true }),
+  'redirect-ignore-scheme': loosenRedirect({ ignoreScheme: true }),
+  'redirect-allow-dot-segments': loosenRedirect({ allowDotSegments: true }),
+  'redirect-allow-fragment': loosenRedirect({ allowFragment: true }),
+  'redirect-on-error': set('authorize', { redirectOnError: true }),
+  'redirect-no-fallback': redirectPolicy({ fallbackToRegistered: false }),
+  'redirect-absent-fallback': redirectPolicy({ fallbackToRegistered: true }),
+  'state-dropped': set('authorize', { dropState: true }),
+  'implicit-in-query': set('authorize', { implicitInQuery: true }),
+  'redirect-exact-only': loosenRedirect({ exactOnly: true }),
+  'never-expire': set('resourceHandling', { ignoreExpiry: true }),
+  'refresh-never-expire': set('refreshHandling', { ignoreExpiry: true }),
+  'no-www-authenticate': set('resourceHandling', { challenge: false }),
+  'refresh-expires-early': (b) => ({ ...b, lifetimes: { ...b.lifetimes, refreshToken: b.lifetimes.accessToken } }),
+  'refresh-keeps-old-refresh': refreshPolicy({ invalidatesOldRefreshToken: false }),
+  'refresh-keeps-old-access': refreshPolicy({ invalidatesOldAccessToken: false }),
+  'refresh-no-rotation': refreshPolicy({ rotatesRefreshToken: false }),
+  'no-reuse-detection': refreshPolicy({ reuseDetection: false }),
+  'refresh-kills-access': refreshPolicy({ invalidatesOldAccessToken: true }),
+  'refresh-kills-refresh': refreshPolicy({ invalidatesOldRefreshToken: true }),
+  'revoke-noop': set('revokeHandling', { noop: true }),
+  'revoke-unknown-400': set('revokeHandling', { unknownIs400: true }),
+  'revoke-no-client-auth': lenient({ revokeWithoutClientAuth: true }),
+  'revoke-refresh-keeps-access': set('revokeHandling', { keepsAccessOfRefresh: true }),
+  'revoke-hint-strict': set('revokeHandling', { hintStrict: true }),
+  'pop-not-required': popPolicy({ required: false }),
+  'pop-skip-signature': ignoreTaap('bad_signature'),
+  'pop-allow-none': taap({ allowNone: true }),
+  'pop-allow-hs256': taap({ allowHs256: true }),
+  'pop-skip-exp': ignoreTaap('expired'),
+  'pop-skip-iat': ignoreTaap('future_iat'),
+  'pop-skip-lifetime': ignoreTaap('lifetime_too_long'),
+  'pop-skip-jti': ignoreTaap('replayed'),
+  'pop-skip-edts': ignoreTaap('edts_mismatch'),
+  'pop-edts-case-insensitive': taap({ edtsCaseInsensitive: true }),
+  'pop-skip-required-parts': ignoreTaap('missing_part'),
+  'pop-skip-resource': popPolicy({ onResource: false }),
+  'pop-split-tolerant': taap({ splitTolerant: true }),
+  'dpop-skip-htm': set('dpop', { skipHtm: true }),
+  'dpop-skip-htu': set('dpop', { skipHtu: true }),
+  'dpop-skip-iat': set('dpop', { skipIat: true }),
+  'dpop-skip-jti': set('dpop', { skipJti: true }),
+  'dpop-allow-none': set('dpop', { allowNone: true }),
+  'dpop-allow-private-jwk': set('dpop', { allowPrivateJwk: true }),
+  'dpop-skip-ath': set('dpop', { skipAth: true }),
+  'dpop-not-bound': set('dpop', { notBound: true }),
+  'jwt-bad-signature': set('jwt', { signWithForeignKey: true }),
+  'jwt-wrong-issuer': set('jwt', { issuer: 'https://issuer.invalid/' }),
+  'jwt-wrong-audience': set('jwt', { audience: 'someone-else' }),
+  'hang': (b) => ({ ...b, transport: 'hang' }),
+  'reset': (b) => ({ ...b, transport: 'reset' }),
+  'garbage': (b) => ({ ...b, transport: 'garbage' }),
+};
+
+/** `base` with every fault in `faults` applied, in order. */
+export function applyFaults(base: MockBehaviour, faults: Iterable<FaultName>): MockBehaviour {
+  let b = base;
+  for (const f of faults) b = FAULT_PATCHES[f](b);
+  return b;
+}
 
 /** Validates fault names from user input; returns the unknown ones. */
 export function unknownFaults(names: string[]): string[] {

@@ -1,7 +1,9 @@
 /**
- * The mock authorization server: one engine that behaves as a provider spec says, for every endpoint the spec
- * declares (token, authorize, revoke) and its protected resource. It runs on 127.0.0.1, keeps its state in
- * memory, reads time from a {@link MockClock} and can be told to commit {@link FAULTS} for the kill matrix.
+ * The mock authorization server: one engine that behaves as a {@link MockBehaviour} says — the resolved view of
+ * a provider spec, patched by any {@link FAULTS} — for every endpoint the spec declares (token, authorize,
+ * revoke) and its protected resource. It runs on 127.0.0.1, keeps its state in memory, reads time from a
+ * {@link MockClock}, evicts expired and revoked tokens, codes and proofs by that clock, and answers every
+ * request line, however malformed, with an HTTP response.
  * @see https://www.rfc-editor.org/rfc/rfc6749
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,8 +11,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID, createHmac, createHash } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 import { MockClock } from './clock.ts';
-import type { FaultName } from './faults.ts';
+import { applyFaults, type FaultName } from './faults.ts';
+import { cleanBehaviour, type MockBehaviour } from './behaviour.ts';
 import { redirectUriMatches } from './redirect-match.ts';
 import { computeEdts, decodeTaapPop, verifyTaapPop, ReplayCache, type PopRequest } from '../src/pop/taap.ts';
 import { verifyDpopProof } from '../src/pop/dpop.ts';
@@ -18,7 +22,8 @@ import { verifyDpopProof } from '../src/pop/dpop.ts';
 /** Credentials and settings a suite needs to talk to this mock, in the same shape as a live target. */
 export interface MockCredentials {
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client: a spec whose only client-authentication method is `none`. */
+  clientSecret?: string;
   username: string;
   password: string;
   redirectUri?: string;
@@ -38,6 +43,8 @@ export interface MockServerOptions {
   port?: number;
   /** Expose POST /__oauthgate/clock for out-of-process clients (the standalone `oauthgate mock`). */
   adminApi?: boolean;
+  /** Most entries kept per token store before the oldest are dropped (default 200 000). */
+  maxStoreEntries?: number;
 }
 
 interface AccessTokenRecord {
@@ -72,15 +79,28 @@ interface CodeRecord {
   challenge?: { value: string; method: string };
 }
 
+/** Sizes of the mock's stores (white-box tests and the benchmark). */
+export interface StoreSizes {
+  accessTokens: number;
+  refreshTokens: number;
+  codes: number;
+  popJtis: number;
+  dpopJtis: number;
+}
+
 /** A running mock. */
 export interface MockServer {
   url: string;
   spec: ProviderSpec;
+  /** What this mock does: the resolved spec with its faults applied. */
+  behaviour: MockBehaviour;
   clock: MockClock;
   credentials: MockCredentials;
   faults: ReadonlySet<FaultName>;
   /** Number of requests served, per endpoint name (white-box tests). */
   hits: Record<string, number>;
+  /** Current store sizes, after evicting what has expired by the mock clock. */
+  storeSizes(): StoreSizes;
   close(): Promise<void>;
 }
 
@@ -96,6 +116,9 @@ class HttpError {
 
 const token = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
+/** How long (mock seconds) a rotated-away refresh token is remembered for reuse detection when it never expires. */
+const USED_REFRESH_MEMORY = 30 * 86400;
+
 /**
  * RSA key generation costs tens of milliseconds; mocks in one process share a small pool of key pairs
  * (the signing key and the TAAP client key must differ, so there are two).
@@ -107,30 +130,50 @@ function cachedKeyPair(name: 'server' | 'taap-client') {
   return p;
 }
 
+/**
+ * The request target of a request line as a path and query, or undefined when it is neither origin-form
+ * (`/path?q`) nor a parsable absolute-form URL (RFC 9112 §3.2). Never throws.
+ */
+export function parseRequestTarget(raw: string | undefined): { pathname: string; searchParams: URLSearchParams } | undefined {
+  if (!raw) return undefined;
+  try {
+    const u = raw.startsWith('/') ? new URL(`http://mock.invalid${raw}`) : new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    return { pathname: u.pathname, searchParams: u.searchParams };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts a mock server for `spec` on 127.0.0.1 (port 0 by default). */
 export async function startMockServer(opts: MockServerOptions): Promise<MockServer> {
   const { spec } = opts;
+  const resolved = resolveSpec(spec);
   const faults = new Set<FaultName>(opts.faults ?? []);
+  const b: MockBehaviour = applyFaults(cleanBehaviour(resolved), faults);
   const clock = opts.clock ?? new MockClock();
   const host = opts.host ?? '127.0.0.1';
+  const maxEntries = opts.maxStoreEntries ?? 200_000;
 
   const serverKeys = await cachedKeyPair('server');
   const serverJwk = { ...(await exportJWK(serverKeys.publicKey)), kid: 'mock-1', alg: 'RS256', use: 'sig' };
   let popPublicKeyPem: string | undefined;
   let popPrivateKeyPem: string | undefined;
-  if (spec.pop?.profile === 'taap') {
+  if (resolved.pop?.profile === 'taap') {
     const kp = await cachedKeyPair('taap-client');
     popPublicKeyPem = await exportSPKI(kp.publicKey);
     popPrivateKeyPem = await exportPKCS8(kp.privateKey);
   }
 
+  // Credentials follow the spec as resolved, never the faults: a fault changes what the server does, not
+  // what a client was told.
   const clientId = `oauthgate-${spec.id}-${token(6)}`;
-  const clientSecret = token(24);
+  const clientSecret = resolved.clientAuth.secretMethods.length ? token(24) : undefined;
   const username = 'probe.user@example.com';
   const password = token(18);
   const tenant = 'OAUTHGATE';
   const headers: Record<string, string> = {};
-  for (const h of spec.requiredHeaders?.headers ?? []) {
+  for (const h of resolved.requiredHeaders?.headers ?? []) {
     headers[h.name] = h.value.replace('${target.clientId}', clientId).replace(/\$\{target\.headers\.[^}]+\}/, tenant);
   }
 
@@ -144,38 +187,67 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
 
   let baseUrl = '';
   const issuer = () => `${baseUrl}/`;
+  const now = () => clock.now();
+
+  // ---------- eviction ----------
+  let lastSweep = Number.NEGATIVE_INFINITY;
+  /**
+   * Drops what can no longer be used: expired or revoked access tokens, expired or revoked refresh tokens
+   * (a rotated-away one is kept until it expires, so its replay is still recognised), and expired codes. An
+   * evicted token is unknown, which every endpoint rejects exactly as it rejects an expired or revoked one.
+   * Runs at most once per mock second.
+   */
+  function sweep(force = false): void {
+    const t = now();
+    if (!force && t === lastSweep) return;
+    lastSweep = t;
+    const expired = (exp: number) => exp <= t && !b.resourceHandling.ignoreExpiry;
+    for (const [k, r] of accessTokens) if (r.revoked || expired(r.exp)) accessTokens.delete(k);
+    for (const [k, r] of refreshTokens) if (r.revoked || (r.exp <= t && !b.refreshHandling.ignoreExpiry)) refreshTokens.delete(k);
+    for (const [k, r] of codes) if (r.exp <= t && !b.lenient.expiredCode) codes.delete(k);
+  }
+  /** Keeps a store under its cap by dropping its oldest entries (Map keeps insertion order). */
+  function capped<V>(store: Map<string, V>, key: string, value: V): void {
+    store.set(key, value);
+    while (store.size > maxEntries) store.delete(store.keys().next().value!);
+  }
 
   // ---------- helpers ----------
-  const errorCase = (name: ErrorCaseName, description: string, fallbackStatus = 400, fallbackError = 'invalid_request'): HttpError => {
-    const c = spec.errors.cases[name];
-    const status = c?.status ?? fallbackStatus;
-    const code = faults.has('error-code-changed') ? 'server_error' : (faults.has('error-not-json') ? undefined : c?.error) ?? fallbackError;
-    const body: Json = { error: code, error_description: description };
+  /** The error the resolved spec documents for `name` (RFC defaults where it is silent). */
+  const errorCase = (name: ErrorCaseName, description: string, override?: { status?: number; error?: string }): HttpError => {
+    const c = b.errors[name];
+    const status = override?.status ?? c.status;
+    const body: Json = { error: b.response.errorCode ?? override?.error ?? c.error, error_description: description };
     const h: Record<string, string> = {};
     if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret')) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
     return new HttpError(status, body, h);
   };
 
-  const paramName = (std: string) => spec.request.paramNames[std] ?? std;
-  const splitScope = (raw: string | undefined): string[] => {
-    if (raw === undefined) return [];
-    const delim = spec.scope.delimiter;
-    if (faults.has('scope-other-delimiter')) return raw.split(/[ ,]/).filter(Boolean);
-    if (faults.has('scope-rfc-delimiter-only')) return raw.split(' ').filter(Boolean);
-    if (faults.has('scope-empty-item-wildcard') && raw.split(delim).includes('')) return [...spec.scope.catalogue];
+  const paramName = (std: string) => b.request.paramNames[std] ?? std;
+  const splitScope = (raw: string | undefined): string[] | undefined => {
+    if (raw === undefined) return undefined;
+    const delim = b.scope.delimiter;
+    const how = b.scopeHandling.splitOn;
+    if (how === 'both') return raw.split(/[ ,]/).filter(Boolean);
+    if (how === 'space') return raw.split(' ').filter(Boolean);
+    if (b.scopeHandling.emptyItemIsWildcard && raw.split(delim).includes('')) return [...b.scope.catalogue];
+    // A value joined with the other delimiter is split where the spec says `accept`, refused where it says
+    // `reject`, and read as one (unknown) value where it says `single-unknown`.
+    const other = delim === ' ' ? ',' : ' ';
+    if (b.scope.otherDelimiter === 'accept') return raw.split(/[ ,]/).filter(Boolean);
+    if (b.scope.otherDelimiter === 'reject' && raw.includes(other)) throw errorCase('invalid_scope', `scope values are joined with ${JSON.stringify(delim)}, not ${JSON.stringify(other)}`);
     return raw.split(delim).filter((s) => s.length > 0);
   };
-  const joinScope = (s: string[]) => s.join(spec.scope.delimiter);
-  const now = () => clock.now();
+  const joinScope = (s: string[]) => s.join(b.scope.delimiter);
 
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
-    const c = faults.has('jwt-wrong-audience') ? { ...claims, aud: 'someone-else' } : claims;
-    // jwt-bad-signature signs with the TAAP client key, which is not in the JWKS the mock publishes.
-    const key = faults.has('jwt-bad-signature') ? (await cachedKeyPair('taap-client')).privateKey : serverKeys.privateKey;
+    const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
+    // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
+    const key = b.jwt.signWithForeignKey ? (await cachedKeyPair('taap-client')).privateKey : serverKeys.privateKey;
     return new SignJWT(c)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
-      .setIssuer(faults.has('jwt-wrong-issuer') ? 'https://issuer.invalid/' : issuer())
+      .setIssuer(b.jwt.issuer ?? issuer())
       .setIssuedAt(iat)
       .setExpirationTime(iat + lifetime)
       .setJti(randomUUID())
@@ -184,63 +256,59 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
 
   /** Resolves the requested scope against the catalogue; throws invalid_scope as the spec says. */
   function grantScope(requested: string[], allowedForClient: string[] | undefined): string[] {
-    const cat = spec.scope.catalogue;
-    if (faults.has('scope-escalation')) return [...cat];
+    const cat = b.scope.catalogue;
+    if (b.scopeHandling.grantWholeCatalogue) return [...cat];
+    const lenient = b.lenient.unknownScope;
     const seen = new Set<string>();
     const out: string[] = [];
     for (const s of requested) {
       if (seen.has(s)) {
-        if (faults.has('scope-duplicate-rejected')) throw errorCase('invalid_scope', `scope "${s}" repeated`, 400, 'invalid_scope');
+        if (b.scopeHandling.rejectDuplicates) throw errorCase('invalid_scope', `scope "${s}" repeated`);
         continue;
       }
       seen.add(s);
-      const known = cat.length === 0 ? spec.scope.unknownScope === 'drop' || faults.has('accept-unknown-scope') : cat.includes(s);
-      if (!known && !faults.has('accept-unknown-scope')) {
-        if (spec.scope.unknownScope === 'drop') continue;
-        throw errorCase('invalid_scope', `unknown scope value "${s}"`, 400, 'invalid_scope');
+      const known = cat.length === 0 ? b.scope.unknownScope === 'drop' || lenient : cat.includes(s);
+      if (!known && !lenient) {
+        if (b.scope.unknownScope === 'drop') continue;
+        throw errorCase('invalid_scope', `unknown scope value "${s}"`);
       }
-      if (allowedForClient && !allowedForClient.includes(s) && !faults.has('accept-unknown-scope')) throw errorCase('invalid_scope', `scope "${s}" exceeds the original grant`, 400, 'invalid_scope');
+      if (allowedForClient && !allowedForClient.includes(s) && !lenient) throw errorCase('invalid_scope', `scope "${s}" exceeds the original grant`);
       out.push(s);
     }
     return out;
   }
 
   async function issueTokens(clientIdFor: string, grant: GrantType, scope: string[], requestedScope: string[] | undefined, jkt?: string, family?: string): Promise<Json> {
-    const g = spec.grants[grant];
-    const fields = spec.tokenResponse.fields;
-    const life = spec.lifetimes.accessToken;
-    const accessIsJwt = fields.access_token?.type === 'jwt';
-    const access = accessIsJwt
+    const g = b.grants[grant];
+    const life = b.lifetimes.accessToken;
+    const access = b.token.accessTokenIsJwt
       ? await signJwt({ sub: clientIdFor, aud: clientIdFor, client_id: clientIdFor, scope: joinScope(scope), ...(jkt ? { cnf: { jkt } } : {}) }, life)
       : token(24);
     const rec: AccessTokenRecord = { clientId: clientIdFor, scope, exp: now() + life, revoked: false, ...(jkt ? { jkt } : {}) };
-    accessTokens.set(access, rec);
+    capped(accessTokens, access, rec);
     const body: Json = {};
-    if (!faults.has('no-access-token')) body.access_token = access;
-    const ttField = fields.token_type;
-    if ((ttField || jkt) && !faults.has('no-token-type')) {
-      body.token_type = faults.has('token-type-mac') ? 'mac' : jkt ? 'DPoP' : (ttField?.value ?? 'Bearer');
+    if (!b.response.omitAccessToken) body.access_token = access;
+    if (jkt) {
+      if (b.response.boundTokenType !== undefined) body.token_type = b.response.boundTokenType;
     }
-    let expiresIn: number | string = faults.has('expires-in-wrong') ? 60 : life;
-    const eType = fields.expires_in?.type;
-    if ((eType === 'numeric-string' && !faults.has('expires-in-number')) || faults.has('expires-in-string')) expiresIn = String(expiresIn);
-    if (fields.expires_in || faults.has('expires-in-string')) body.expires_in = expiresIn;
-    if (((g?.issuesRefreshToken ?? false) && spec.grants.refresh_token) || faults.has('refresh-token-issued')) {
+    else if (b.token.tokenType !== undefined) body.token_type = b.token.tokenType;
+    const ei = b.token.expiresIn;
+    if (ei) body.expires_in = ei.type === 'numeric-string' ? String(ei.seconds) : ei.seconds;
+    if (g?.issuesRefreshToken) {
       const rt = token(32);
-      refreshTokens.set(rt, {
-        clientId: clientIdFor, scope, exp: now() + (faults.has('refresh-expires-early') ? life : (spec.lifetimes.refreshToken ?? 10 * 365 * 86400)), revoked: false, used: false,
+      capped(refreshTokens, rt, {
+        clientId: clientIdFor, scope, exp: now() + (b.lifetimes.refreshToken ?? 10 * 365 * 86400), revoked: false, used: false,
         family: family ?? randomUUID(), accessTokens: [access],
       });
       rec.refreshToken = rt;
       body.refresh_token = rt;
     }
-    const echo = spec.scope.echo;
+    const echo = b.scope.echo;
     const narrowed = requestedScope === undefined || joinScope(requestedScope) !== joinScope(scope);
-    if (!faults.has('scope-echo-missing') && (echo === 'always' || (echo === 'when-narrowed' && narrowed && scope.length > 0) || fields.scope?.required)) {
-      body.scope = joinScope(scope);
-    }
-    if (fields.id_token) body.id_token = await signJwt({ sub: clientIdFor, aud: clientIdFor }, life);
-    for (const [name, f] of Object.entries(fields)) {
+    if (echo === 'always' || (echo === 'when-narrowed' && narrowed && scope.length > 0)) body.scope = joinScope(scope);
+    // OpenID Connect Core §2: aud contains the client_id, unless the spec documents another audience.
+    if (b.token.issuesIdToken) body.id_token = await signJwt({ sub: clientIdFor, aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
+    for (const [name, f] of Object.entries(b.token.fields)) {
       if (!(name in body) && f.value !== undefined && name !== 'token_type' && name !== 'expires_in') body[name] = f.value;
     }
     return body;
@@ -258,25 +326,31 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  const contentTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+  /** A JSON object body as string-valued parameters; anything else is a 400 with `what` named. */
+  function parseJsonObject(body: string, onError: (msg: string) => HttpError): Record<string, string> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw onError('body is not valid JSON');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw onError('body must be a JSON object');
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed as Json)) if (typeof v === 'string') out[k] = v;
+    return out;
+  }
+
   function parseParams(req: IncomingMessage, body: string): Record<string, string> {
-    const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const encoding = spec.request.encoding;
-    const expected = (spec.request.contentType ?? (encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json')).toLowerCase();
-    if (ct !== expected && !faults.has('accept-any-content-type')) {
+    const ct = contentTypeOf(req);
+    const expected = b.request.contentType.toLowerCase();
+    if (ct !== expected && !b.lenient.anyContentType) {
       throw errorCase('unsupported_content_type', `Content-Type: expected ${expected}, observed ${ct || '(none)'}`);
     }
     if (body.trim() === '') return {};
-    if (ct === 'application/json' || (faults.has('accept-any-content-type') && body.trim().startsWith('{'))) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        throw errorCase('missing_parameter', 'body is not valid JSON');
-      }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw errorCase('missing_parameter', 'body must be a JSON object');
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(parsed as Json)) if (typeof v === 'string') out[k] = v;
-      return out;
+    if (ct === 'application/json' || (b.lenient.anyContentType && body.trim().startsWith('{'))) {
+      return parseJsonObject(body, (m) => errorCase('missing_parameter', m));
     }
     const out: Record<string, string> = {};
     const seen = new Set<string>();
@@ -289,58 +363,60 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   }
 
   function checkRequiredHeaders(req: IncomingMessage): void {
-    if (!spec.requiredHeaders || faults.has('ignore-required-headers')) return;
-    for (const h of spec.requiredHeaders.headers) {
-      const got = req.headers[h.name.toLowerCase()];
-      const want = headers[h.name];
-      if (got !== want) {
-        const m = spec.requiredHeaders.onMissing;
-        throw new HttpError(m?.status ?? 400, { error: m?.error ?? 'invalid_request', error_description: `header ${h.name} missing or wrong` });
-      }
+    const rh = b.requiredHeaders;
+    if (!rh) return;
+    for (const h of rh.headers) {
+      if (req.headers[h.name.toLowerCase()] !== headers[h.name]) throw errorCase('missing_required_header', `header ${h.name} missing or wrong`);
     }
   }
 
-  /** Client authentication per the spec's accepted methods (RFC 6749 §2.3.1). Returns the client id. */
-  function authenticateClient(req: IncomingMessage, params: Record<string, string>): string {
-    const methods = spec.clientAuth.methods;
+  function basicCredentials(req: IncomingMessage): { id: string; secret: string } | undefined {
     const auth = req.headers.authorization;
-    let basic: { id: string; secret: string } | undefined;
-    if (auth && /^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const i = decoded.indexOf(':');
-      if (i < 0) throw errorCase('unknown_client', 'malformed Basic credentials', 401, 'invalid_client');
-      try {
-        basic = { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) };
-      } catch {
-        throw errorCase('unknown_client', 'malformed Basic credentials', 401, 'invalid_client');
-      }
+    if (!auth || !/^basic /i.test(auth)) return undefined;
+    const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i < 0) throw errorCase('unknown_client', 'malformed Basic credentials');
+    try {
+      return { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) };
+    } catch {
+      throw errorCase('unknown_client', 'malformed Basic credentials');
     }
+  }
+
+  /**
+   * Client authentication per the spec's accepted methods (RFC 6749 §2.3.1), including a public client that
+   * sends only client_id where the spec lists `none` (§2.1, §3.2.1). Returns the client id.
+   */
+  function authenticateClient(req: IncomingMessage, params: Record<string, string>): string {
+    const methods = b.clientAuth.methods;
+    const loose = b.lenient.anyClientAuth;
+    const basic = basicCredentials(req);
     const bodyId = params[paramName('client_id')];
     const bodySecret = params[paramName('client_secret')];
-    const loose = faults.has('accept-any-client-auth');
     let id: string | undefined;
     let secret: string | undefined;
     if (basic) {
-      if (!methods.includes('client_secret_basic') && !loose) throw errorCase('unknown_client', 'HTTP Basic client authentication is not accepted here', 401, 'invalid_client');
-      if (bodySecret !== undefined && !spec.clientAuth.bodyCredentialsAlsoRequired && !loose && !faults.has('accept-two-client-auth-methods')) {
-        throw errorCase('missing_parameter', 'more than one client authentication method used (RFC 6749 §2.3)');
-      }
-      if (spec.clientAuth.bodyCredentialsAlsoRequired && !loose) {
+      if (!methods.includes('client_secret_basic') && !loose) throw errorCase('unknown_client', 'HTTP Basic client authentication is not accepted here');
+      if (b.clientAuth.bodyCredentialsAlsoRequired && !loose) {
         if (bodyId === undefined || bodySecret === undefined) throw errorCase('missing_parameter', 'client_id and client_secret are required in the body as well');
-        if (bodyId !== basic.id || bodySecret !== basic.secret) throw errorCase('wrong_secret', 'body credentials differ from Basic credentials', 401, 'invalid_client');
+        if (bodyId !== basic.id || bodySecret !== basic.secret) throw errorCase('wrong_secret', 'body credentials differ from Basic credentials');
+      } else if (bodySecret !== undefined && !loose && !faults.has('accept-two-client-auth-methods')) {
+        throw errorCase('missing_parameter', 'more than one client authentication method used (RFC 6749 §2.3)');
       }
       id = basic.id;
       secret = basic.secret;
-    } else if (bodySecret !== undefined || bodyId !== undefined) {
-      if (!methods.includes('client_secret_post') && !loose && bodySecret !== undefined) {
-        throw errorCase('unknown_client', 'client credentials in the body are not accepted here', 401, 'invalid_client');
-      }
+    } else if (bodySecret !== undefined) {
+      if (!methods.includes('client_secret_post') && !loose) throw errorCase('unknown_client', 'client credentials in the body are not accepted here');
       id = bodyId;
       secret = bodySecret;
+    } else if (bodyId !== undefined) {
+      if (!methods.includes('none') && !loose) throw errorCase('unknown_client', 'a client secret is required (this server has no public clients)');
+      id = bodyId;
     }
-    if (id === undefined) throw errorCase('unknown_client', 'no client authentication', 401, 'invalid_client');
-    if (id !== clientId && !faults.has('accept-unknown-client')) throw errorCase('unknown_client', 'unknown client', 401, 'invalid_client');
-    if (id === clientId && secret !== clientSecret && !faults.has('accept-wrong-secret')) throw errorCase('wrong_secret', 'client authentication failed', 401, 'invalid_client');
+    if (id === undefined) throw errorCase('unknown_client', 'no client authentication');
+    if (id !== clientId && !b.lenient.unknownClient) throw errorCase('unknown_client', 'unknown client');
+    const secretOk = secret === undefined ? methods.includes('none') : secret === clientSecret;
+    if (id === clientId && !secretOk && !b.lenient.wrongSecret) throw errorCase('wrong_secret', 'client authentication failed');
     return id;
   }
 
@@ -350,34 +426,26 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return { method: req.method ?? 'GET', uri: req.url ?? '/', headers: h, body };
   }
 
-  /** TAAP PoP validation as the spec says, weakened only by PoP faults. */
+  /** TAAP PoP validation as the spec says, weakened only where the behaviour says. */
   async function checkTaap(req: IncomingMessage, body: string, where: 'token' | 'resource'): Promise<void> {
-    const pop = spec.pop;
+    const pop = b.pop;
     if (!pop || pop.profile !== 'taap' || !popPublicKeyPem) return;
-    if (where === 'resource' && (!pop.onResource || faults.has('pop-skip-resource'))) return;
+    if (where === 'resource' && !pop.onResource) return;
     const value = req.headers[pop.header.toLowerCase()];
     const tokenValue = Array.isArray(value) ? value[0] : value;
-    if (!tokenValue && (faults.has('pop-not-required') || !pop.required)) return;
-    const ignore = new Set<string>();
-    if (faults.has('pop-skip-signature')) ignore.add('bad_signature');
-    if (faults.has('pop-skip-exp')) ignore.add('expired');
-    if (faults.has('pop-skip-iat')) ignore.add('future_iat');
-    if (faults.has('pop-skip-lifetime')) ignore.add('lifetime_too_long');
-    if (faults.has('pop-skip-edts')) ignore.add('edts_mismatch');
-    if (faults.has('pop-skip-required-parts')) ignore.add('missing_part');
-    if (faults.has('pop-skip-jti')) ignore.add('replayed');
+    if (!tokenValue && !pop.required) return;
     let alg: unknown;
     try {
       alg = tokenValue ? decodeProtectedHeader(tokenValue).alg : undefined;
     } catch {
       alg = undefined;
     }
-    if (alg === 'none' && faults.has('pop-allow-none')) return;
-    if (alg === 'HS256' && faults.has('pop-allow-hs256') && tokenValue && hmacKeyedWith(tokenValue, popPublicKeyPem)) return;
+    if (alg === 'none' && b.taap.allowNone) return;
+    if (alg === 'HS256' && b.taap.allowHs256 && tokenValue && hmacKeyedWith(tokenValue, popPublicKeyPem)) return;
     const popReq = popRequestOf(req, body);
     // Boundary-shift defences (src/pop/taap.ts): well-formed parts, and the route's own method and path pinned.
-    const route = where === 'token' ? spec.endpoints.token : spec.resource;
-    const splitTolerant = faults.has('pop-split-tolerant');
+    const route = where === 'token' ? b.endpoints.token : b.resource;
+    const splitTolerant = b.taap.splitTolerant;
     const result = await verifyTaapPop(tokenValue, {
       publicKey: popPublicKeyPem,
       request: popReq,
@@ -385,15 +453,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       maxLifetimeSeconds: pop.maxLifetimeSeconds,
       clockSkewSeconds: pop.clockSkewSeconds,
       now: now(),
-      ...(faults.has('pop-skip-jti') ? {} : { replayCache: popReplay }),
+      ...(b.taap.ignore.has('replayed') ? {} : { replayCache: popReplay }),
       strictPartSyntax: !splitTolerant,
       ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, uri: route.path } }),
     });
-    if (result.ok) return;
-    if (ignore.has(result.code)) return;
-    if (result.code === 'edts_mismatch' && faults.has('pop-edts-case-insensitive') && tokenValue) {
-      if (edtsMatchesIgnoringCase(tokenValue, popReq)) return;
-    }
+    if (result.ok || b.taap.ignore.has(result.code)) return;
+    if (result.code === 'edts_mismatch' && b.taap.edtsCaseInsensitive && tokenValue && edtsMatchesIgnoringCase(tokenValue, popReq)) return;
     throw new HttpError(401, { error: 'invalid_request', error_description: `PoP token rejected (${result.code}): ${result.message}` }, { 'www-authenticate': 'PoP error="invalid_token"' });
   }
 
@@ -406,23 +471,23 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
 
   /** DPoP proof on the token endpoint (RFC 9449 §5). Returns the key thumbprint to bind, if any. */
   async function checkDpopAtToken(req: IncomingMessage): Promise<string | undefined> {
-    if (spec.pop?.profile !== 'dpop') return undefined;
+    if (b.pop?.profile !== 'dpop') return undefined;
     const proof = req.headers.dpop;
     if (typeof proof !== 'string') return undefined;
+    const d = b.dpop;
     const r = await verifyDpopProof(proof, {
-      htm: faults.has('dpop-skip-htm') ? extractClaim(proof, 'htm') ?? 'POST' : 'POST',
-      htu: faults.has('dpop-skip-htu') ? extractClaim(proof, 'htu') ?? '' : `${baseUrl}${spec.endpoints.token.path}`,
-      now: faults.has('dpop-skip-iat') ? Number(extractClaim(proof, 'iat') ?? now()) : now(),
-      maxAgeSeconds: spec.pop.maxLifetimeSeconds,
-      clockSkewSeconds: spec.pop.clockSkewSeconds,
-      ...(faults.has('dpop-skip-jti') ? {} : { replayCache: dpopReplay }),
+      htm: d.skipHtm ? extractClaim(proof, 'htm') ?? 'POST' : 'POST',
+      htu: d.skipHtu ? extractClaim(proof, 'htu') ?? '' : `${baseUrl}${b.endpoints.token.path}`,
+      now: d.skipIat ? Number(extractClaim(proof, 'iat') ?? now()) : now(),
+      maxAgeSeconds: b.pop.maxLifetimeSeconds,
+      clockSkewSeconds: b.pop.clockSkewSeconds,
+      ...(d.skipJti ? {} : { replayCache: dpopReplay }),
     });
     if (!r.ok) {
-      if (r.code === 'bad_alg' && faults.has('dpop-allow-none')) return 'unbound';
-      if (r.code === 'private_key_in_jwk' && faults.has('dpop-allow-private-jwk')) return 'unbound';
+      if ((r.code === 'bad_alg' && d.allowNone) || (r.code === 'private_key_in_jwk' && d.allowPrivateJwk)) return undefined;
       throw new HttpError(400, { error: 'invalid_dpop_proof', error_description: `${r.code}: ${r.message}` });
     }
-    return faults.has('dpop-not-bound') ? undefined : r.jkt;
+    return d.notBound ? undefined : r.jkt;
   }
 
   /**
@@ -431,7 +496,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
    */
   function verifyPkce(rec: CodeRecord, verifier: string | undefined): void {
     if ((spec.grants.authorization_code?.pkce ?? 'none') === 'none' || faults.has('pkce-not-verified')) return;
-    const bad = (why: string) => errorCase('invalid_grant', why, 400, 'invalid_grant');
+    const bad = (why: string) => errorCase('invalid_grant', why);
     if (!rec.challenge) {
       if (verifier !== undefined && !faults.has('pkce-downgrade')) throw bad('code_verifier sent for a code requested without code_challenge');
       return;
@@ -447,106 +512,107 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   }
 
   // ---------- endpoints ----------
-  async function handleToken(req: IncomingMessage, res: ServerResponse, url?: URL): Promise<void> {
+  async function handleToken(req: IncomingMessage, res: ServerResponse, query?: URLSearchParams): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
     await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
     // RFC 6749 §2.3.1: credentials are read from the body only; the fault also honours the query string.
-    if (faults.has('accept-query-credentials') && url) for (const [k, v] of url.searchParams) params[k] ??= v;
+    if (faults.has('accept-query-credentials') && query) for (const [k, v] of query) params[k] ??= v;
     const cid = authenticateClient(req, params);
-    let jkt = await checkDpopAtToken(req);
-    if (jkt === 'unbound') jkt = undefined;
+    const jkt = await checkDpopAtToken(req);
     const gtName = paramName('grant_type');
-    let grant = params[gtName];
-    if (spec.request.encoding === 'empty') grant = 'client_credentials';
+    let grant = b.request.encoding === 'empty' ? 'client_credentials' : params[gtName];
     if (grant === undefined) {
-      if (faults.has('accept-missing-grant-type')) grant = 'client_credentials';
-      else throw errorCase('missing_grant_type', `${gtName} is required`);
+      if (!b.lenient.missingGrantType) throw errorCase('missing_grant_type', `${gtName} is required`);
+      grant = 'client_credentials';
     }
-    const known = (['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const).find((g) => g === grant && spec.grants[g]);
+    const known = (['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const).find((g) => g === grant && b.grants[g]);
     if (!known) {
-      if (!faults.has('accept-unsupported-grant')) throw errorCase('unsupported_grant_type', `grant type "${grant}" is not supported`, 400, 'unsupported_grant_type');
+      if (!b.lenient.unsupportedGrant) throw errorCase('unsupported_grant_type', `grant type "${grant}" is not supported`);
       return sendJson(res, 200, await issueTokens(cid, 'client_credentials', [], undefined));
     }
-    const g = spec.grants[known]!;
+    const g = b.grants[known]!;
+    const missingOk = b.lenient.missingParameter;
     for (const [k, v] of Object.entries(g.extraParams)) {
-      if (spec.request.encoding !== 'empty' && params[paramName(k)] !== v && !faults.has('accept-missing-parameter')) {
-        throw errorCase('missing_parameter', `${paramName(k)}: expected "${v}"`);
-      }
+      const sent = params[paramName(k)];
+      if (b.request.encoding === 'empty' || sent === v || (sent === undefined && missingOk)) continue;
+      throw errorCase('missing_parameter', `${paramName(k)}: expected "${v}"`);
     }
     const scopeRaw = known === 'client_credentials' && g.extraParams.scope !== undefined ? undefined : params.scope;
-    const requested = scopeRaw === undefined ? undefined : splitScope(scopeRaw);
+    const requested = splitScope(scopeRaw);
     switch (known) {
       case 'client_credentials': {
-        if (g.scopeRequired && requested === undefined && g.extraParams.scope === undefined && !faults.has('scope-not-required') && !faults.has('accept-missing-parameter')) {
-          throw errorCase('missing_parameter', 'scope is required for client_credentials');
-        }
-        if (requested === undefined && g.extraParams.scope === undefined && faults.has('scope-missing-rejected')) throw errorCase('missing_parameter', 'scope is required');
-        if (requested && requested.length === 0 && scopeRaw !== '') throw errorCase('invalid_scope', 'scope has only empty items', 400, 'invalid_scope');
-        const granted = requested ? grantScope(requested, undefined) : g.extraParams.scope ? [] : [...spec.scope.default];
+        if (g.scopeRequired && requested === undefined && g.extraParams.scope === undefined && !missingOk) throw errorCase('missing_parameter', 'scope is required for client_credentials');
+        if (requested === undefined && g.extraParams.scope === undefined && b.scopeHandling.rejectMissing) throw errorCase('missing_parameter', 'scope is required');
+        if (requested && requested.length === 0 && scopeRaw !== '') throw errorCase('invalid_scope', 'scope has only empty items');
+        const granted = requested ? grantScope(requested, undefined) : g.extraParams.scope ? [] : [...b.scope.default];
         return sendJson(res, 200, await issueTokens(cid, 'client_credentials', granted, requested, jkt));
       }
       case 'password': {
         const u = params.username;
         const p = params.password;
-        if ((u === undefined || p === undefined) && !faults.has('accept-missing-parameter')) throw errorCase('missing_parameter', 'username and password are required');
-        if ((u !== username || p !== password) && !faults.has('accept-missing-parameter')) throw errorCase('invalid_grant', 'resource owner credentials are invalid', 400, 'invalid_grant');
-        const granted = requested ? grantScope(requested, undefined) : [...spec.scope.default];
+        if ((u === undefined || p === undefined) && !missingOk) throw errorCase('missing_parameter', 'username and password are required');
+        // A missing value may be let through by a lenient server; a wrong one never is.
+        if ((u !== undefined && u !== username) || (p !== undefined && p !== password)) throw errorCase('invalid_grant', 'resource owner credentials are invalid');
+        const granted = requested ? grantScope(requested, undefined) : [...b.scope.default];
         return sendJson(res, 200, await issueTokens(cid, 'password', granted, requested, jkt));
       }
       case 'authorization_code': {
         const code = params.code;
-        if (code === undefined) {
-          if (!faults.has('accept-missing-parameter')) throw errorCase('missing_parameter', 'code is required');
-        }
+        if (code === undefined && !missingOk) throw errorCase('missing_parameter', 'code is required');
         const rec = code ? codes.get(code) : undefined;
-        if (!rec || rec.clientId !== cid || rec.exp <= now()) throw errorCase('invalid_grant', 'authorization code is invalid or expired', 400, 'invalid_grant');
-        if (rec.used && !faults.has('accept-reused-code')) {
+        if (!rec || rec.clientId !== cid) throw errorCase('invalid_grant', 'authorization code is invalid');
+        if (rec.exp <= now() && !b.lenient.expiredCode) throw errorCase('invalid_grant', 'authorization code expired');
+        if (rec.used && !b.lenient.reusedCode) {
           // RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it.
           for (const t of rec.issued) revokeAny(t);
-          throw errorCase('invalid_grant', 'authorization code already used', 400, 'invalid_grant');
+          throw errorCase('invalid_grant', 'authorization code already used');
         }
-        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request', 400, 'invalid_grant');
+        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
         verifyPkce(rec, params.code_verifier);
         rec.used = true;
         const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
         rec.issued.push(String(body2.access_token), ...(body2.refresh_token ? [String(body2.refresh_token)] : []));
         return sendJson(res, 200, body2);
       }
-      case 'refresh_token': {
-        const rt = params.refresh_token;
-        if (rt === undefined && !faults.has('accept-missing-parameter')) throw errorCase('missing_parameter', 'refresh_token is required');
-        const rec = rt ? refreshTokens.get(rt) : undefined;
-        const policy = spec.refresh!;
-        if (!rec || rec.clientId !== cid || rec.revoked) throw errorCase('invalid_grant', 'refresh token is invalid', 400, 'invalid_grant');
-        if (rec.exp <= now() && !faults.has('refresh-never-expire')) throw errorCase('invalid_grant', 'refresh token expired', 400, 'invalid_grant');
-        if (rec.used) {
-          if (policy.reuseDetection && !faults.has('no-reuse-detection')) {
-            // RFC 9700 §4.14.2: a replayed rotated token revokes the whole family, active token included.
-            for (const r of refreshTokens.values()) {
-              if (r.family !== rec.family) continue;
-              r.revoked = true;
-              for (const a of r.accessTokens) revokeAny(a);
-            }
-          }
-          throw errorCase('invalid_grant', 'refresh token already used', 400, 'invalid_grant');
-        }
-        const granted = requested ? grantScope(requested, rec.scope) : rec.scope;
-        const invalidateRefresh = policy.invalidatesOldRefreshToken && !faults.has('refresh-keeps-old-refresh');
-        const invalidateAccess = (policy.invalidatesOldAccessToken && !faults.has('refresh-keeps-old-access')) || faults.has('refresh-kills-access');
-        const rotate = policy.rotatesRefreshToken && !faults.has('refresh-no-rotation');
-        const out = await issueTokens(cid, 'refresh_token', granted, requested, jkt, rec.family);
-        if (!rotate) {
-          if (out.refresh_token) refreshTokens.delete(String(out.refresh_token));
-          delete out.refresh_token;
-          rec.accessTokens.push(String(out.access_token));
-        }
-        if (invalidateAccess) for (const a of rec.accessTokens) if (a !== out.access_token) revokeAny(a);
-        if ((rotate && invalidateRefresh) || faults.has('refresh-kills-refresh')) rec.used = true;
-        return sendJson(res, 200, out);
-      }
+      case 'refresh_token':
+        return sendJson(res, 200, await refresh(cid, params.refresh_token, requested, jkt));
     }
+  }
+
+  /** The refresh grant (RFC 6749 §6) with the spec's rotation policy (RFC 9700 §4.14.2). */
+  async function refresh(cid: string, rt: string | undefined, requested: string[] | undefined, jkt: string | undefined): Promise<Json> {
+    if (rt === undefined && !b.lenient.missingParameter) throw errorCase('missing_parameter', 'refresh_token is required');
+    const rec = rt ? refreshTokens.get(rt) : undefined;
+    const policy = b.refresh!;
+    if (!rec || rec.clientId !== cid || rec.revoked) throw errorCase('invalid_grant', 'refresh token is invalid');
+    if (rec.exp <= now() && !b.refreshHandling.ignoreExpiry) throw errorCase('invalid_grant', 'refresh token expired');
+    if (rec.used) {
+      if (policy.reuseDetection) {
+        // RFC 9700 §4.14.2: a replayed rotated token revokes the whole family, active token included.
+        for (const r of refreshTokens.values()) {
+          if (r.family !== rec.family) continue;
+          r.revoked = true;
+          for (const a of r.accessTokens) revokeAny(a);
+        }
+      }
+      throw errorCase('invalid_grant', 'refresh token already used');
+    }
+    const granted = requested ? grantScope(requested, rec.scope) : rec.scope;
+    const out = await issueTokens(cid, 'refresh_token', granted, requested, jkt, rec.family);
+    if (!policy.rotatesRefreshToken) {
+      if (out.refresh_token) refreshTokens.delete(String(out.refresh_token));
+      delete out.refresh_token;
+      rec.accessTokens.push(String(out.access_token));
+    }
+    if (policy.invalidatesOldAccessToken) for (const a of rec.accessTokens) if (a !== out.access_token) revokeAny(a);
+    if (policy.invalidatesOldRefreshToken) {
+      rec.used = true;
+      // Remembered until it expires so that a replay is recognised; bounded when it never would.
+      rec.exp = Math.min(rec.exp, now() + USED_REFRESH_MEMORY);
+    }
+    return out;
   }
 
   function revokeAny(t: string): boolean {
@@ -567,38 +633,38 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return false;
   }
 
+  /** RFC 7009 token revocation. */
   async function handleRevoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
-    const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const params: Record<string, string> = ct === 'application/json' ? (JSON.parse(body || '{}') as Record<string, string>) : Object.fromEntries(new URLSearchParams(body));
-    let cid: string | undefined;
-    if (!faults.has('revoke-no-client-auth')) cid = authenticateClient(req, params);
+    const params = contentTypeOf(req) === 'application/json'
+      ? parseJsonObject(body || '{}', (m) => new HttpError(400, { error: 'invalid_request', error_description: m }))
+      : Object.fromEntries(new URLSearchParams(body));
+    const cid = b.lenient.revokeWithoutClientAuth ? undefined : authenticateClient(req, params);
     const t = params.token;
     if (!t) throw errorCase('missing_parameter', 'token is required');
     const owner = accessTokens.get(t)?.clientId ?? refreshTokens.get(t)?.clientId;
+    const rv = b.revokeHandling;
     if (owner === undefined) {
-      if (faults.has('revoke-unknown-400')) throw errorCase('invalid_grant', 'unknown token', 400, 'invalid_request');
+      if (rv.unknownIs400) throw errorCase('invalid_grant', 'unknown token', { status: 400, error: 'invalid_request' });
     } else if (cid === undefined || owner === cid) {
       const hint = params.token_type_hint;
-      const hintMisses = faults.has('revoke-hint-strict') && ((hint === 'access_token' && !accessTokens.has(t)) || (hint === 'refresh_token' && !refreshTokens.has(t)));
+      const hintMisses = rv.hintStrict && ((hint === 'access_token' && !accessTokens.has(t)) || (hint === 'refresh_token' && !refreshTokens.has(t)));
       const rt = refreshTokens.get(t);
-      if (faults.has('revoke-noop') || hintMisses) {
+      if (rv.noop || hintMisses) {
         // answers 200, revokes nothing
-      } else if (rt && faults.has('revoke-refresh-keeps-access')) rt.revoked = true;
+      } else if (rt && rv.keepsAccessOfRefresh) rt.revoked = true;
       else revokeAny(t);
     }
     res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   }
 
-  function handleAuthorize(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const q = url.searchParams;
+  function handleAuthorize(_req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
     const responseType = q.get('response_type');
     const cid = q.get('client_id');
     const state = q.get('state');
-    const rule = spec.redirectUri;
-    const registered = rule?.registered;
+    const rule = b.redirectUri;
     let redirect = q.get('redirect_uri') ?? undefined;
     const sent = redirect !== undefined;
     const page = (status: number, msg: string) => {
@@ -607,25 +673,25 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       res.end(`<!doctype html><title>Authorization error</title><p>${msg.replace(/[<>&"]/g, '')}</p>`);
     };
     if (cid !== clientId) return page(400, 'invalid_request: unknown client_id');
-    if (!rule || !registered) return page(400, 'invalid_request: no redirect URI registered');
+    if (!rule) return page(400, 'invalid_request: no redirect URI registered');
     if (!sent) {
-      if ((!rule.fallbackToRegistered && !faults.has('redirect-absent-fallback')) || faults.has('redirect-no-fallback')) return page(400, 'invalid_request: redirect_uri is required');
-      redirect = registered;
-    } else if (!redirectUriMatches(rule.rule, registered, redirect!, faults)) {
-      if (faults.has('redirect-on-error')) return redirectTo(res, redirect!, { error: 'invalid_request', ...(state ? { state } : {}) }, false);
+      if (!rule.fallbackToRegistered) return page(400, 'invalid_request: redirect_uri is required');
+      redirect = rule.registered;
+    } else if (!redirectUriMatches(rule.rule, rule.registered, redirect!, b.authorize.loose)) {
+      if (b.authorize.redirectOnError && parseAbsolute(redirect!)) return redirectTo(res, redirect!, { error: 'invalid_request', ...(state ? { state } : {}) }, false);
       return page(400, 'invalid_request: redirect_uri does not match the registered URI');
     }
     const scopeRaw = q.get('scope');
     const extra: Record<string, string> = {};
-    if (state !== null && !faults.has('state-dropped')) extra.state = state;
+    if (state !== null && !b.authorize.dropState) extra.state = state;
     let scope: string[];
     try {
-      scope = scopeRaw === null ? [...spec.scope.default] : grantScope(splitScope(scopeRaw), undefined);
+      scope = scopeRaw === null ? [...b.scope.default] : grantScope(splitScope(scopeRaw)!, undefined);
     } catch (e) {
       const err = e instanceof HttpError ? String(e.body.error) : 'invalid_scope';
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
-    if (responseType === 'code' && spec.grants.authorization_code) {
+    if (responseType === 'code' && b.grants.authorization_code && spec.grants.authorization_code) {
       // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
       // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
       const pkce = spec.grants.authorization_code.pkce;
@@ -637,21 +703,26 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         challenge = { value: challengeValue, method };
       } else if (pkce === 'required' && !faults.has('pkce-not-required')) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: 'PKCE required', ...extra }, false);
       const code = token(16);
-      codes.set(code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + spec.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
+      capped(codes, code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
       return redirectTo(res, redirect!, { code, ...extra }, false);
     }
-    if (responseType === 'token' && spec.grants.implicit) {
+    if (responseType === 'token' && b.grants.implicit) {
       const access = token(24);
-      accessTokens.set(access, { clientId, scope, exp: now() + spec.lifetimes.accessToken, revoked: false });
-      const frag: Record<string, string> = { access_token: access, token_type: 'Bearer', expires_in: String(spec.lifetimes.accessToken), ...extra };
-      if (scope.length && spec.scope.echo !== 'never') frag.scope = joinScope(scope);
-      return redirectTo(res, redirect!, frag, !faults.has('implicit-in-query'));
+      capped(accessTokens, access, { clientId, scope, exp: now() + b.lifetimes.accessToken, revoked: false });
+      const frag: Record<string, string> = { access_token: access, token_type: 'Bearer', expires_in: String(b.lifetimes.accessToken), ...extra };
+      if (scope.length && b.scope.echo !== 'never') frag.scope = joinScope(scope);
+      return redirectTo(res, redirect!, frag, !b.authorize.implicitInQuery);
     }
     return redirectTo(res, redirect!, { error: 'unsupported_response_type', ...extra }, responseType === 'token');
   }
 
   function redirectTo(res: ServerResponse, target: string, params: Record<string, string>, inFragment: boolean): void {
-    const u = new URL(target);
+    const u = parseAbsolute(target);
+    if (!u) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('invalid_request: redirect_uri is not an absolute URI');
+      return;
+    }
     const enc = new URLSearchParams(params).toString();
     let loc: string;
     if (inFragment) loc = `${target.split('#')[0]}#${enc}`;
@@ -663,21 +734,21 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     res.end();
   }
 
-  async function handleResource(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleResource(req: IncomingMessage, res: ServerResponse, _q: URLSearchParams, pathname: string): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
     const auth = req.headers.authorization ?? '';
     const m = /^(Bearer|DPoP)\s+(\S+)$/i.exec(auth);
     const challenge = (err?: string): Record<string, string> => {
-      if (faults.has('no-www-authenticate')) return {};
-      const scheme = spec.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+      if (!b.resourceHandling.challenge) return {};
+      const scheme = b.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
       return { 'www-authenticate': err ? `${scheme} realm="oauthgate-mock", error="${err}"` : `${scheme} realm="oauthgate-mock"` };
     };
-    const invalidStatus = spec.resource.invalidTokenStatus;
+    const invalidStatus = b.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());
     const value = m[2]!;
-    const rec = faults.has('resource-rejects-all') ? undefined : accessTokens.get(value);
-    const expired = rec ? rec.exp <= now() && !faults.has('never-expire') : false;
+    const rec = b.resourceHandling.rejectAll ? undefined : accessTokens.get(value);
+    const expired = rec ? rec.exp <= now() && !b.resourceHandling.ignoreExpiry : false;
     if (!rec || rec.revoked || expired) {
       throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, challenge('invalid_token'));
     }
@@ -686,32 +757,53 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const proofHeader = req.headers.dpop;
       const r = await verifyDpopProof(typeof proofHeader === 'string' ? proofHeader : undefined, {
         htm: req.method ?? 'GET',
-        htu: `${baseUrl}${(req.url ?? '/').split('?')[0]}`,
-        ...(faults.has('dpop-skip-ath') && !extractClaim(String(proofHeader ?? ''), 'ath') ? {} : { accessToken: value }),
+        htu: `${baseUrl}${pathname}`,
+        ...(b.dpop.skipAth && !extractClaim(String(proofHeader ?? ''), 'ath') ? {} : { accessToken: value }),
         now: now(),
-        maxAgeSeconds: spec.pop?.maxLifetimeSeconds ?? 300,
+        maxAgeSeconds: b.pop?.maxLifetimeSeconds ?? 300,
         expectedJkt: rec.jkt,
-        ...(faults.has('dpop-skip-jti') ? {} : { replayCache: dpopReplay }),
+        ...(b.dpop.skipJti ? {} : { replayCache: dpopReplay }),
       });
       if (!r.ok) throw new HttpError(401, { error: 'invalid_dpop_proof', error_description: `${r.code}: ${r.message}` }, { 'www-authenticate': 'DPoP error="invalid_dpop_proof"' });
     }
     await checkTaap(req, body, 'resource');
-    const need = spec.resource.requiredScope;
-    if (need && !rec.scope.includes(need) && !faults.has('resource-ignores-scope') && !(spec.grants.client_credentials?.extraParams.scope)) {
-      throw new HttpError(spec.resource.insufficientScopeStatus, { error: 'insufficient_scope', error_description: `scope "${need}" required` }, challenge('insufficient_scope'));
+    const need = b.resource.requiredScope;
+    if (need && !rec.scope.includes(need) && !(b.grants.client_credentials?.extraParams.scope)) {
+      throw new HttpError(b.resource.insufficientScopeStatus, { error: 'insufficient_scope', error_description: `scope "${need}" required` }, challenge('insufficient_scope'));
     }
     sendJson(res, 200, { ok: true, client_id: rec.clientId }, false);
   }
 
+  /** POST /__oauthgate/clock {"advance": seconds}: moves the mock clock (bounded, see {@link MockClock}). */
+  async function handleClock(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = (await readBody(req)) || '{}';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new HttpError(400, { error: 'invalid_request', error_description: 'body is not valid JSON; expected {"advance": <seconds>}' });
+    }
+    const advance = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Json).advance : undefined;
+    if (advance !== undefined) {
+      if (typeof advance !== 'number') throw new HttpError(400, { error: 'invalid_request', error_description: `"advance": expected a number of seconds, observed ${typeof advance}` });
+      try {
+        clock.advance(advance);
+      } catch (e) {
+        throw new HttpError(400, { error: 'invalid_request', error_description: (e as Error).message });
+      }
+    }
+    sendJson(res, 200, { now: clock.now(), offsetSeconds: clock.offsetSeconds }, false);
+  }
+
   function sendJson(res: ServerResponse, status: number, body: Json, isTokenResponse = true): void {
-    if (isTokenResponse && faults.has('json-garbage')) {
+    if (isTokenResponse && b.response.garbageTokenBody) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"access_token": "trunc');
       return;
     }
     const h: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
-    if (isTokenResponse && spec.tokenResponse.cacheControlNoStore && !faults.has('no-cache-control')) {
-      h['cache-control'] = 'no-store';
+    if (isTokenResponse && b.token.cacheControl) {
+      h['cache-control'] = b.token.cacheControl;
       h.pragma = 'no-cache';
     }
     const text = JSON.stringify(body);
@@ -721,64 +813,75 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   }
 
   function sendError(res: ServerResponse, e: HttpError): void {
-    if (faults.has('error-not-json')) {
+    if (res.headersSent || res.destroyed) return;
+    if (b.response.errorBody === 'text') {
       res.writeHead(e.status, { 'content-type': 'text/plain', ...e.headers });
       res.end(`error: ${String(e.body.error_description ?? e.body.error)}`);
       return;
     }
     const text = JSON.stringify(e.body);
-    res.writeHead(faults.has('error-200') ? 200 : e.status, {
+    res.writeHead(b.response.errorStatus ?? e.status, {
       'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(text)), ...e.headers,
     });
     res.end(text);
   }
 
   // ---------- routing ----------
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void>();
+  type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams, pathname: string) => Promise<void> | void;
+  const routes = new Map<string, Handler>();
   const key = (method: string, path: string) => `${method} ${path}`;
-  routes.set(key(spec.endpoints.token.method, spec.endpoints.token.path), handleToken);
-  if (spec.endpoints.revoke) routes.set(key(spec.endpoints.revoke.method, spec.endpoints.revoke.path), handleRevoke);
-  if (spec.endpoints.authorize) routes.set(key(spec.endpoints.authorize.method, spec.endpoints.authorize.path), handleAuthorize);
-  routes.set(key(spec.resource.method, spec.resource.path), handleResource);
+  routes.set(key(b.endpoints.token.method, b.endpoints.token.path), handleToken);
+  if (b.endpoints.revoke) routes.set(key(b.endpoints.revoke.method, b.endpoints.revoke.path), handleRevoke);
+  if (b.endpoints.authorize) routes.set(key(b.endpoints.authorize.method, b.endpoints.authorize.path), (req, res, q) => handleAuthorize(req, res, q));
+  routes.set(key(b.resource.method, b.resource.path), handleResource);
   routes.set('GET /.well-known/jwks.json', (_req, res) => sendJson(res, 200, { keys: [serverJwk] }, false));
-  if (opts.adminApi) {
-    routes.set('POST /__oauthgate/clock', async (req, res) => {
-      const b = JSON.parse((await readBody(req)) || '{}') as { advance?: number };
-      if (typeof b.advance === 'number' && Number.isFinite(b.advance)) clock.advance(b.advance);
-      sendJson(res, 200, { now: clock.now(), offsetSeconds: clock.offsetSeconds }, false);
-    });
-  }
-  const pathsKnown = new Set([...routes.keys()].map((k) => k.split(' ')[1]));
+  if (opts.adminApi) routes.set('POST /__oauthgate/clock', handleClock);
+  const pathsKnown = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
+
+  /** Whether an error came from the client going away (aborted body, reset socket): nothing to answer or log. */
+  const clientGone = (req: IncomingMessage, res: ServerResponse, e: unknown) =>
+    res.destroyed || req.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
+    || (e as Error)?.message === 'aborted';
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://mock.invalid');
-    const route = routes.get(key(req.method ?? 'GET', url.pathname));
-    const name = route ? url.pathname : 'unknown';
+    req.on('error', () => {}); // an aborted upload surfaces in readBody; never as an unhandled error
+    const target = parseRequestTarget(req.url);
+    if (!target) {
+      hits.invalid = (hits.invalid ?? 0) + 1;
+      return sendError(res, new HttpError(400, { error: 'invalid_request', error_description: 'the request target is not an origin-form path or an absolute http(s) URL' }));
+    }
+    sweep();
+    const route = routes.get(key(req.method ?? 'GET', target.pathname));
+    const name = route ? target.pathname : 'unknown';
     hits[name] = (hits[name] ?? 0) + 1;
     if (!route) {
-      const status = pathsKnown.has(url.pathname) ? 405 : 404;
-      return sendError(res, new HttpError(status, { error: status === 405 ? 'invalid_request' : 'not_found', error_description: `${req.method} ${url.pathname} is not served here` }));
+      const status = pathsKnown.has(target.pathname) ? 405 : 404;
+      return sendError(res, new HttpError(status, { error: status === 405 ? 'invalid_request' : 'not_found', error_description: `${req.method} ${target.pathname} is not served here` }));
     }
     Promise.resolve()
-      .then(() => route(req, res, url))
+      .then(() => route(req, res, target.searchParams, target.pathname))
       .catch((e: unknown) => {
         if (e instanceof HttpError) return sendError(res, e);
+        if (clientGone(req, res, e)) return;
         sendError(res, new HttpError(500, { error: 'server_error', error_description: 'mock internal error' }));
         // Surface programming errors in the mock to the harness's own tests.
         process.emitWarning(`oauthgate mock (${spec.id}) internal error: ${(e as Error)?.stack ?? String(e)}`);
       });
   });
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', (_err, socket: Socket) => {
+    // A request line or header block node cannot parse: answer 400 when the socket can still take it.
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-    if (faults.has('hang')) return; // accept and say nothing
-    if (faults.has('reset')) return void s.destroy();
-    if (faults.has('garbage')) {
-      s.end('\x00\x01 this is not HTTP \xff\r\n\r\n');
-    }
+    if (b.transport === 'hang') return; // accept and say nothing
+    if (b.transport === 'reset') return void s.destroy();
+    if (b.transport === 'garbage') s.end('\x00\x01 this is not HTTP \xff\r\n\r\n');
   });
-  if (faults.has('hang') || faults.has('garbage') || faults.has('reset')) server.removeAllListeners('request');
+  if (b.transport !== 'http') server.removeAllListeners('request');
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -790,12 +893,18 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   return {
     url: baseUrl,
     spec,
+    behaviour: b,
     clock,
     faults,
     hits,
+    storeSizes: () => {
+      sweep(true);
+      return { accessTokens: accessTokens.size, refreshTokens: refreshTokens.size, codes: codes.size, popJtis: popReplay.size, dpopJtis: dpopReplay.size };
+    },
     credentials: {
-      clientId, clientSecret, username, password, headers,
-      ...(registeredRedirect(spec) ? { redirectUri: registeredRedirect(spec)! } : {}),
+      clientId, username, password, headers,
+      ...(clientSecret !== undefined ? { clientSecret } : {}),
+      ...(resolved.redirectUri ? { redirectUri: resolved.redirectUri.registered } : {}),
       ...(popPrivateKeyPem ? { popPrivateKeyPem } : {}),
       jwks: { keys: [serverJwk] },
       issuer: `${baseUrl}/`,
@@ -808,8 +917,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   };
 }
 
-function registeredRedirect(spec: ProviderSpec): string | undefined {
-  return spec.redirectUri?.registered;
+function parseAbsolute(u: string): URL | undefined {
+  try {
+    return new URL(u);
+  } catch {
+    return undefined;
+  }
 }
 
 function extractClaim(jws: string, claim: string): string | undefined {

@@ -3,7 +3,10 @@
  * process after warm-up, plus a cold run as a fresh process. Prints the median and spread; the figure the
  * issues ask for ("a full run in seconds") is measured here, not asserted in a timed test.
  *
- *   npm run bench [-- --runs 10]
+ *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10]
+ *
+ * Then a load phase: a standalone mock under autocannon for --load-seconds (0 skips it), with its RSS before,
+ * during and after (issue 9: memory stays flat).
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
@@ -16,7 +19,9 @@ import { runConformance } from '../src/runner/engine.ts';
 import { startMockTarget } from '../src/target/mock-target.ts';
 import { SUITES } from '../suites/index.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, 'load-seconds': { type: 'string', default: '60' }, 'clock-step': { type: 'string', default: '10' } },
+});
 const n = Math.max(1, Number(values.runs));
 const specs = loadAllSpecs();
 const once = async () => {
@@ -47,4 +52,85 @@ try {
 }
 const cold = performance.now() - c0;
 console.log(`full run (${SUITES.length} suites x ${specs.length} specs, ${checks} checks), ${n} warm runs: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
-console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.toFixed(0)} ms`);
+console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.toFixed(0)} ms, ${((checks / cold) * 1000).toFixed(0)} checks/s`);
+
+// ---------- ratios against their baselines (issues 10 and 11) ----------
+const { popRatios } = await import('./bench/pop-ratios.ts');
+const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
+const ratios = await popRatios();
+const fuzz = await fuzzRatio();
+for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio}`);
+console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
+const { writeFileSync, mkdirSync } = await import('node:fs');
+const { cpus } = await import('node:os');
+mkdirSync('bench', { recursive: true });
+const results = {
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  fullRun: { suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: Math.round(cold), coldChecksPerSecond: Math.round((checks / cold) * 1000) },
+  ratios,
+  fuzz,
+};
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
+
+// ---------- load: a standalone mock under 60 s of autocannon ----------
+// Issue 9 item 11: memory must stay flat. The mock runs as its own process (`oauthgate mock`), so its RSS is the
+// mock's alone; every request issues a new token. Its clock moves by one access-token lifetime every
+// `--clock-step` seconds (what hours of real use do to a long-running mock), so issued tokens expire and are
+// evicted; the per-store cap bounds memory even when the clock stands still (`--clock-step 0`).
+const loadSeconds = Number(values['load-seconds']);
+if (loadSeconds > 0) await loadPhase(loadSeconds, Number(values['clock-step']));
+
+async function loadPhase(seconds: number, clockStep: number): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const autocannon = (await import('autocannon')).default;
+  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-load-'));
+  const credFile = join(dir, 'md.yaml');
+  const child = spawn(process.execPath, ['bin/oauthgate.mjs', 'mock', '--spec', 'mobile-digital', '--port', '0', '--credentials-file', credFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m && out.includes('Ctrl-C stops it.')) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`mock exited ${code}: ${out}`)));
+    });
+    const creds = parse(readFileSync(credFile, 'utf8')) as { clientId: string; clientSecret: string };
+    const rssMb = () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : Number.NaN;
+    };
+    const before = rssMb();
+    const samples: number[] = [];
+    const lifetime = 3600; // mobile-digital's access-token lifetime (specs/mobile-digital.yaml)
+    const timer = setInterval(() => {
+      samples.push(rssMb());
+      if (clockStep > 0 && samples.length % clockStep === 0) {
+        void fetch(`${url}/__oauthgate/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: lifetime }) }).catch(() => {});
+      }
+    }, 1000);
+    const result = await autocannon({
+      url: `${url}/prod/oauth2/token`,
+      method: 'POST',
+      connections: 50,
+      duration: seconds,
+      headers: { authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=write',
+    });
+    clearInterval(timer);
+    const after = rssMb();
+    const first = samples.slice(0, 10);
+    const last = samples.slice(-10);
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    console.log(`load: ${seconds} s of token requests against \`oauthgate mock --spec mobile-digital\` (autocannon -c 50${clockStep > 0 ? `, clock +${lifetime} s every ${clockStep} s` : ', clock still'})`);
+    console.log(`  ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s average (slowest and fastest second: ${result.requests.min} and ${result.requests.max}), non-2xx ${result.non2xx}, errors ${result.errors}`);
+    console.log(`  mock RSS: before ${before.toFixed(0)} MB, first 10 s avg ${avg(first).toFixed(0)} MB, last 10 s avg ${avg(last).toFixed(0)} MB, peak ${Math.max(...samples).toFixed(0)} MB, after ${after.toFixed(0)} MB`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/oauthgate.mjs: the command line as one JavaScript bundle (esbuild), so `npx oauthgate` starts without
-// compiling TypeScript. Run by `npm ci` (the `prepare` script) and `npm run build`. Packages stay external.
+// Builds dist/oauthgate.mjs: the command line as a JavaScript bundle (esbuild), so `npx oauthgate` starts without
+// compiling TypeScript; commands other than run/mock load from their own chunks only when called. Run by `npm ci` (the `prepare` script) and `npm run build`. Packages stay external.
 // bin/oauthgate.mjs falls back to the TypeScript sources (through tsx) when the bundle is missing or older than them.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const t0 = Date.now();
 await build({
   entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/oauthgate.mjs'),
+  outdir: join(root, 'dist'),
+  entryNames: 'oauthgate',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -68,6 +68,36 @@ function looksLikeCredential(v: string): boolean {
   return /[0-9._~+/=-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}/.test(v) || v.length >= 24;
 }
 
+/** Index of the first element of sorted `list` for which `after` holds (`list.length` when none does). */
+function firstAfter(list: string[], after: (f: string) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after(list[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Compares `text` from `i` on with `f` in code-unit order (negative: the text sorts first). */
+function compareAt(text: string, i: number, f: string): number {
+  const n = Math.min(text.length - i, f.length);
+  for (let k = 0; k < n; k++) {
+    const d = text.charCodeAt(i + k) - f.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  return text.length - i - f.length;
+}
+
+/** How many code units `text` from `i` on and `f` share at their start. */
+function commonLength(text: string, i: number, f: string): number {
+  const n = Math.min(text.length - i, f.length);
+  let k = 0;
+  while (k < n && text.charCodeAt(i + k) === f.charCodeAt(k)) k++;
+  return k;
+}
+
 /** Shortest beginning of a registered secret that is masked on its own (a secret cut before redaction). */
 export const PARTIAL_MATCH_CHARS = 16;
 
@@ -78,8 +108,12 @@ const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeA
 export class Redactor {
   /** Encoded form → fingerprint of the secret it encodes. */
   readonly #forms = new Map<string, string>();
-  /** Registered forms by their first two UTF-16 code units, longest first (so a secret's prefix never wins). */
-  readonly #byStart = new Map<number, string[]>();
+  /** Forms shorter than {@link PARTIAL_MATCH_CHARS}, by their first two UTF-16 code units, longest first. */
+  readonly #short = new Map<number, string[]>();
+  /** Longer forms in code-unit order: the one sharing the longest beginning with a text is a neighbour of it. */
+  readonly #long: string[] = [];
+  /** First two code units of every long form (a cheap filter before the binary search). */
+  readonly #longStarts = new Set<number>();
 
   /** Registers a secret in all its encodings. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(secret: string | undefined | null): void {
@@ -105,10 +139,15 @@ export class Redactor {
       if (f.length < 4 || this.#forms.has(f)) continue;
       this.#forms.set(f, label);
       const key = startKey(f, 0);
-      const bucket = this.#byStart.get(key) ?? [];
+      if (f.length >= PARTIAL_MATCH_CHARS) {
+        this.#long.splice(firstAfter(this.#long, (g) => g > f), 0, f);
+        this.#longStarts.add(key);
+        continue;
+      }
+      const bucket = this.#short.get(key) ?? [];
       const at = bucket.findIndex((g) => g.length < f.length);
       bucket.splice(at < 0 ? bucket.length : at, 0, f);
-      this.#byStart.set(key, bucket);
+      this.#short.set(key, bucket);
     }
   }
 
@@ -126,7 +165,7 @@ export class Redactor {
    * code cut before redacting it is still a leaked secret.
    */
   #replaceRegistered(text: string): string {
-    if (!this.#byStart.size) return text;
+    if (!this.#forms.size) return text;
     let out = '';
     let last = 0;
     let i = 0;
@@ -141,22 +180,29 @@ export class Redactor {
     return last === 0 ? text : out + text.slice(last);
   }
 
-  /** The registered form matching `text` at `i` whole, or else the one sharing the longest (long enough) beginning. */
+  /**
+   * At `text[i]`: the long form sharing the longest beginning (at least {@link PARTIAL_MATCH_CHARS}) with the text,
+   * found by binary search among the sorted long forms; else the longest short form matching whole.
+   */
   #longestAt(text: string, i: number): [string | undefined, number] {
-    const bucket = this.#byStart.get(startKey(text, i));
-    if (!bucket) return [undefined, 0];
-    let best: string | undefined;
-    let bestLength = 0;
-    for (const f of bucket) {
-      if (text.startsWith(f, i)) return [f, f.length]; // longest first: the first whole match wins
-      let n = 2;
-      while (n < f.length && i + n < text.length && text.charCodeAt(i + n) === f.charCodeAt(n)) n++;
-      if (n >= PARTIAL_MATCH_CHARS && n > bestLength) {
-        best = f;
-        bestLength = n;
+    const key = startKey(text, i);
+    if (this.#longStarts.has(key)) {
+      const next = firstAfter(this.#long, (f) => compareAt(text, i, f) < 0);
+      let best: string | undefined;
+      let bestLength = 0;
+      for (const j of [next - 1, next]) {
+        const f = this.#long[j];
+        if (f === undefined) continue;
+        const n = commonLength(text, i, f);
+        if (n >= PARTIAL_MATCH_CHARS && n > bestLength) {
+          best = f;
+          bestLength = n;
+        }
       }
+      if (best) return [best, bestLength];
     }
-    return [best, bestLength];
+    const hit = this.#short.get(key)?.find((f) => text.startsWith(f, i));
+    return hit ? [hit, hit.length] : [undefined, 0];
   }
 
   /** Replaces every registered secret in `text` by its fingerprint, then credential-looking material it never saw. */

@@ -13,7 +13,7 @@ import { defineSuite, passed, type SuiteContext } from '../src/runner/suite.ts';
 import { bodyObject, CheckAbort, skipped } from '../src/checks/check.ts';
 import * as D from '../src/checks/dpop.ts';
 import { accessTokenHash, buildDpopProof, jwkThumbprintOf, type DpopBuildOptions } from '../src/pop/dpop.ts';
-import { callResource, endpointUrl, grantParams, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
+import { callResource, endpointUrl, primaryGrant, successParams, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 
 /** An ES256 key pair for proofs, with its public JWK, private JWK and thumbprint. */
@@ -38,7 +38,6 @@ export default defineSuite({
     const { spec } = t;
     const pop = spec.pop!;
     const grant = primaryGrant(t);
-    const params = grant ? grantParams(t, grant) : {};
     const tokenUrl = endpointUrl(t, 'token');
     const resourceUrl = endpointUrl(t, 'resource');
     // Far enough outside the spec's whole window that RFC 9449 §11.1's allowance ("a few seconds or minutes") is not at stake.
@@ -48,7 +47,7 @@ export default defineSuite({
     /** A proof for the token endpoint by the client's key, valid unless `o` says otherwise. */
     const tokenProof = async (k: DpopKeys, o: Partial<DpopBuildOptions> = {}) =>
       registered(t, await buildDpopProof({ privateKey: k.mine.privateKey, publicJwk: k.mine.publicJwk, htm: spec.endpoints.token.method, htu: tokenUrl, iat: t.target.now(), ...o }));
-    const requestWith = (proof: string) => tokenRequest(t, grant, { params, headers: { DPoP: proof } });
+    const requestWith = async (proof: string) => tokenRequest(t, grant, { params: await successParams(t, grant), headers: { DPoP: proof } });
 
     // ---- a valid proof ----
     const valid = await t.step('request a token with a valid DPoP proof', async () => {

@@ -17,6 +17,7 @@ import { specBasis } from '../src/checks/rotation.ts';
 import { callResource, obtainToken, type IssuedToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest } from '../src/steps/refresh.ts';
 import type { HttpExchange } from '../src/http/types.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 /** Seconds before the end of a lifetime at which the token must still work: a tenth of it, 1 to 10 s. */
 const marginFor = (lifetime: number) => Math.min(10, Math.max(1, Math.floor(lifetime / 10)));
@@ -82,7 +83,7 @@ export default defineSuite({
       return { lifetime, before: lifetime - marginFor(lifetime), after: lifetime + tolerance, what: `the access token's lifetime of ${lifetime} s (plus ${tolerance} s)` };
     };
     const atClock: Timeline = { elapsed: 0 };
-    const invalidStatus = spec.resource.invalidTokenStatus;
+    const invalidStatus = resolveSpec(spec).resource.invalidTokenStatus;
     const documented = spec.errors.cases.invalid_token;
     const rejectionBasis = documented?.source ? `RFC 6750 §3.1; ${specBasis(documented)}` : 'RFC 6750 §3.1';
 

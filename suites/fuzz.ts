@@ -24,6 +24,7 @@ import { buildTokenRequest, defaultGrantParams, type BuiltRequest } from '../src
 import { attachTaap, authorizeRequest, callResource, obtainToken, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
 import { redirectUriMatches } from '../providers/redirect-match.ts';
 import type { HttpExchange } from '../src/http/types.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 /** A per-property seed derived from the run's seed, so properties don't share their cases. */
 function seedFor(seed: number, id: string): number {
@@ -159,7 +160,7 @@ export default defineSuite({
 
     // ---- mutated bearer tokens ----
     const tok = await t.step('obtain a token to mutate', () => obtainToken(t));
-    const invalidStatus = spec.resource.invalidTokenStatus;
+    const invalidStatus = resolveSpec(spec).resource.invalidTokenStatus;
     await t.check(F.mutatedBearerRejected, { severity: 'MUST', needs: [tok] }, async (issued) => [
       await property(G.tokenMutation, async (m) => {
         const mutated = G.mutateToken(issued.accessToken, m);

@@ -14,6 +14,7 @@ import {
   authorizeRequest, callResource, expectToken, grantParams, obtainCode, obtainToken, tokenRequest, type IssuedToken,
 } from '../src/steps/requests.ts';
 import { GRANT_TYPES, type GrantType } from '../src/spec/schema.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 
 const endToEndMeta = (g: GrantType): CheckMeta => ({
@@ -60,6 +61,17 @@ const reuseRejected = refusedAs(
   { id: 'grant.authorization-code.reuse-rejected', title: 'An authorization code redeemed twice is rejected', requirement: 'RFC 6749 §4.1.2 (MUST NOT be used more than once)' },
   'invalid_grant',
   'second redemption of an authorization code',
+);
+
+/** A code redeemed after the lifetime the spec documents is refused as invalid_grant. */
+const expiredCodeRejected = refusedAs(
+  {
+    id: 'grant.authorization-code.expired-code-rejected',
+    title: 'An authorization code redeemed after its documented lifetime is rejected as invalid_grant',
+    requirement: 'RFC 6749 §4.1.2 (MUST expire shortly after it is issued), §5.2 and provider spec lifetimes.authorizationCode',
+  },
+  'invalid_grant',
+  'redemption of an authorization code after its lifetime',
 );
 
 /** A grant the spec does not list is refused as unsupported_grant_type (or unauthorized_client, §5.2). */
@@ -122,6 +134,7 @@ export default defineSuite({
     if (!spec.grants.authorization_code) {
       t.notApplicable(reuseRejected, 'MUST', 'the spec has no authorization_code grant');
       t.notApplicable(reuseRevokes, 'SHOULD', 'the spec has no authorization_code grant');
+      t.notApplicable(expiredCodeRejected, 'MUST', 'the spec has no authorization_code grant');
     } else {
       const first = await t.step('redeem a fresh authorization code', async () => {
         const { code, redirectUri, codeVerifier } = await obtainCode(t);
@@ -132,7 +145,14 @@ export default defineSuite({
         await tokenRequest(t, 'authorization_code', { params: { code: f.code, redirect_uri: f.redirectUri, code_verifier: f.codeVerifier } }),
         spec,
       ]);
-      await t.check(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async (f) => [await callResource(t, f.tok.accessToken), spec.resource.invalidTokenStatus]);
+      await t.check(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async (f) => [await callResource(t, f.tok.accessToken), resolveSpec(spec).resource.invalidTokenStatus]);
+      // A code a moment past its lifetime: the only difference from a fresh one is the time that has passed. A
+      // live target that cannot wait that long skips the check with the seconds it needs (waitBudgetSeconds).
+      const aged = await t.step('obtain an authorization code to let expire', () => obtainCode(t));
+      await t.check(expiredCodeRejected, { severity: 'MUST', needs: [aged] }, async (c) => {
+        await t.elapse(spec.lifetimes.authorizationCode + 1);
+        return [await tokenRequest(t, 'authorization_code', { params: { code: c.code, redirect_uri: c.redirectUri } }), spec];
+      });
     }
   },
 });

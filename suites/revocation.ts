@@ -13,6 +13,7 @@ import * as V from '../src/checks/revocation.ts';
 import { callResource, describe, obtainToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest, refreshingGrant } from '../src/steps/refresh.ts';
 import { revokeRequest } from '../src/steps/revoke.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 export default defineSuite({
   name: 'revocation',
@@ -20,7 +21,7 @@ export default defineSuite({
   appliesTo: (spec) => (spec.endpoints.revoke ? true : 'the spec declares no revocation endpoint (RFC 7009)'),
   async run(t) {
     const { spec } = t;
-    const invalidStatus = spec.resource.invalidTokenStatus;
+    const invalidStatus = resolveSpec(spec).resource.invalidTokenStatus;
     const revoke = async (token: string, hint?: string) => {
       const ex = await revokeRequest(t, token, hint ? { hint } : {});
       if (ex.failure) throw new Error(describe(ex));

@@ -14,6 +14,7 @@ import { CheckAbort, notApplicable } from '../src/checks/check.ts';
 import * as R from '../src/checks/rotation.ts';
 import { callResource, describe, expectToken } from '../src/steps/requests.ts';
 import { obtainRefreshableToken, refreshRequest } from '../src/steps/refresh.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 export default defineSuite({
   name: 'rotation',
@@ -23,7 +24,7 @@ export default defineSuite({
     const { spec } = t;
     const policy = spec.refresh!;
     const basis = R.specBasis(policy);
-    const invalidStatus = spec.resource.invalidTokenStatus;
+    const invalidStatus = resolveSpec(spec).resource.invalidTokenStatus;
 
     const first = await t.step('obtain a token pair with a refresh token', () => obtainRefreshableToken(t));
     const refresh = await t.step('refresh the token pair', async () => {

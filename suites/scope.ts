@@ -17,6 +17,7 @@ import type { Check } from '../src/checks/check.ts';
 import * as S from '../src/checks/scope.ts';
 import { callResource, expectToken, grantParams, obtainToken, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
 import type { GrantType } from '../src/spec/schema.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 
 export default defineSuite({
   name: 'scope',
@@ -107,7 +108,7 @@ export default defineSuite({
       // One call, judged twice: its status, then its challenge.
       const refusal = await t.step(`obtain a token for scope "${narrowValue}" only and call the protected resource with it`, async () =>
         callResource(t, expectToken(await request(narrowValue)).accessToken));
-      await t.check(S.insufficientScopeRejected, { severity: 'MUST', needs: [refusal] }, (ex) => [ex, required!, spec.resource.insufficientScopeStatus]);
+      await t.check(S.insufficientScopeRejected, { severity: 'MUST', needs: [refusal] }, (ex) => [ex, required!, resolveSpec(spec).resource.insufficientScopeStatus]);
       await t.check(S.insufficientScopeChallenge, { severity: 'SHOULD', needs: [refusal] }, (ex) => [ex, 'Bearer']);
     }
   },

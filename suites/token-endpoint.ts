@@ -10,7 +10,7 @@ import { defineSuite, passed, Unavailable, type Prereq } from '../src/runner/sui
 import { CheckAbort, notApplicable } from '../src/checks/check.ts';
 import * as C from '../src/checks/token-response.ts';
 import { rejectedAsDocumented } from '../src/checks/rejection.ts';
-import { grantParams, joinScope, primaryGrant, tokenRequest } from '../src/steps/requests.ts';
+import { grantParams, joinScope, primaryGrant, successParams, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 import type { ErrorCaseName } from '../src/spec/schema.ts';
 
@@ -22,7 +22,7 @@ export default defineSuite({
     const grant = primaryGrant(t);
     const ok = await t.step('obtain a token with the primary grant', async () => {
       if (!grant) throw new Unavailable('no grant usable at the token endpoint');
-      const ex = await tokenRequest(t, grant, { params: grantParams(t, grant) });
+      const ex = await tokenRequest(t, grant, { params: await successParams(t, grant) });
       if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
       return ex;
     });
@@ -61,7 +61,7 @@ export default defineSuite({
     await errorCase('unknown_client', 'An unknown client is rejected as invalid_client', () =>
       tokenRequest(t, grant, { params, auth: { id: `unknown-${t.target.clientId}`, secret: t.target.clientSecret } }));
     const wrongSecretRejected = await errorCase('wrong_secret', 'A wrong client secret is rejected as invalid_client', () =>
-      tokenRequest(t, grant, { params, auth: wrongSecret }));
+      t.target.clientSecret === undefined ? 'the client is public (RFC 6749 §2.1): it has no secret to get wrong' : tokenRequest(t, grant, { params, auth: wrongSecret }));
     await errorCase('missing_grant_type', 'A request without grant_type is rejected', () => bodyless ?? tokenRequest(t, grant, { params, omitGrantType: true }));
     await errorCase('unsupported_grant_type', 'An unknown grant type is rejected as unsupported_grant_type', () =>
       bodyless ?? tokenRequest(t, 'urn:oauthgate:unknown-grant', { params }));
@@ -93,13 +93,17 @@ export default defineSuite({
     const methods = spec.clientAuth.methods;
     for (const m of ['client_secret_basic', 'client_secret_post'] as const) {
       const listed = methods.includes(m);
-      const auth = m === 'client_secret_basic' ? 'basic' : 'post';
+      const auth: 'basic' | 'post' = m === 'client_secret_basic' ? 'basic' : 'post';
       if (spec.clientAuth.bodyCredentialsAlsoRequired) {
         t.notApplicable(listed ? C.clientAuthAccepted(m) : C.clientAuthRejected(m), 'SHOULD', 'the spec requires Basic and body credentials together');
+      } else if (listed && t.target.clientSecret === undefined) {
+        t.notApplicable(C.clientAuthAccepted(m), 'MUST', `the target is a public client (no clientSecret), so ${m} cannot be tried`);
       } else if (listed) {
-        await t.check(C.clientAuthAccepted(m), { severity: 'MUST', needs }, async () => [await tokenRequest(t, grant, { params, auth })]);
+        await t.check(C.clientAuthAccepted(m), { severity: 'MUST', needs }, async () => [await tokenRequest(t, grant, { params: await successParams(t, grant), auth })]);
       } else {
-        await t.check(C.clientAuthRejected(m), { severity: 'SHOULD', needs }, async () => [await tokenRequest(t, grant, { params, auth }), spec]);
+        // A public client has no secret; an unlisted secret method is probed with one it was never given.
+        const probe = t.target.clientSecret === undefined ? { id: t.target.clientId, secret: 'oauthgate-unregistered-secret', mode: auth } : auth;
+        await t.check(C.clientAuthRejected(m), { severity: 'SHOULD', needs }, async () => [await tokenRequest(t, grant, { params: await successParams(t, grant), auth: probe }), spec]);
       }
     }
     // Judged only where the wrong secret was refused: a wrong secret that got a token is error.wrong-secret's failure.
@@ -114,10 +118,12 @@ export default defineSuite({
     if (!quirks) t.notApplicable(C.rfcFormRequestAccepted, 'MUST', 'the spec\'s token request is RFC 6749\'s own form; token.success-status-200 covers it');
     else {
       const deviation = ['request.empty-body', 'request.json-content-type', 'request.json-body', 'request.grant-type-hyphen', 'client-auth.basic-and-body'];
-      // Standard parameter names, form encoding, Basic credentials only; the PoP token is still attached where
-      // the spec requires one, so that only the request form differs.
+      // Standard parameter names, form encoding, Basic credentials only (RFC 6749 §2.3.1; the spec's own method
+      // for a public client or one the spec gives no Basic); the PoP token is still attached where the spec
+      // requires one, so that only the request form differs.
+      const rfcAuth = t.target.clientSecret === undefined ? 'spec' : spec.clientAuth.methods.includes('client_secret_basic') ? 'basic' : 'post';
       await t.check(C.rfcFormRequestAccepted, { severity: 'MUST', needs, deviation }, async () => [
-        await tokenRequest(t, 'client_credentials', { params: { scope: params.scope }, encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: 'basic', rawParamNames: true }),
+        await tokenRequest(t, grant, { params: await successParams(t, grant), encoding: 'form', contentType: 'application/x-www-form-urlencoded', auth: rfcAuth, rawParamNames: true }),
       ]);
     }
 
@@ -125,7 +131,7 @@ export default defineSuite({
     if (spec.requiredHeaders) {
       await t.check(C.requiredHeadersEnforced, { severity: 'SHOULD', needs }, async () => [await tokenRequest(t, grant, { params, omitRequiredHeaders: true }), spec]);
       await t.check(C.noExtraHeadersRequired, { severity: 'MUST', needs, deviation: 'headers.tenant-required' }, async () => [
-        await tokenRequest(t, grant, { params, omitRequiredHeaders: true }),
+        await tokenRequest(t, grant, { params: await successParams(t, grant), omitRequiredHeaders: true }),
       ]);
     } else {
       t.notApplicable(C.requiredHeadersEnforced, 'SHOULD', 'the spec requires no extra headers');

@@ -114,7 +114,7 @@ export const accessTokenAcceptedBeforeExpiry = defineCheck({
 export const accessTokenRejectedAfterExpiry = defineCheck({
   id: 'expiry.access-token.rejected-after-expiry',
   title: 'The access token is rejected once its lifetime has passed',
-  requirement: 'RFC 6750 §3.1 and provider spec resource.invalidTokenStatus',
+  requirement: 'RFC 6750 §3.1 and provider spec errors.cases.invalid_token',
   evaluate: (ex: HttpExchange, status: number, at: number, lifetime: number, basis: string): Outcome =>
     judgeRefusedAtResource(ex, status, `resource call ${at} s after issue (lifetime ${lifetime} s)`, 'token expired', basis),
 });

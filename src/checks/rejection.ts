@@ -31,6 +31,7 @@ export const RFC_ERROR_CODES: Readonly<Record<ErrorCaseName, readonly string[]>>
   unsupported_content_type: ['invalid_request'],
   invalid_token: ['invalid_token'],
   insufficient_scope: ['insufficient_scope'],
+  missing_required_header: ['invalid_request'],
 };
 
 /**
@@ -48,6 +49,7 @@ export const RFC_STATUSES: Readonly<Record<ErrorCaseName, readonly number[]>> = 
   unsupported_content_type: [400, 415],
   invalid_token: [401],
   insufficient_scope: [403],
+  missing_required_header: [400],
 };
 
 /** Describes what a response is, for "observed" parts of messages. */

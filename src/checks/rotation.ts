@@ -39,7 +39,7 @@ export function judgeRefreshSucceeds(ex: HttpExchange, what: string, requirement
 
 /**
  * The protected resource refused a token that no longer enables access (expired, revoked, replaced) with the
- * spec's invalid-token status (`resource.invalidTokenStatus`; RFC 6750 §3.1: "The resource SHOULD respond with
+ * spec's invalid-token status (`errors.cases.invalid_token`; RFC 6750 §3.1: "The resource SHOULD respond with
  * the HTTP 401 (Unauthorized) status code"). Only a 4xx is a refusal: a 5xx is a server failure, never a
  * rejection, even where a spec names one. `why` says what should have ended the token ("token revoked").
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1

@@ -329,14 +329,14 @@ export const requiredScopeAccepted = defineCheck({
 });
 
 /**
- * The resource answers `status` (spec resource.insufficientScopeStatus; RFC 6750 §3.1 says 403) to a token
+ * The resource answers `status` (spec errors.cases.insufficient_scope; RFC 6750 §3.1 says 403) to a token
  * lacking `requiredScope`. Inputs: the resource's response, the required scope, the documented status.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export const insufficientScopeRejected = defineCheck({
   id: 'scope.resource.insufficient-scope-rejected',
   title: 'A token without the resource\'s required scope is rejected with the documented status',
-  requirement: 'RFC 6749 §7, RFC 6750 §3.1 and provider spec resource.insufficientScopeStatus',
+  requirement: 'RFC 6749 §7, RFC 6750 §3.1 and provider spec errors.cases.insufficient_scope',
   evaluate(ex: HttpExchange, requiredScope: string, status: number): Outcome {
     if (ex.status === status) return pass();
     return fail(`protected resource response to a token without scope ${show(requiredScope)}`, `HTTP ${status} (insufficient_scope)`, observedResponse(ex), 'RFC 6749 §7, RFC 6750 §3.1');

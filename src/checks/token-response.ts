@@ -323,8 +323,8 @@ export const noExtraHeadersRequired = tokenIssued({
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export const requiredHeadersEnforced = refusedAs(
-  { id: 'token.required-headers-enforced', title: 'A token request without the required headers is rejected', requirement: 'provider spec requiredHeaders, RFC 6749 §5.2' },
-  'missing_parameter',
+  { id: 'token.required-headers-enforced', title: 'A token request without the required headers is rejected', requirement: 'provider spec requiredHeaders and errors.cases.missing_required_header, RFC 6749 §5.2' },
+  'missing_required_header',
   'token request without the required headers',
 );
 

@@ -1,13 +1,7 @@
 /**
  * Commands beyond `run`, `mock`, `specs`, `suites`, `faults` and `schema`, registered by name. A new command is a
- * new file exporting a {@link Command} plus one line here, never an edit of `main.ts`'s dispatch.
+ * new file exporting a {@link Command} plus one entry here, never an edit of `main.ts`'s dispatch.
  */
-import { reportCommand } from './report.ts';
-import { diffCommand } from './diff.ts';
-import { verifyReportCommand } from './verify-report.ts';
-import { mergeCommand } from './merge.ts';
-
-import { pactCommand } from './pact.ts';
 
 /** What a command gets from `main`: where to write, the working directory and the environment. */
 export interface CliIO {
@@ -27,5 +21,18 @@ export interface Command {
   run(args: string[], io: CliIO): Promise<number>;
 }
 
+/** A registered command: its name, and how to load it (commands load only when called, so `oauthgate run` never
+ * pays for Pact's native core or Allure's generator at start-up). */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<Command>;
+}
+
 /** Registered commands, by name. */
-export const COMMANDS: Command[] = [reportCommand, diffCommand, verifyReportCommand, mergeCommand, pactCommand];
+export const COMMANDS: CommandEntry[] = [
+  { name: 'report', load: async () => (await import('./report.ts')).reportCommand },
+  { name: 'diff', load: async () => (await import('./diff.ts')).diffCommand },
+  { name: 'verify-report', load: async () => (await import('./verify-report.ts')).verifyReportCommand },
+  { name: 'merge', load: async () => (await import('./merge.ts')).mergeCommand },
+  { name: 'pact', load: async () => (await import('./pact.ts')).pactCommand },
+];

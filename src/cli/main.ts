@@ -23,6 +23,7 @@ import { startMockTarget } from '../target/mock-target.ts';
 import { countResults, runConformance, type RunOptions, type RunPlan, type SpecRun } from '../runner/engine.ts';
 import { SUITES, selectSuites } from '../../suites/index.ts';
 import { buildSummary, type SpecInfo, type Summary } from '../report/summary.ts';
+import { overridesOf } from '../spec/overlay.ts';
 import { FILE_REPORTERS } from '../report/index.ts';
 import type { ReportContext, Reporter } from '../report/reporter.ts';
 import { terminalReporter, type TerminalOptions } from '../report/terminal.ts';
@@ -50,7 +51,7 @@ const USAGE = `usage:
   oauthgate --version`;
 
 /** Usage of the built-in commands and of every registered one. */
-const usage = () => [USAGE, ...COMMANDS.map((c) => `  oauthgate ${c.usage}`)].join('\n');
+const usage = async () => [USAGE, ...(await Promise.all(COMMANDS.map((c) => c.load()))).map((c) => `  oauthgate ${c.usage}`)].join('\n');
 
 /** Writes a line to stderr. */
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -91,12 +92,12 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
       case '--help':
       case '-h':
       case 'help':
-        stdout.write(`${usage()}\n`);
+        stdout.write(`${await usage()}\n`);
         return cmd === undefined ? 2 : 0;
       default: {
-        const command = COMMANDS.find((c) => c.name === cmd);
-        if (command) return allowedExit(await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
-        throw new UserError(`unknown command "${cmd}"\n${usage()}`);
+        const entry = COMMANDS.find((c) => c.name === cmd);
+        if (entry) return allowedExit(await (await entry.load()).run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
+        throw new UserError(`unknown command "${cmd}"\n${await usage()}`);
       }
     }
   } catch (e) {
@@ -363,7 +364,11 @@ async function writeReport(r: Reporter, summary: Summary, ctx: ReportContext): P
 /** File and SHA-256 of a spec as checked. */
 function specInfo(loaded: LoadedSpec, cwd: string): SpecInfo {
   const rel = relative(cwd, loaded.file);
-  return { id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex') };
+  const overrides = overridesOf(loaded.spec);
+  return {
+    id: loaded.spec.id, file: rel.startsWith('..') ? loaded.file : rel, sha256: createHash('sha256').update(readFileSync(loaded.file)).digest('hex'),
+    ...(overrides.length ? { overrides: [...overrides] } : {}),
+  };
 }
 
 /** Fetches a JWKS for verifying issued JWTs; warns and returns undefined when it cannot (signatures then go unverified). */
@@ -413,7 +418,7 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
   const c = mock.credentials;
   const lines = [
     `# Target file for the oauthgate mock of ${spec.id} at ${mock.url} (test credentials, valid while it runs)`,
-    `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, `clientSecret: ${c.clientSecret}`,
+    `spec: ${spec.id}`, `baseUrl: ${mock.url}`, `clientId: ${c.clientId}`, ...(c.clientSecret !== undefined ? [`clientSecret: ${c.clientSecret}`] : []),
     `username: ${c.username}`, `password: ${c.password}`, ...(c.redirectUri ? [`redirectUri: ${c.redirectUri}`] : []),
     `autoConsent: true`, `headers: ${JSON.stringify(c.headers)}`, `jwksUri: ${mock.url}/.well-known/jwks.json`, `issuer: ${c.issuer}`,
   ];

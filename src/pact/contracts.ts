@@ -133,7 +133,8 @@ function tokenResponse(spec: ProviderSpec, grant: GrantType): PactResponse {
     if (!(f.required || (name === 'refresh_token' && issuesRefresh))) continue;
     body[name] = fieldMatcher(spec, name, f);
   }
-  const headers: Record<string, unknown> = { 'Content-Type': regex(mediaType(spec.tokenResponse.contentType), spec.tokenResponse.contentType) };
+  // RFC 6749 §5.1: the token response is application/json (the spec has no other content type to declare).
+  const headers: Record<string, unknown> = { 'Content-Type': regex(mediaType('application/json'), 'application/json') };
   if (spec.tokenResponse.cacheControlNoStore) headers['Cache-Control'] = regex(NO_STORE, 'no-store');
   return { status: 200, headers, body };
 }

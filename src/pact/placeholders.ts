@@ -24,7 +24,8 @@ export const headerPlaceholder = (name: string): string => `oauthgate.header.${n
 /** Values the request filter puts in place of the placeholders for one request. */
 export interface RealValues {
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client (RFC 6749 §2.1). */
+  clientSecret?: string;
   username?: string;
   password?: string;
   /** Target headers by name (Tangoe's tenant header). */
@@ -38,7 +39,7 @@ export interface RealValues {
 export function substitute(value: string, real: RealValues): string {
   switch (value) {
     case PLACEHOLDER.clientId: return real.clientId;
-    case PLACEHOLDER.clientSecret: return real.clientSecret;
+    case PLACEHOLDER.clientSecret: return real.clientSecret ?? value;
     case PLACEHOLDER.username: return real.username ?? value;
     case PLACEHOLDER.password: return real.password ?? value;
     case PLACEHOLDER.accessToken: return real.accessToken ?? value;

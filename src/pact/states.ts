@@ -38,7 +38,8 @@ export class StateStore {
   values(): RealValues {
     const { target } = this.t;
     return {
-      clientId: target.clientId, clientSecret: target.clientSecret, headers: target.headers,
+      clientId: target.clientId, headers: target.headers,
+      ...(target.clientSecret !== undefined ? { clientSecret: target.clientSecret } : {}),
       ...(target.username !== undefined ? { username: target.username } : {}),
       ...(target.password !== undefined ? { password: target.password } : {}),
       ...(this.accessToken ? { accessToken: this.accessToken } : {}),

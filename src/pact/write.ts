@@ -4,7 +4,8 @@
  * before the pact file is written. The file holds placeholders only, never a credential.
  * @see https://docs.pact.io/implementation_guides/javascript/docs/consumer
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
@@ -33,12 +34,12 @@ export interface WrittenContract {
   cases: ContractCase[];
 }
 
-/** A target whose every credential is a placeholder: what the pact file shows. */
-export function placeholderTarget(spec: ProviderSpec, popKey = throwawayKey()): Target {
+/** A target whose every credential is a placeholder: what the pact file shows (the PoP key only signs test requests). */
+export function placeholderTarget(spec: ProviderSpec, popKey?: KeyObject): Target {
   return {
     kind: 'mock', label: 'pact placeholders', baseUrl: 'http://127.0.0.1', clientId: PLACEHOLDER.clientId, clientSecret: PLACEHOLDER.clientSecret,
     username: PLACEHOLDER.username, password: PLACEHOLDER.password, ...(spec.redirectUri ? { redirectUri: spec.redirectUri.registered } : {}),
-    headers: placeholderHeaders(spec), endpoints: {}, popPrivateKey: popKey, waitBudgetSeconds: 0, autoConsent: false,
+    headers: placeholderHeaders(spec), endpoints: {}, ...(popKey ? { popPrivateKey: popKey } : {}), waitBudgetSeconds: 0, autoConsent: false,
     now: () => Math.floor(Date.now() / 1000),
   };
 }
@@ -46,15 +47,15 @@ export function placeholderTarget(spec: ProviderSpec, popKey = throwawayKey()): 
 /** Values standing in for provider-state values in the pact file. */
 export const PLACEHOLDER_VALUES: CaseValues = { accessToken: PLACEHOLDER.accessToken, refreshToken: PLACEHOLDER.refreshToken, code: PLACEHOLDER.code };
 
-/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). */
-function throwawayKey() {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). Generated off the event loop. */
+async function throwawayKey(): Promise<KeyObject> {
+  return (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey;
 }
 
 const rand = (n = 12) => randomBytes(n).toString('base64url');
 
 /** A target with random credentials, for the consumer-side test: proves the matchers accept a real request, not just the example. */
-function randomTarget(spec: ProviderSpec, baseUrl: string, popKey: Target['popPrivateKey']): Target {
+function randomTarget(spec: ProviderSpec, baseUrl: string, popKey: KeyObject | undefined): Target {
   const clientId = `client-${rand(6)}`;
   const headers: Record<string, string> = {};
   for (const h of spec.requiredHeaders?.headers ?? []) headers[h.name] = h.value === '${target.clientId}' ? clientId : `T-${rand(4)}`;
@@ -75,7 +76,7 @@ export async function writeContracts(spec: ProviderSpec, outDir: string, opts: {
   const file = join(outDir, `${consumer}-${provider}.json`);
   rmSync(file, { force: true });
   const cases = contractCases(spec);
-  const key = throwawayKey();
+  const key = spec.pop?.profile === 'taap' ? await throwawayKey() : undefined;
   const placeholders = placeholderTarget(spec, key);
   const http = new HttpClient({ timeoutMs: 10_000 });
   try {

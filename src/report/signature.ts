@@ -1,7 +1,7 @@
 /**
  * Signed evidence (`<out>/evidence.jws`): a compact JWS (jose) over a manifest holding the SHA-256 of summary.json,
  * the spec files' hashes as the run recorded them, and the SHA-256 of every report file under the output folder
- * (except the generated HTML in `allure-report/`, which `oauthgate report` adds later). `oauthgate verify-report`
+ * (except the generated HTML in `allure-report/`, which `oauthgate report` adds later, and the run's lock file). `oauthgate verify-report`
  * checks the signature, then every file against the manifest, and names each file that changed, vanished or appeared.
  * @see https://www.rfc-editor.org/rfc/rfc7515
  */
@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { CompactSign, compactVerify, createLocalJWKSet, calculateJwkThumbprint, exportJWK, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 import { UserError } from '../errors.ts';
+import { RUN_LOCK_FILE } from '../io/out-dir.ts';
 import type { Summary } from './summary.ts';
 import { sha256Hex } from './specs.ts';
 import { writeFileAtomic } from './summary.ts';
@@ -39,7 +40,7 @@ export function coveredFiles(dir: string): string[] {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       const rel = relative(dir, p).split(sep).join('/');
-      if (UNSIGNED_DIRS.includes(rel) || rel === EVIDENCE_FILE || /\.\d+\.\d+\.tmp$/.test(name)) continue;
+      if (UNSIGNED_DIRS.includes(rel) || rel === EVIDENCE_FILE || rel === RUN_LOCK_FILE || /\.tmp$/.test(name)) continue;
       if (statSync(p).isDirectory()) walk(p);
       else out.push(rel);
     }

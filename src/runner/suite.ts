@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
+import { deviationsForCheck } from '../spec/deviations.ts';
 import type { Target } from '../target/target.ts';
 import type { Sender } from '../http/breaker.ts';
 import type { HttpExchange } from '../http/types.ts';
@@ -244,7 +245,8 @@ export class SuiteContext {
       if (outcome.field !== undefined) r.field = this.redactor.redact(outcome.field);
       if (outcome.expected !== undefined) r.expected = this.redactor.redact(outcome.expected);
       if (outcome.observed !== undefined) r.observed = this.redactor.redact(outcome.observed);
-      const ids = opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation];
+      // The registry (src/spec/deviations.ts) says which checks each deviation turns into a deviation.
+      const ids = [...(opts.deviation === undefined ? [] : Array.isArray(opts.deviation) ? opts.deviation : [opts.deviation]), ...deviationsForCheck(meta.id)];
       const devs = this.spec.deviations.filter((d) => ids.includes(d.id));
       // A deviation is a documented behaviour that was observed: no response at all is a plain failure.
       if (devs.length && !noResponse) {

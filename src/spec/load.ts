@@ -1,9 +1,11 @@
 import { readdirSync, existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
+import { resolveProblems, resolveSpec } from './resolve.ts';
+import { applyOverlay, overridesOf, recordOverrides } from './overlay.ts';
 import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
@@ -35,25 +37,64 @@ export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssu
 /**
  * Parses and validates spec text. Throws {@link UserError} with one line per problem.
  * Cross-field rules the schema cannot express (citations naming known documents) are checked here too.
+ * A spec that says `extends: <id or path>` is an overlay of that spec (see overlay.ts); `baseDir` resolves a
+ * relative path there.
  */
-export function parseSpec(text: string, file: string): ProviderSpec {
+export function parseSpec(text: string, file: string, baseDir = process.cwd()): ProviderSpec {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }
   const raw: unknown = yamlToJs(doc, file);
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'extends' in raw) return extendSpec(raw as Record<string, unknown>, file, baseDir);
+  return validateSpec(raw, file);
+}
+
+const extending: string[] = [];
+
+/** A spec file that extends another: the base spec with this file laid over it. */
+function extendSpec(raw: Record<string, unknown>, file: string, baseDir: string): ProviderSpec {
+  const { extends: ref, ...overlay } = raw;
+  if (typeof ref !== 'string' || !ref) throw new UserError(`${file}: extends: expected a bundled spec id or a spec path, observed ${JSON.stringify(ref)}`);
+  if (extending.includes(ref) || extending.length > 8) throw new UserError(`${file}: extends: "${ref}" extends itself (${[...extending, ref].join(' -> ')})`);
+  extending.push(ref);
+  let base: ProviderSpec;
+  try {
+    base = loadSpec(ref, baseDir).spec;
+  } finally {
+    extending.pop();
+  }
+  return overlaySpec(base, overlay, file, []);
+}
+
+/**
+ * `base` with `overlay` laid over it, validated like any spec. Problems name `file` and the field under
+ * `pathPrefix` (a target file's `overrides`). The changed paths are recorded ({@link overridesOf}).
+ */
+export function overlaySpec(base: ProviderSpec, overlay: unknown, file: string, pathPrefix: PropertyKey[] = ['overrides']): ProviderSpec {
+  const { merged, paths } = applyOverlay(base, overlay);
+  const spec = validateSpec(merged, file, pathPrefix, (s) => recordOverrides(s, [...overridesOf(base), ...paths]));
+  return spec;
+}
+
+/** Schema, then cross-field rules; `beforeResolve` runs on the valid spec before its view is built. */
+function validateSpec(raw: unknown, file: string, pathPrefix: PropertyKey[] = [], beforeResolve?: (s: ProviderSpec) => void): ProviderSpec {
   const parsed = ProviderSpec.safeParse(raw);
-  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
+  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues.map((i) => ({ ...i, path: [...pathPrefix, ...i.path] }))));
   const spec = parsed.data;
+  const at = (field: string) => (pathPrefix.length ? `${formatPath(pathPrefix)}.${field}` : field);
   const problems: string[] = [];
-  walkCitations(spec, [], (path, doc) => {
+  walkCitations(spec, [...pathPrefix], (path, doc) => {
     if (!(doc in spec.documents)) problems.push(`${file}: ${formatPath(path)}.doc: expected one of ${Object.keys(spec.documents).map((d) => `"${d}"`).join(', ') || '(no documents)'}, observed "${doc}"`);
   });
-  if (spec.grants.refresh_token && !spec.refresh) problems.push(`${file}: refresh: expected a refresh policy because grants.refresh_token is declared`);
+  if (spec.grants.refresh_token && !spec.refresh) problems.push(`${file}: ${at('refresh')}: expected a refresh policy because grants.refresh_token is declared`);
   if ((spec.grants.authorization_code || spec.grants.implicit) && !spec.endpoints.authorize) {
-    problems.push(`${file}: endpoints.authorize: expected an authorize endpoint because a redirect-based grant is declared`);
+    problems.push(`${file}: ${at('endpoints.authorize')}: expected an authorize endpoint because a redirect-based grant is declared`);
   }
+  for (const p of resolveProblems(spec)) problems.push(`${file}: ${at(p.field)}: ${p.message}`);
   if (problems.length) throw new UserError(problems);
+  beforeResolve?.(spec);
+  resolveSpec(spec);
   return spec;
 }
 
@@ -75,7 +116,7 @@ export function loadSpec(ref: string, cwd = process.cwd()): LoadedSpec {
   }
   const display = looksLikePath ? ref : `specs/${basename(file)}`;
   const text = readInputFile(file, display, 'spec');
-  return { spec: parseSpec(text, display), file };
+  return { spec: parseSpec(text, display, dirname(file)), file };
 }
 
 /** Ids of the specs bundled in specs/. */

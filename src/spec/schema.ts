@@ -52,6 +52,12 @@ const Endpoint = traced({
   method: HttpMethod.default('POST').describe('HTTP method.'),
 });
 
+/** RFC 6749 §3.1: the authorization endpoint MUST support GET, which is what clients (and the suites) use. */
+const AuthorizeEndpoint = traced({
+  path: Path.describe('Path of the endpoint relative to the target base URL.'),
+  method: z.literal('GET').default('GET').describe('HTTP method: GET, which RFC 6749 §3.1 requires every authorization endpoint to support.'),
+});
+
 const GrantSpec = traced({
   scopeRequired: z.boolean().default(false).describe('Whether a token request of this grant must carry `scope`.'),
   issuesRefreshToken: z.boolean().default(false).describe('Whether a successful response includes a refresh_token.'),
@@ -98,6 +104,7 @@ const ErrorCase = traced({
 export const ERROR_CASES = [
   'unknown_client', 'wrong_secret', 'missing_grant_type', 'unsupported_grant_type', 'missing_parameter',
   'invalid_scope', 'invalid_grant', 'unsupported_content_type', 'invalid_token', 'insufficient_scope',
+  'missing_required_header',
 ] as const;
 export type ErrorCaseName = (typeof ERROR_CASES)[number];
 
@@ -122,6 +129,7 @@ const RequiredHeader = z
 export const ProviderSpec = z
   .object({
     $schema: z.string().optional(),
+    extends: z.string().optional().describe('Bundled spec id or path this spec overlays: only the fields given here change (objects merge, arrays and values replace, null turns an optional part off).'),
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id like "att"'),
     name: z.string().min(1),
     description: z.string().optional(),
@@ -131,7 +139,7 @@ export const ProviderSpec = z
     endpoints: z
       .object({
         token: Endpoint,
-        authorize: Endpoint.optional(),
+        authorize: AuthorizeEndpoint.optional(),
         revoke: Endpoint.optional(),
       })
       .strict(),
@@ -142,9 +150,8 @@ export const ProviderSpec = z
       acceptHeader: z.string().optional().describe('Accept header sent with token requests.'),
     }),
     clientAuth: traced({
-      methods: z.array(ClientAuthMethod).min(1).describe('Client authentication methods the token endpoint accepts.'),
+      methods: z.array(ClientAuthMethod).min(1).describe('Client authentication methods the token endpoint accepts; `none` is a public client that sends only client_id (RFC 6749 §2.1, §3.2.1). The status of failed client authentication is errors.cases.unknown_client.'),
       bodyCredentialsAlsoRequired: z.boolean().default(false).describe('Whether client_id/client_secret must ALSO be in the body when Basic is used (T-Mobile v6).'),
-      invalidClientStatus: z.number().int().default(401),
     }),
     grants: z
       .object({
@@ -166,8 +173,7 @@ export const ProviderSpec = z
     }),
     tokenResponse: traced({
       fields: z.record(z.string(), ResponseField).describe('Fields of a successful token response and their types.'),
-      contentType: z.string().default('application/json'),
-      cacheControlNoStore: z.boolean().default(true).describe('Whether the response carries Cache-Control: no-store (RFC 6749 §5.1).'),
+      cacheControlNoStore: z.boolean().default(true).describe('Whether the response carries Cache-Control: no-store (RFC 6749 §5.1 MUST; false needs the documented deviation "cache-control.absent").'),
     }),
     lifetimes: traced({
       accessToken: z.number().int().positive().describe('Default access-token lifetime in seconds (expires_in).'),
@@ -186,12 +192,10 @@ export const ProviderSpec = z
       fallbackToRegistered: z.boolean().default(false).describe('Whether an absent redirect_uri falls back to the registered one.'),
     }).optional(),
     errors: traced({
-      format: z.enum(['rfc6749-json']).default('rfc6749-json'),
       cases: z.partialRecord(z.enum(ERROR_CASES), ErrorCase).describe('Status and error code per error case.'),
     }),
     requiredHeaders: traced({
-      headers: z.array(RequiredHeader).min(1),
-      onMissing: z.object({ status: z.number().int(), error: z.string().optional() }).strict().optional(),
+      headers: z.array(RequiredHeader).min(1).describe('Headers every call must carry. How a call without them is answered is errors.cases.missing_required_header.'),
     }).optional(),
     pop: traced({
       profile: z.enum(['taap', 'dpop']),
@@ -202,20 +206,19 @@ export const ProviderSpec = z
       requiredParts: z.array(z.string()).default([]).describe('ehts parts the server requires (TAAP).'),
       onResource: z.boolean().default(false).describe('Whether resource calls need a PoP too.'),
     }).optional(),
+    /** The protected resource probed with issued tokens; its error statuses are errors.cases.invalid_token and insufficient_scope. */
     resource: traced({
       method: HttpMethod,
       path: Path,
       requiredScope: z.string().optional(),
       body: z.string().optional().describe('Body sent with the probe (JSON text).'),
       contentType: z.string().optional(),
-      insufficientScopeStatus: z.number().int().default(403),
-      invalidTokenStatus: z.number().int().default(401),
     }),
     idToken: traced({
       issuer: z.string().optional(),
       audienceIsClientId: z.boolean().default(true),
     }).optional(),
-    deviations: z.array(Deviation).default([]).describe('Documented deviations from the RFCs, each reported as a deviation rather than a failure.'),
+    deviations: z.array(Deviation).default([]).describe('Documented deviations from the RFCs, each reported as a deviation rather than a failure. `id` must be registered in src/spec/deviations.ts.'),
   })
   .strict();
 

@@ -169,6 +169,18 @@ export async function obtainToken(t: SuiteContext, grant: GrantType | undefined 
   return expectToken(await tokenRequest(t, grant, { params: { ...grantParams(t, grant), ...extra } }));
 }
 
+/**
+ * Grant parameters for a token request that must succeed: the grant's defaults, or for authorization_code a
+ * fresh code from the authorize endpoint (a code is single-use, RFC 6749 §4.1.2).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ */
+export async function successParams(t: SuiteContext, grant: GrantType | undefined): Promise<Record<string, string | undefined>> {
+  if (!grant) return {};
+  if (grant !== 'authorization_code') return grantParams(t, grant);
+  const { code, redirectUri } = await obtainCode(t);
+  return { code, redirect_uri: redirectUri };
+}
+
 /** Calls the spec's protected resource with an access token (Bearer by default), TAAP-signed where required. */
 export async function callResource(
   t: SuiteContext,

@@ -8,9 +8,10 @@ import { createPrivateKey } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { formatIssues, listBundledSpecIds, loadSpec, type LoadedSpec } from '../spec/load.ts';
+import { formatIssues, listBundledSpecIds, loadSpec, overlaySpec, type LoadedSpec } from '../spec/load.ts';
 import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import type { Redactor } from '../redact.ts';
+import { resolveSpec } from '../spec/resolve.ts';
 import type { Target } from './target.ts';
 
 /** The target-file schema. */
@@ -19,13 +20,16 @@ export const TargetFile = z
     spec: z.string().min(1).describe('Bundled spec id, or a path relative to this file.'),
     baseUrl: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
     clientId: z.string().min(1),
-    clientSecret: z.string().min(1),
+    clientSecret: z.string().min(1).optional().describe('Client secret; may be left out only where the spec lists the `none` method (a public client, RFC 6749 §2.1).'),
     username: z.string().optional(),
     password: z.string().optional(),
     popPrivateKey: z.string().optional().describe('Path to the PEM (PKCS#8) private key for TAAP PoP tokens.'),
     redirectUri: z.string().url().optional(),
     headers: z.record(z.string(), z.string()).default({}),
-    endpoints: z.object({ token: z.string(), authorize: z.string(), revoke: z.string(), resource: z.string() }).partial().strict().default({}),
+    endpoints: z.object({ token: z.string(), authorize: z.string().nullable(), revoke: z.string().nullable(), resource: z.string() }).partial().strict().default({})
+      .describe('Paths on this server that differ from the spec\'s; `revoke: null` or `authorize: null`: the server has no such endpoint.'),
+    overrides: z.record(z.string(), z.unknown()).optional()
+      .describe('Spec fields this server differs in, laid over the spec (objects merge, values replace, null turns an optional part off); validated by the spec schema.'),
     waitBudgetSeconds: z.number().int().nonnegative().default(0),
     autoConsent: z.boolean().default(false).describe('The authorize endpoint redirects without a human (test servers).'),
     issuer: z.string().optional(),
@@ -86,7 +90,7 @@ export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; re
   if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues));
   const t = parsed.data;
   const specRef = t.spec.includes('/') || t.spec.endsWith('.yaml') ? resolve(dirname(file), t.spec) : t.spec;
-  const spec = loadSpec(specField(t.spec, specRef, path));
+  const spec = withOverrides(loadSpec(specField(t.spec, specRef, path)), t, path);
   let popPrivateKey;
   if (t.popPrivateKey) {
     const keyPath = resolve(dirname(file), t.popPrivateKey);
@@ -100,18 +104,21 @@ export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; re
   } else if (spec.spec.pop?.profile === 'taap') {
     throw new UserError(`${path}: popPrivateKey: expected a PEM file path, because spec "${spec.spec.id}" requires TAAP PoP tokens`);
   }
+  if (t.clientSecret === undefined && resolveSpec(spec.spec).clientAuth.secretRequired) {
+    throw new UserError(`${path}: clientSecret: expected a client secret, because spec "${spec.spec.id}" does not list the "none" client authentication method (public clients)`);
+  }
   for (const s of [t.clientSecret, t.password]) opts.redactor?.add(s);
   const target: Target = {
     kind: 'live',
     label: new URL(t.baseUrl).origin,
     baseUrl: t.baseUrl,
     clientId: t.clientId,
-    clientSecret: t.clientSecret,
+    ...(t.clientSecret !== undefined ? { clientSecret: t.clientSecret } : {}),
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.redirectUri ? { redirectUri: t.redirectUri } : spec.spec.redirectUri ? { redirectUri: spec.spec.redirectUri.registered } : {}),
     headers: t.headers,
-    endpoints: t.endpoints,
+    endpoints: endpointPaths(t.endpoints),
     ...(popPrivateKey ? { popPrivateKey } : {}),
     ...(t.issuer ? { issuer: t.issuer } : {}),
     waitBudgetSeconds: t.waitBudgetSeconds,
@@ -119,4 +126,24 @@ export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; re
     now: () => Math.floor(Date.now() / 1000),
   };
   return { target, spec, file, ...(t.jwksUri ? { jwksUri: t.jwksUri } : {}) };
+}
+
+/**
+ * The target's spec with its `overrides`, and endpoints it turns off (`endpoints.revoke: null`), laid over the
+ * spec; problems name the target file and `overrides.<field>`.
+ */
+function withOverrides(loaded: LoadedSpec, t: TargetFile, path: string): LoadedSpec {
+  const off = Object.entries(t.endpoints).filter(([, v]) => v === null).map(([k]) => k);
+  if (!t.overrides && off.length === 0) return loaded;
+  const overrides: Record<string, unknown> = { ...(t.overrides ?? {}) };
+  if (off.length) {
+    const ep = overrides.endpoints;
+    overrides.endpoints = { ...(ep && typeof ep === 'object' && !Array.isArray(ep) ? ep : {}), ...Object.fromEntries(off.map((k) => [k, null])) };
+  }
+  return { ...loaded, spec: overlaySpec(loaded.spec, overrides, path) };
+}
+
+/** Endpoint path overrides without the ones turned off. */
+function endpointPaths(e: TargetFile['endpoints']): Partial<Record<'token' | 'authorize' | 'revoke' | 'resource', string>> {
+  return Object.fromEntries(Object.entries(e).filter((kv): kv is [string, string] => typeof kv[1] === 'string'));
 }

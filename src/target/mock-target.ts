@@ -16,7 +16,7 @@ export function targetOfMock(mock: MockServer): Target {
     label: `mock:${mock.spec.id}${mock.faults.size ? ` (faults: ${[...mock.faults].join(', ')})` : ''}`,
     baseUrl: mock.url,
     clientId: c.clientId,
-    clientSecret: c.clientSecret,
+    ...(c.clientSecret !== undefined ? { clientSecret: c.clientSecret } : {}),
     username: c.username,
     password: c.password,
     ...(c.redirectUri ? { redirectUri: c.redirectUri } : {}),

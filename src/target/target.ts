@@ -11,7 +11,8 @@ export interface Target {
   label: string;
   baseUrl: string;
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client (RFC 6749 §2.1): the spec lists `none` and the target file gives no secret. */
+  clientSecret?: string;
   username?: string;
   password?: string;
   redirectUri?: string;

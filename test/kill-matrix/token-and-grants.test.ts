@@ -47,6 +47,7 @@ const grantCases: Array<[string, FaultName, string]> = [
   ['rfc6749', 'resource-rejects-all', 'grant.authorization-code.end-to-end'],
   ['tangoe', 'resource-rejects-all', 'grant.password.end-to-end'],
   ['rfc6749', 'accept-reused-code', 'grant.authorization-code.reuse-revokes-tokens'],
+  ['rfc6749', 'accept-expired-code', 'grant.authorization-code.expired-code-rejected'],
   ['mobile-digital', 'refresh-token-issued', 'grant.client-credentials.refresh-token-absent'],
 ];
 

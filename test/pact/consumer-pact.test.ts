@@ -5,7 +5,7 @@
  * shares no code with the mock. An expectation the provider does not meet fails with Pact's mismatch.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli, summaryOf } from '../support/cli.ts';
 import { startIndependentAttServer, type IndependentServer } from '../support/independent-att-server.ts';
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** Every file the run wrote, concatenated (to look for secrets). */
-const written = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+const written = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 
 describe('a consumer\'s own pact', () => {
   it('passes against the att mock, each interaction a MUST check named after the consumer', async () => {

@@ -32,7 +32,7 @@ export async function verifyOnMock(id: string, faults: FaultName[] = []): Promis
   redactor.add(m.target.clientSecret);
   try {
     const r = await verifyPactFiles({ spec, target: m.target, pactFiles: [contract.file], redactor, timeoutMs: 5_000 });
-    return { ...r, secret: m.target.clientSecret };
+    return { ...r, secret: m.target.clientSecret! };
   } finally {
     await m.close();
   }

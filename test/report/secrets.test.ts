@@ -83,7 +83,7 @@ describe('secrets in reports', () => {
     const forbidden: string[] = [];
     for (const m of mocks) {
       const c = m.credentials;
-      for (const s of [c.clientSecret, c.password]) forbidden.push(s, encodeURIComponent(s), Buffer.from(s).toString('base64'));
+      for (const s of [c.clientSecret!, c.password]) forbidden.push(s, encodeURIComponent(s), Buffer.from(s).toString('base64'));
       forbidden.push(Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64'));
     }
     for (const { file, text } of [...files, ...outputs.map((text, i) => ({ file: `stdout ${i}`, text }))]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -53,5 +53,20 @@ describe('loadTargetFile', () => {
   it('an unreadable key is a user error naming the field', () => {
     const f = write('d.yaml', 'spec: tmobile-naas-v2\nbaseUrl: http://127.0.0.1:1\nclientId: a\nclientSecret: b\npopPrivateKey: missing.pem\n');
     expect(problems(() => loadTargetFile(f, { cwd: dir, env: {} }))).toEqual(['d.yaml: popPrivateKey: cannot read a PEM private key from missing.pem (ENOENT)']);
+  });
+
+  it('a public client needs no clientSecret where the spec lists the none method', () => {
+    const spec = write('public.yaml', readFileSync(join(import.meta.dirname, '../../specs/tangoe.yaml'), 'utf8').replace(/methods: \[[^\]]*\]/, 'methods: [none]'));
+    const f = write('e.yaml', `spec: ${spec}\nbaseUrl: http://127.0.0.1:1\nclientId: public-app\nusername: u\npassword: p\n`);
+    const { target } = loadTargetFile(f, { cwd: dir, env: {} });
+    expect(target.clientId).toBe('public-app');
+    expect(target.clientSecret).toBeUndefined();
+  });
+
+  it('a missing clientSecret is a user error naming the field where the spec has no public clients', () => {
+    const f = write('f.yaml', 'spec: att\nbaseUrl: http://127.0.0.1:1\nclientId: a\n');
+    expect(problems(() => loadTargetFile(f, { cwd: dir, env: {} }))).toEqual([
+      'f.yaml: clientSecret: expected a client secret, because spec "att" does not list the "none" client authentication method (public clients)',
+    ]);
   });
 });

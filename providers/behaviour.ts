@@ -1,0 +1,150 @@
+/**
+ * What a mock server does: the resolved view of its spec ({@link ResolvedSpec}) plus the few switches a broken
+ * server could flip that no spec would document (accepting an unknown client, ignoring a PoP signature, …).
+ * A clean mock runs on {@link cleanBehaviour}; each mock fault (providers/faults.ts) is a named function that
+ * returns a patched copy, so the engine in mock-server.ts reads straight through one object.
+ * @see https://www.rfc-editor.org/rfc/rfc6749
+ */
+import type { ResolvedSpec } from '../src/spec/resolve.ts';
+import type { RedirectLooseness } from './redirect-match.ts';
+import type { TaapErrorCode } from '../src/pop/taap.ts';
+
+/** Requests a correct server rejects and a broken one lets through. All false on a clean mock. */
+export interface Lenience {
+  unknownClient: boolean;
+  wrongSecret: boolean;
+  /** Client-authentication methods the spec does not list. */
+  anyClientAuth: boolean;
+  anyContentType: boolean;
+  unsupportedGrant: boolean;
+  /** A request without grant_type is read as client_credentials. */
+  missingGrantType: boolean;
+  /** A missing required grant parameter is ignored (never a wrong value). */
+  missingParameter: boolean;
+  reusedCode: boolean;
+  expiredCode: boolean;
+  /** Unknown scope values are granted. */
+  unknownScope: boolean;
+  revokeWithoutClientAuth: boolean;
+}
+
+/** How scope strings are read and granted. */
+export interface ScopeHandling {
+  /** `spec`: the spec's delimiter; `both`: spaces and commas; `space`: spaces only. */
+  splitOn: 'spec' | 'both' | 'space';
+  grantWholeCatalogue: boolean;
+  rejectDuplicates: boolean;
+  /** An empty item (doubled, leading or trailing delimiter) is read as every catalogue value. */
+  emptyItemIsWildcard: boolean;
+  /** A request without scope is rejected although the spec lets scope be omitted. */
+  rejectMissing: boolean;
+}
+
+/** The shape of token and error responses. */
+export interface ResponseShape {
+  omitAccessToken: boolean;
+  /** Successful token responses are cut-off JSON. */
+  garbageTokenBody: boolean;
+  /** token_type of a DPoP-bound token (RFC 9449 §5); undefined: left out. */
+  boundTokenType: string | undefined;
+  /** `error` code every error carries instead of its own, when set. */
+  errorCode?: string;
+  errorBody: 'json' | 'text';
+  /** Status every error is sent with instead of its own, when set. */
+  errorStatus?: number;
+}
+
+/** Protected-resource behaviour beyond the spec's `resource` section. */
+export interface ResourceHandling {
+  rejectAll: boolean;
+  ignoreExpiry: boolean;
+  /** WWW-Authenticate on 401 (RFC 6750 §3). */
+  challenge: boolean;
+}
+
+export interface RefreshHandling {
+  ignoreExpiry: boolean;
+}
+
+export interface AuthorizeHandling {
+  redirectOnError: boolean;
+  dropState: boolean;
+  implicitInQuery: boolean;
+  loose: RedirectLooseness;
+}
+
+export interface RevokeHandling {
+  noop: boolean;
+  unknownIs400: boolean;
+  /** Revoking a refresh token leaves the access tokens of its grant usable. */
+  keepsAccessOfRefresh: boolean;
+  /** A token is looked up only among the type token_type_hint names. */
+  hintStrict: boolean;
+}
+
+/** TAAP PoP verification switches. */
+export interface TaapHandling {
+  /** Verification failures that are ignored. */
+  ignore: ReadonlySet<TaapErrorCode>;
+  allowNone: boolean;
+  allowHs256: boolean;
+  edtsCaseInsensitive: boolean;
+  /** edts over the concatenation only; no pinned method/uri, no strict part syntax. */
+  splitTolerant: boolean;
+}
+
+/** DPoP verification switches (RFC 9449). */
+export interface DpopHandling {
+  skipHtm: boolean;
+  skipHtu: boolean;
+  skipIat: boolean;
+  skipJti: boolean;
+  skipAth: boolean;
+  allowNone: boolean;
+  allowPrivateJwk: boolean;
+  notBound: boolean;
+}
+
+export interface JwtIssuing {
+  signWithForeignKey: boolean;
+  /** Issuer claim instead of the mock's own. */
+  issuer?: string;
+  /** Audience claim instead of the client. */
+  audience?: string;
+}
+
+/** Everything a mock does. */
+export interface MockBehaviour extends ResolvedSpec {
+  transport: 'http' | 'hang' | 'reset' | 'garbage';
+  lenient: Lenience;
+  scopeHandling: ScopeHandling;
+  response: ResponseShape;
+  resourceHandling: ResourceHandling;
+  refreshHandling: RefreshHandling;
+  authorize: AuthorizeHandling;
+  revokeHandling: RevokeHandling;
+  taap: TaapHandling;
+  dpop: DpopHandling;
+  jwt: JwtIssuing;
+}
+
+/** The behaviour of a clean mock: exactly what the resolved spec says. */
+export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
+  return {
+    ...spec,
+    transport: 'http',
+    lenient: {
+      unknownClient: false, wrongSecret: false, anyClientAuth: false, anyContentType: false, unsupportedGrant: false,
+      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
+    },
+    scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
+    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json' },
+    resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
+    refreshHandling: { ignoreExpiry: false },
+    authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
+    revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false },
+    taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false },
+    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, allowNone: false, allowPrivateJwk: false, notBound: false },
+    jwt: { signWithForeignKey: false },
+  };
+}
