@@ -27,6 +27,9 @@ export const FAULTS = {
   'accept-reused-code': 'An authorization code can be redeemed more than once.',
   'accept-expired-code': 'An authorization code can be redeemed after its lifetime.',
   'accept-any-client-auth': 'Client authentication methods the spec does not list are accepted.',
+  'accept-query-credentials': 'client_id, client_secret, username and password in the token request\'s query string are honoured (RFC 6749 §2.3.1).',
+  'accept-repeated-parameter': 'A repeated token-request parameter is accepted (the last value wins) instead of invalid_request (RFC 6749 §3.2).',
+  'accept-two-client-auth-methods': 'HTTP Basic plus client_secret in the body is accepted (RFC 6749 §2.3).',
   'ignore-required-headers': 'Required headers (tenant, client_id) are not enforced.',
   'json-garbage': 'Successful token responses are not valid JSON.',
   // scope
@@ -42,6 +45,12 @@ export const FAULTS = {
   'resource-ignores-scope': 'The protected resource does not check the token\'s scope.',
   'resource-rejects-all': 'The protected resource rejects every token.',
   'refresh-token-issued': 'Every grant issues a refresh token, also where the spec says none.',
+  // PKCE (RFC 7636, RFC 9700 §2.1.1)
+  'pkce-not-verified': 'code_verifier is never checked: a code requested with a challenge is redeemed with any verifier or none.',
+  'pkce-verifier-optional': 'A code requested with a challenge is redeemed without code_verifier (a wrong one is still refused).',
+  'pkce-allow-plain': 'A verifier equal to the S256 challenge itself is accepted (the challenge read as plain).',
+  'pkce-downgrade': 'A code_verifier sent for a code requested without code_challenge is accepted (RFC 9700 §2.1.1 downgrade).',
+  'pkce-not-required': 'An authorization request without code_challenge gets a code although the spec requires PKCE.',
   // redirect URIs
   'redirect-prefix-match': 'Redirect URIs are matched as plain string prefixes (no path-segment boundary).',
   'redirect-any-extension': 'Any redirect URI on the registered host is accepted.',
@@ -130,11 +139,23 @@ const everyGrant = (patch: Partial<NonNullable<MockBehaviour['grants']['client_c
 });
 const popPolicy = (patch: Partial<NonNullable<MockBehaviour['pop']>>): FaultPatch => (b) => (b.pop ? { ...b, pop: { ...b.pop, ...patch } } : b);
 
+/** The identity patch, for faults the mock still commits through a `faults.has(...)` branch. */
+const unchangedBehaviour: FaultPatch = (b) => b;
+
 /**
  * Every fault as a patch. Where the broken behaviour is one a spec could state (no Cache-Control, no rotation,
  * PoP optional) the patch changes that field of the resolved view; otherwise it flips one mock switch.
  */
 export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
+  // Not yet behaviour switches: the mock breaks these with one local `faults.has(...)` branch each (pkce branch).
+  'accept-query-credentials': unchangedBehaviour,
+  'accept-repeated-parameter': unchangedBehaviour,
+  'accept-two-client-auth-methods': unchangedBehaviour,
+  'pkce-not-verified': unchangedBehaviour,
+  'pkce-verifier-optional': unchangedBehaviour,
+  'pkce-allow-plain': unchangedBehaviour,
+  'pkce-downgrade': unchangedBehaviour,
+  'pkce-not-required': unchangedBehaviour,
   'no-cache-control': token({ cacheControl: undefined }),
   'token-type-mac': (b) => ({ ...b, token: { ...b.token, tokenType: 'mac' }, response: { ...b.response, boundTokenType: 'mac' } }),
   'no-access-token': set('response', { omitAccessToken: true }),

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, randomUUID, createHmac } from 'node:crypto';
+import { randomBytes, randomUUID, createHmac, createHash } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
@@ -75,6 +75,8 @@ interface CodeRecord {
   exp: number;
   used: boolean;
   issued: string[];
+  /** The PKCE challenge the code was requested with (RFC 7636 §4.4). */
+  challenge?: { value: string; method: string };
 }
 
 /** Sizes of the mock's stores (white-box tests and the benchmark). */
@@ -353,7 +355,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const out: Record<string, string> = {};
     const seen = new Set<string>();
     for (const [k, v] of new URLSearchParams(body)) {
-      if (seen.has(k)) throw errorCase('missing_parameter', `parameter "${k}" repeated (RFC 6749 §3.2)`);
+      if (seen.has(k) && !faults.has('accept-repeated-parameter')) throw errorCase('missing_parameter', `parameter "${k}" repeated (RFC 6749 §3.2)`);
       seen.add(k);
       out[k] = v;
     }
@@ -398,7 +400,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       if (b.clientAuth.bodyCredentialsAlsoRequired && !loose) {
         if (bodyId === undefined || bodySecret === undefined) throw errorCase('missing_parameter', 'client_id and client_secret are required in the body as well');
         if (bodyId !== basic.id || bodySecret !== basic.secret) throw errorCase('wrong_secret', 'body credentials differ from Basic credentials');
-      } else if (bodySecret !== undefined && !loose) {
+      } else if (bodySecret !== undefined && !loose && !faults.has('accept-two-client-auth-methods')) {
         throw errorCase('missing_parameter', 'more than one client authentication method used (RFC 6749 §2.3)');
       }
       id = basic.id;
@@ -488,12 +490,35 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return d.notBound ? undefined : r.jkt;
   }
 
+  /**
+   * PKCE at the token endpoint (RFC 7636 §4.6; RFC 9700 §2.1.1): a code requested with a challenge needs the
+   * verifier that derives it; a verifier for a code requested without one is a downgrade and refused.
+   */
+  function verifyPkce(rec: CodeRecord, verifier: string | undefined): void {
+    if ((spec.grants.authorization_code?.pkce ?? 'none') === 'none' || faults.has('pkce-not-verified')) return;
+    const bad = (why: string) => errorCase('invalid_grant', why);
+    if (!rec.challenge) {
+      if (verifier !== undefined && !faults.has('pkce-downgrade')) throw bad('code_verifier sent for a code requested without code_challenge');
+      return;
+    }
+    if (verifier === undefined) {
+      if (faults.has('pkce-verifier-optional')) return;
+      throw bad('code_verifier is required: the code was requested with a code_challenge');
+    }
+    const derived = rec.challenge.method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+    if (derived === rec.challenge.value) return;
+    if (faults.has('pkce-allow-plain') && verifier === rec.challenge.value) return;
+    throw bad('code_verifier does not match the code_challenge');
+  }
+
   // ---------- endpoints ----------
-  async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleToken(req: IncomingMessage, res: ServerResponse, query?: URLSearchParams): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
     await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
+    // RFC 6749 §2.3.1: credentials are read from the body only; the fault also honours the query string.
+    if (faults.has('accept-query-credentials') && query) for (const [k, v] of query) params[k] ??= v;
     const cid = authenticateClient(req, params);
     const jkt = await checkDpopAtToken(req);
     const gtName = paramName('grant_type');
@@ -545,6 +570,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
           throw errorCase('invalid_grant', 'authorization code already used');
         }
         if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
+        verifyPkce(rec, params.code_verifier);
         rec.used = true;
         const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
         rec.issued.push(String(body2.access_token), ...(body2.refresh_token ? [String(body2.refresh_token)] : []));
@@ -665,9 +691,19 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const err = e instanceof HttpError ? String(e.body.error) : 'invalid_scope';
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
-    if (responseType === 'code' && b.grants.authorization_code) {
+    if (responseType === 'code' && b.grants.authorization_code && spec.grants.authorization_code) {
+      // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
+      // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
+      const pkce = spec.grants.authorization_code.pkce;
+      const challengeValue = q.get('code_challenge');
+      const method = q.get('code_challenge_method') ?? 'plain';
+      let challenge: CodeRecord['challenge'];
+      if (pkce !== 'none' && challengeValue !== null) {
+        if (!(spec.grants.authorization_code.pkceMethods as string[]).includes(method)) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: `code_challenge_method ${method} is not supported`, ...extra }, false);
+        challenge = { value: challengeValue, method };
+      } else if (pkce === 'required' && !faults.has('pkce-not-required')) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: 'PKCE required', ...extra }, false);
       const code = token(16);
-      capped(codes, code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [] });
+      capped(codes, code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
       return redirectTo(res, redirect!, { code, ...extra }, false);
     }
     if (responseType === 'token' && b.grants.implicit) {

@@ -137,12 +137,12 @@ export default defineSuite({
       t.notApplicable(expiredCodeRejected, 'MUST', 'the spec has no authorization_code grant');
     } else {
       const first = await t.step('redeem a fresh authorization code', async () => {
-        const { code, redirectUri } = await obtainCode(t);
-        const tok = expectToken(await tokenRequest(t, 'authorization_code', { params: { code, redirect_uri: redirectUri } }));
-        return { code, redirectUri, tok };
+        const { code, redirectUri, codeVerifier } = await obtainCode(t);
+        const tok = expectToken(await tokenRequest(t, 'authorization_code', { params: { code, redirect_uri: redirectUri, code_verifier: codeVerifier } }));
+        return { code, redirectUri, codeVerifier, tok };
       });
       await t.check(reuseRejected, { severity: 'MUST', needs: [first] }, async (f) => [
-        await tokenRequest(t, 'authorization_code', { params: { code: f.code, redirect_uri: f.redirectUri } }),
+        await tokenRequest(t, 'authorization_code', { params: { code: f.code, redirect_uri: f.redirectUri, code_verifier: f.codeVerifier } }),
         spec,
       ]);
       await t.check(reuseRevokes, { severity: 'SHOULD', needs: [first] }, async (f) => [await callResource(t, f.tok.accessToken), resolveSpec(spec).resource.invalidTokenStatus]);

@@ -6,6 +6,8 @@ import tokenEndpoint from './token-endpoint.ts';
 import grantTypes from './grant-types.ts';
 import scope from './scope.ts';
 import redirectUri from './redirect-uri.ts';
+import pkce from './pkce.ts';
+import requestSyntax from './request-syntax.ts';
 import expiry from './expiry.ts';
 import rotation from './rotation.ts';
 import revocation from './revocation.ts';
@@ -14,7 +16,7 @@ import dpop from './dpop.ts';
 import issuedJwt from './issued-jwt.ts';
 import fuzz from './fuzz.ts';
 
-export const SUITES: SuiteDef[] = [tokenEndpoint, grantTypes, scope, redirectUri, expiry, rotation, revocation, pop, dpop, issuedJwt, fuzz];
+export const SUITES: SuiteDef[] = [tokenEndpoint, requestSyntax, grantTypes, scope, redirectUri, pkce, expiry, rotation, revocation, pop, dpop, issuedJwt, fuzz];
 
 /** Looks up suites by name; returns the unknown names separately. */
 export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {

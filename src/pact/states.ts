@@ -85,7 +85,9 @@ export function stateHandlers(store: StateStore): Record<string, Handler> {
       return { refreshToken: tok.refreshToken, accessToken: tok.accessToken };
     }, () => { store.refreshToken = undefined; store.accessToken = undefined; }),
     [STATE.code]: guarded(STATE.code, async () => {
-      const { code } = await obtainCode(t);
+      // The contract redeems the code with `code` alone, so it is requested without PKCE (RFC 9700 §2.1.1 lets a
+      // confidential client omit it; a spec with pkce: required can't be covered by this state yet).
+      const { code } = await obtainCode(t, { pkce: 'none' });
       store.code = code;
       return { code };
     }, () => { store.code = undefined; }),

@@ -64,6 +64,26 @@ const GrantSpec = traced({
   extraParams: z.record(z.string(), z.string()).default({}).describe('Fixed extra body parameters this grant sends (e.g. T-Mobile v6 `scope: response_mode`).'),
 });
 
+/** Whether a provider requires, supports or ignores PKCE (RFC 7636) for the authorization_code grant. */
+export const PkceSupport = z.enum(['required', 'supported', 'none']);
+export type PkceSupport = z.infer<typeof PkceSupport>;
+
+/** The code_challenge_method values of RFC 7636 §4.3. */
+export const PkceMethod = z.enum(['S256', 'plain']);
+export type PkceMethod = z.infer<typeof PkceMethod>;
+
+/**
+ * The authorization_code grant: a grant plus its PKCE support (RFC 7636; RFC 9700 §2.1.1: authorization servers
+ * MUST support PKCE, public clients MUST use it, confidential clients SHOULD).
+ */
+const AuthorizationCodeGrantSpec = traced({
+  scopeRequired: z.boolean().default(false).describe('Whether a token request of this grant must carry `scope`.'),
+  issuesRefreshToken: z.boolean().default(false).describe('Whether a successful response includes a refresh_token.'),
+  extraParams: z.record(z.string(), z.string()).default({}).describe('Fixed extra body parameters this grant sends.'),
+  pkce: PkceSupport.default('supported').describe('PKCE (RFC 7636): `required` (a code request without code_challenge is refused), `supported` (used when sent), `none` (the harness sends no PKCE and the pkce suite does not apply).'),
+  pkceMethods: z.array(PkceMethod).min(1).default(['S256']).describe('code_challenge_method values accepted (RFC 7636 §4.2; RFC 9700 §2.1.1: S256 where possible; `plain` only where the provider documents it).'),
+});
+
 const FieldType = z.enum(['string', 'number', 'numeric-string', 'jwt', 'boolean']);
 
 const ResponseField = z
@@ -136,7 +156,7 @@ export const ProviderSpec = z
     grants: z
       .object({
         client_credentials: GrantSpec.optional(),
-        authorization_code: GrantSpec.optional(),
+        authorization_code: AuthorizationCodeGrantSpec.optional(),
         refresh_token: GrantSpec.optional(),
         password: GrantSpec.optional(),
         implicit: GrantSpec.optional(),

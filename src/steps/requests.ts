@@ -8,6 +8,7 @@ import type { HttpExchange, HttpRequest } from '../http/types.ts';
 import { buildAuthorizeRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, endpointUrlOf, type BuiltRequest, type EndpointName, type TokenRequestOptions as BuildTokenOptions } from './build.ts';
 import { buildTaapPop } from '../pop/taap.ts';
 import type { GrantType } from '../spec/schema.ts';
+import { defaultPkceMethod, newPkcePair, pkceSupport, type PkcePair } from './pkce.ts';
 import { Unavailable, type SuiteContext } from '../runner/suite.ts';
 
 export type { AuthMode, TokenRequestOptions as BuildTokenOptions } from './build.ts';
@@ -126,26 +127,44 @@ export function authorizeRequest(t: SuiteContext, params: Record<string, string 
   return sendBuilt(t, buildAuthorizeRequest(t, params));
 }
 
-/** Runs the authorization-code flow up to the code (auto-consent targets only). */
-export async function obtainCode(t: SuiteContext, opts: { redirectUri?: string | null; scope?: string; state?: string } = {}): Promise<{ code: string; redirectUri?: string }> {
+/** What {@link obtainCode} does about PKCE: the spec's default, none at all, or a given pair. */
+export type PkceChoice = 'default' | 'none' | PkcePair;
+
+/**
+ * Runs the authorization-code flow up to the code (auto-consent targets only). By default, where the spec's
+ * authorization_code grant has PKCE (`pkce` not `none`), the request carries a fresh code_challenge with
+ * code_challenge_method (S256 where the spec accepts it, RFC 7636 §4.3), and the verifier is returned for the
+ * redemption; it is registered with the redactor before anything is sent.
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ */
+export async function obtainCode(
+  t: SuiteContext,
+  opts: { redirectUri?: string | null; scope?: string; state?: string; pkce?: PkceChoice } = {},
+): Promise<{ code: string; redirectUri?: string; codeVerifier?: string }> {
   if (!t.target.autoConsent) throw new Unavailable('the authorization-code flow needs a user to consent; the target does not declare autoConsent');
   const redirectUri = opts.redirectUri === null ? undefined : (opts.redirectUri ?? t.target.redirectUri);
-  const ex = await authorizeRequest(t, { response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope, state: opts.state ?? 'oauthgate-state' });
+  const choice = opts.pkce ?? 'default';
+  const pkce = choice === 'none' ? undefined : choice === 'default' ? (pkceSupport(t.spec) === 'none' ? undefined : newPkcePair(defaultPkceMethod(t.spec))) : choice;
+  if (pkce) t.redactor.add(pkce.verifier);
+  const ex = await authorizeRequest(t, {
+    response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope, state: opts.state ?? 'oauthgate-state',
+    code_challenge: pkce?.challenge, code_challenge_method: pkce?.method,
+  });
   const loc = ex.headers.location;
   if (ex.status !== 302 && ex.status !== 303) throw new Error(`authorization request: expected a redirect, observed ${describe(ex)}`);
   if (!loc) throw new Error('authorization request: redirect without a Location header');
   const code = new URL(loc).searchParams.get('code');
   if (!code) throw new Error(`authorization request: expected "code" in the redirect, observed ${loc.replace(/[?#].*/, '?...')}`);
   t.redactor.add(code);
-  return { code, ...(redirectUri ? { redirectUri } : {}) };
+  return { code, ...(redirectUri ? { redirectUri } : {}), ...(pkce ? { codeVerifier: pkce.verifier } : {}) };
 }
 
 /** Obtains a token with `grant` (default: the spec's primary grant). Throws with the reason. */
 export async function obtainToken(t: SuiteContext, grant: GrantType | undefined = primaryGrant(t), extra: Record<string, string | undefined> = {}): Promise<IssuedToken> {
   if (!grant) throw new Unavailable('the spec declares no grant that can obtain a token at the token endpoint');
   if (grant === 'authorization_code') {
-    const { code, redirectUri } = await obtainCode(t);
-    return expectToken(await tokenRequest(t, grant, { params: { code, redirect_uri: redirectUri, ...extra } }));
+    const { code, redirectUri, codeVerifier } = await obtainCode(t);
+    return expectToken(await tokenRequest(t, grant, { params: { code, redirect_uri: redirectUri, code_verifier: codeVerifier, ...extra } }));
   }
   return expectToken(await tokenRequest(t, grant, { params: { ...grantParams(t, grant), ...extra } }));
 }

@@ -1,0 +1,76 @@
+/**
+ * Checks on the syntax of token requests (RFC 6749 §2.3, §2.3.1, §3.1, §3.2, §5.2): credentials never travel in
+ * the request URI, a parameter is never repeated, a client authenticates with one method per request. Each is a
+ * refusal, judged by the one rejection rule ({@link judgeRejection}).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ */
+import type { HttpExchange } from '../http/types.ts';
+import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
+import { defineCheck, type Check, type CheckMeta, type Outcome } from './check.ts';
+import { judgeRejection } from './rejection.ts';
+
+/**
+ * Factory: the request `what` is refused as the spec documents one of `cases` (the first case's verdict is
+ * reported when none holds).
+ */
+function refusedAsOneOf(meta: CheckMeta, what: string, cases: readonly [ErrorCaseName, ...ErrorCaseName[]]): Check<[HttpExchange, ProviderSpec]> {
+  return defineCheck({
+    ...meta,
+    evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
+      const verdicts = cases.map((c) => judgeRejection(ex, spec, c, what, meta.requirement));
+      return verdicts.find((v) => v.status === 'passed') ?? verdicts[0]!;
+    },
+  });
+}
+
+/**
+ * A token request whose client credentials travel only in the query string is refused: RFC 6749 §2.3.1 "The
+ * parameters can only be transmitted in the request-body and MUST NOT be included in the request URI". The MUST
+ * NOT binds the client; a server that honours such a request keeps secrets flowing into logs and Referer
+ * headers, so its refusal is judged as a SHOULD where the suite uses it. Refused as an invalid request or as a
+ * request without client authentication.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export const queryClientSecretRejected = refusedAsOneOf(
+  { id: 'request.query-client-secret-rejected', title: 'Client credentials in the query string are not honoured', requirement: 'RFC 6749 §2.3.1 (MUST NOT be included in the request URI)' },
+  'token request with client_id and client_secret in the query string only',
+  ['unknown_client', 'missing_parameter'],
+);
+
+/**
+ * A password-grant request whose `password` travels in the query string is refused (RFC 6749 §3.2: the client
+ * uses POST with the parameters in the body; §4.3.2 names the password a request-body parameter; §10.7 and
+ * RFC 9700 §2.4 on exposing resource-owner credentials).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3.2
+ */
+export const queryPasswordRejected = refusedAsOneOf(
+  { id: 'request.query-password-rejected', title: 'A password in the query string is not honoured', requirement: 'RFC 6749 §3.2, §4.3.2' },
+  'password-grant request with username and password in the query string only',
+  ['missing_parameter', 'invalid_grant'],
+);
+
+/**
+ * A token request repeating a parameter is refused with invalid_request: RFC 6749 §3.2 "Request and response
+ * parameters MUST NOT be included more than once", and §5.2 defines invalid_request for a request that "repeats
+ * a parameter".
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export const repeatedParameterRejected = refusedAsOneOf(
+  { id: 'request.repeated-parameter-rejected', title: 'A token request repeating a parameter is refused', requirement: 'RFC 6749 §3.2, §5.2 (invalid_request: "repeats a parameter")' },
+  'token request with grant_type sent twice',
+  ['missing_parameter'],
+);
+
+/**
+ * A token request using two client authentication methods (HTTP Basic and client_secret in the body) is refused:
+ * RFC 6749 §2.3 "The client MUST NOT use more than one authentication method in each request", and §5.2 defines
+ * invalid_request for a request that "utilizes more than one mechanism for authenticating the client". A server
+ * that does not accept one of the two methods at all may refuse it as invalid_client instead (§5.2: "unsupported
+ * authentication method"), which is a refusal too.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
+export const twoAuthMethodsRejected = refusedAsOneOf(
+  { id: 'request.two-auth-methods-rejected', title: 'A token request with two client authentication methods is refused', requirement: 'RFC 6749 §2.3, §5.2 (invalid_request: "more than one mechanism")' },
+  'token request with HTTP Basic and client_secret in the body',
+  ['missing_parameter', 'unknown_client'],
+);

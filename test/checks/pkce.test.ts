@@ -1,0 +1,71 @@
+/**
+ * Self-tests of the PKCE checks (RFC 7636; RFC 9700 §2.1.1) and the PKCE value helpers: each violating input
+ * differs from the conforming one in one property, and a failure states expected and observed.
+ */
+import { describe, expect, it } from 'vitest';
+import * as P from '../../src/checks/pkce.ts';
+import { codeChallenge, defaultPkceMethod, newCodeVerifier, newPkcePair } from '../../src/steps/pkce.ts';
+import { loadSpec } from '../../src/spec/load.ts';
+import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
+
+const rfc = loadSpec('rfc6749').spec;
+const tokenBody = { access_token: 'at-1', token_type: 'Bearer' };
+const redirect = (query: string) => ({ ...exchange(302, undefined, { location: `https://client.example/cb?${query}` }) });
+
+describe('PKCE values (RFC 7636 §4.1, §4.2)', () => {
+  it('derives the S256 challenge of the RFC 7636 Appendix B example', () =>
+    expect(codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'S256')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'));
+  it('uses the verifier itself as the plain challenge', () => expect(codeChallenge('abc', 'plain')).toBe('abc'));
+  it('makes 43-character verifiers of the unreserved set, fresh each time', () => {
+    const a = newCodeVerifier();
+    expect(a).toMatch(/^[A-Za-z0-9\-._~]{43,128}$/);
+    expect(newCodeVerifier()).not.toBe(a);
+  });
+  it('pairs a verifier with its S256 challenge by default', () => {
+    const p = newPkcePair();
+    expect(p.method).toBe('S256');
+    expect(p.challenge).toBe(codeChallenge(p.verifier, 'S256'));
+  });
+  it('uses S256 where the spec accepts it, plain only where it is the only method', () => {
+    expect(defaultPkceMethod(rfc)).toBe('S256');
+    const plainOnly = structuredClone(rfc);
+    plainOnly.grants.authorization_code!.pkceMethods = ['plain'];
+    expect(defaultPkceMethod(plainOnly)).toBe('plain');
+  });
+});
+
+describe('verifierAccepted (the baseline)', () => {
+  it('passes a 200 with an access token', () => expect(P.verifierAccepted.evaluate(exchange(200, tokenBody)).status).toBe('passed'));
+  it('fails the same body with HTTP 400', () =>
+    expectFailure(P.verifierAccepted.evaluate(exchange(400, tokenBody)), /^HTTP 200 with an access_token$/, /^HTTP 400 with/));
+  it('fails a 200 without access_token', () =>
+    expectFailure(P.verifierAccepted.evaluate(exchange(200, { token_type: 'Bearer' })), /access_token/, /^HTTP 200 with \{"token_type"/));
+  it('fails when no response came', () => expectFailure(P.verifierAccepted.evaluate(transportFailure()), /HTTP 200/, /no response/));
+});
+
+describe('refused redemptions (the one rejection rule, case invalid_grant)', () => {
+  const checks = [P.missingVerifierRejected, P.wrongVerifierRejected, P.plainDowngradeRejected, P.verifierWithoutChallengeRejected];
+  it('names each check', () =>
+    expect(checks.map((c) => c.id)).toEqual(['pkce.missing-verifier-rejected', 'pkce.wrong-verifier-rejected', 'pkce.plain-downgrade-rejected', 'pkce.verifier-without-challenge-rejected']));
+  for (const c of checks) {
+    describe(c.id, () => {
+      it('passes HTTP 400 invalid_grant', () => expect(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc).status).toBe('passed'));
+      it('fails the same status with invalid_request (RFC 7636 §4.6 names invalid_grant)', () =>
+        expectFailure(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc), /"invalid_grant"/, /"invalid_request"/));
+      it('fails the same body with HTTP 200', () => expectFailure(c.evaluate(exchange(200, { error: 'invalid_grant' }), rfc), /^HTTP 400/, /^HTTP 200/));
+      it('fails the same body with HTTP 500', () => expectFailure(c.evaluate(exchange(500, { error: 'invalid_grant' }), rfc), /^HTTP 400/, /^HTTP 500/));
+      it('fails a token', () => expectFailure(c.evaluate(exchange(200, tokenBody), rfc), /no access_token/, /access_token/));
+      it('quotes its requirement in the message', () => expect((c.evaluate(exchange(200, tokenBody), rfc) as { reason: string }).reason).toContain(c.requirement));
+    });
+  }
+});
+
+describe('challengeRequired (RFC 7636 §4.4.1)', () => {
+  it('passes a redirect with error=invalid_request', () => expect(P.challengeRequired.evaluate(redirect('error=invalid_request&state=s')).status).toBe('passed'));
+  it('fails a redirect with a code', () =>
+    expectFailure(P.challengeRequired.evaluate(redirect('code=abc&state=s')), /no code/, /^HTTP 302 redirecting with a code$/));
+  it('fails a redirect with another error code', () =>
+    expectFailure(P.challengeRequired.evaluate(redirect('error=access_denied&state=s')), /"invalid_request"/, /"access_denied"/));
+  it('passes an error page (no redirect)', () => expect(P.challengeRequired.evaluate(exchange(400, 'invalid_request: PKCE required')).status).toBe('passed'));
+  it('fails when no response came', () => expectFailure(P.challengeRequired.evaluate(transportFailure()), /authorization error/, /no response/));
+});

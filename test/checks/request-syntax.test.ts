@@ -1,0 +1,52 @@
+/**
+ * Self-tests of the request-syntax checks (RFC 6749 §2.3, §2.3.1, §3.2, §5.2): each violating input differs from
+ * the conforming one in one property, and a failure states expected and observed.
+ */
+import { describe, expect, it } from 'vitest';
+import * as S from '../../src/checks/request-syntax.ts';
+import { loadSpec } from '../../src/spec/load.ts';
+import { exchange, expectFailure } from '../support/exchange.ts';
+
+const rfc = loadSpec('rfc6749').spec;
+const token = { access_token: 'at-1', token_type: 'Bearer' };
+
+describe('ids', () => {
+  it('names each check', () =>
+    expect([S.queryClientSecretRejected, S.queryPasswordRejected, S.repeatedParameterRejected, S.twoAuthMethodsRejected].map((c) => c.id)).toEqual([
+      'request.query-client-secret-rejected', 'request.query-password-rejected', 'request.repeated-parameter-rejected', 'request.two-auth-methods-rejected',
+    ]));
+});
+
+describe('queryClientSecretRejected (invalid_client or invalid_request)', () => {
+  const judge = (status: number, body: unknown) => S.queryClientSecretRejected.evaluate(exchange(status, body), rfc);
+  it('passes 401 invalid_client (the query was ignored: no client authentication)', () => expect(judge(401, { error: 'invalid_client' }).status).toBe('passed'));
+  it('passes 400 invalid_request (the query was refused)', () => expect(judge(400, { error: 'invalid_request' }).status).toBe('passed'));
+  it('fails a token', () => expectFailure(judge(200, token), /no access_token/, /^HTTP 200 with/));
+  it('fails the same error body with HTTP 500', () => expectFailure(judge(500, { error: 'invalid_client' }), /^HTTP 401/, /^HTTP 500/));
+  it('fails 400 with an unrelated code', () => expectFailure(judge(400, { error: 'unsupported_grant_type' }), /"invalid_client"/, /unsupported_grant_type/));
+});
+
+describe('queryPasswordRejected (invalid_request or invalid_grant)', () => {
+  const judge = (status: number, body: unknown) => S.queryPasswordRejected.evaluate(exchange(status, body), rfc);
+  it('passes 400 invalid_request', () => expect(judge(400, { error: 'invalid_request' }).status).toBe('passed'));
+  it('passes 400 invalid_grant', () => expect(judge(400, { error: 'invalid_grant' }).status).toBe('passed'));
+  it('fails a token', () => expectFailure(judge(200, token), /no access_token/, /^HTTP 200 with/));
+  it('fails the same body with HTTP 200', () => expectFailure(judge(200, { error: 'invalid_request' }), /^HTTP 400/, /^HTTP 200/));
+});
+
+describe('repeatedParameterRejected (invalid_request, RFC 6749 §5.2)', () => {
+  const judge = (status: number, body: unknown) => S.repeatedParameterRejected.evaluate(exchange(status, body), rfc);
+  it('passes 400 invalid_request', () => expect(judge(400, { error: 'invalid_request' }).status).toBe('passed'));
+  it('fails a token', () => expectFailure(judge(200, token), /no access_token/, /^HTTP 200 with/));
+  it('fails 400 invalid_client (not a code the RFC gives a repeated parameter)', () => expectFailure(judge(400, { error: 'invalid_client' }), /"invalid_request"/, /invalid_client/));
+  it('fails the same body with HTTP 502', () => expectFailure(judge(502, { error: 'invalid_request' }), /^HTTP 400/, /^HTTP 502/));
+  it('quotes its requirement', () => expect((judge(200, token) as { reason: string }).reason).toContain('repeats a parameter'));
+});
+
+describe('twoAuthMethodsRejected (invalid_request, or invalid_client for an unsupported method)', () => {
+  const judge = (status: number, body: unknown) => S.twoAuthMethodsRejected.evaluate(exchange(status, body), rfc);
+  it('passes 400 invalid_request', () => expect(judge(400, { error: 'invalid_request' }).status).toBe('passed'));
+  it('passes 401 invalid_client', () => expect(judge(401, { error: 'invalid_client' }).status).toBe('passed'));
+  it('fails a token', () => expectFailure(judge(200, token), /no access_token/, /^HTTP 200 with/));
+  it('fails 400 unsupported_grant_type', () => expectFailure(judge(400, { error: 'unsupported_grant_type' }), /"invalid_request"/, /unsupported_grant_type/));
+});
