@@ -15,6 +15,9 @@ export interface Lenience {
   wrongSecret: boolean;
   /** Client-authentication methods the spec does not list. */
   anyClientAuth: boolean;
+  /** Local switches of the pkce branch's faults (the mock reads them through `faults.has`). */
+  queryCredentials: boolean; repeatedParameter: boolean; twoClientAuthMethods: boolean;
+  pkceNotVerified: boolean; pkceVerifierOptional: boolean; pkceAllowPlain: boolean; pkceDowngrade: boolean; pkceNotRequired: boolean;
   anyContentType: boolean;
   unsupportedGrant: boolean;
   /** A request without grant_type is read as client_credentials. */
@@ -134,7 +137,9 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     ...spec,
     transport: 'http',
     lenient: {
-      unknownClient: false, wrongSecret: false, anyClientAuth: false, anyContentType: false, unsupportedGrant: false,
+      unknownClient: false, wrongSecret: false, anyClientAuth: false,
+      queryCredentials: false, repeatedParameter: false, twoClientAuthMethods: false,
+      pkceNotVerified: false, pkceVerifierOptional: false, pkceAllowPlain: false, pkceDowngrade: false, pkceNotRequired: false, anyContentType: false, unsupportedGrant: false,
       missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },

@@ -139,23 +139,20 @@ const everyGrant = (patch: Partial<NonNullable<MockBehaviour['grants']['client_c
 });
 const popPolicy = (patch: Partial<NonNullable<MockBehaviour['pop']>>): FaultPatch => (b) => (b.pop ? { ...b, pop: { ...b.pop, ...patch } } : b);
 
-/** The identity patch, for faults the mock still commits through a `faults.has(...)` branch. */
-const unchangedBehaviour: FaultPatch = (b) => b;
-
 /**
  * Every fault as a patch. Where the broken behaviour is one a spec could state (no Cache-Control, no rotation,
  * PoP optional) the patch changes that field of the resolved view; otherwise it flips one mock switch.
  */
 export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
-  // Not yet behaviour switches: the mock breaks these with one local `faults.has(...)` branch each (pkce branch).
-  'accept-query-credentials': unchangedBehaviour,
-  'accept-repeated-parameter': unchangedBehaviour,
-  'accept-two-client-auth-methods': unchangedBehaviour,
-  'pkce-not-verified': unchangedBehaviour,
-  'pkce-verifier-optional': unchangedBehaviour,
-  'pkce-allow-plain': unchangedBehaviour,
-  'pkce-downgrade': unchangedBehaviour,
-  'pkce-not-required': unchangedBehaviour,
+  // The pkce branch's faults: one lenient switch each (the mock still reads them through `faults.has`).
+  'accept-query-credentials': lenient({ queryCredentials: true }),
+  'accept-repeated-parameter': lenient({ repeatedParameter: true }),
+  'accept-two-client-auth-methods': lenient({ twoClientAuthMethods: true }),
+  'pkce-not-verified': lenient({ pkceNotVerified: true }),
+  'pkce-verifier-optional': lenient({ pkceVerifierOptional: true }),
+  'pkce-allow-plain': lenient({ pkceAllowPlain: true }),
+  'pkce-downgrade': lenient({ pkceDowngrade: true }),
+  'pkce-not-required': lenient({ pkceNotRequired: true }),
   'no-cache-control': token({ cacheControl: undefined }),
   'token-type-mac': (b) => ({ ...b, token: { ...b.token, tokenType: 'mac' }, response: { ...b.response, boundTokenType: 'mac' } }),
   'no-access-token': set('response', { omitAccessToken: true }),

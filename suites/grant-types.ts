@@ -151,7 +151,7 @@ export default defineSuite({
       const aged = await t.step('obtain an authorization code to let expire', () => obtainCode(t));
       await t.check(expiredCodeRejected, { severity: 'MUST', needs: [aged] }, async (c) => {
         await t.elapse(spec.lifetimes.authorizationCode + 1);
-        return [await tokenRequest(t, 'authorization_code', { params: { code: c.code, redirect_uri: c.redirectUri } }), spec];
+        return [await tokenRequest(t, 'authorization_code', { params: { code: c.code, redirect_uri: c.redirectUri, code_verifier: c.codeVerifier } }), spec];
       });
     }
   },

@@ -52,6 +52,8 @@ export const SPEC_FIELD_READERS: Record<string, FieldReaders> = {
   'grants.*.scopeRequired': both('scopeRequired', 'scopeRequired'),
   'grants.*.issuesRefreshToken': both('issuesRefreshToken', 'issuesRefreshToken'),
   'grants.*.extraParams': both('extraParams', 'extraParams'),
+  'grants.*.pkce': both('verifyPkce', 'pkceSupport'),
+  'grants.*.pkceMethods': both('pkceMethods', 'defaultPkceMethod'),
 
   'scope.delimiter': both('scope.delimiter', '.delimiter'),
   'scope.catalogue': both('scope.catalogue', '.catalogue'),
