@@ -177,8 +177,8 @@ export async function obtainToken(t: SuiteContext, grant: GrantType | undefined 
 export async function successParams(t: SuiteContext, grant: GrantType | undefined): Promise<Record<string, string | undefined>> {
   if (!grant) return {};
   if (grant !== 'authorization_code') return grantParams(t, grant);
-  const { code, redirectUri } = await obtainCode(t);
-  return { code, redirect_uri: redirectUri };
+  const { code, redirectUri, codeVerifier } = await obtainCode(t);
+  return { code, redirect_uri: redirectUri, code_verifier: codeVerifier };
 }
 
 /** Calls the spec's protected resource with an access token (Bearer by default), TAAP-signed where required. */
