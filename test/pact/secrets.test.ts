@@ -26,8 +26,12 @@ async function startRecordingFront(upstream: string): Promise<{ url: string; see
   const fields = (o: Record<string, unknown>) => CREDENTIAL_FIELDS.forEach((k) => record(o[k]));
   const server: Server = createServer((req, res) => {
     let text = '';
+    // A client (Pact's verifier) may reset its connection mid-request: that is no test failure.
+    req.on('error', () => {});
+    res.on('error', () => {});
     req.on('data', (c) => (text += String(c)));
-    req.on('end', async () => {
+    req.on('end', () => void forward().catch(() => { if (!res.headersSent) res.writeHead(502); res.end(); }));
+    const forward = async () => {
       for (const h of ['authorization', 'x-authorization']) {
         const v = req.headers[h];
         if (typeof v === 'string') {
@@ -48,7 +52,7 @@ async function startRecordingFront(upstream: string): Promise<{ url: string; see
       if (location) record(new URL(location).searchParams.get('code'));
       res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k))));
       res.end(body);
-    });
+    };
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
