@@ -111,8 +111,9 @@ describe('hostile and dead targets', () => {
   let garbagePort = 0;
   const sockets = new Set<import('node:net').Socket>();
   beforeAll(async () => {
-    hang = createServer((s) => { sockets.add(s); });
-    garbage = createServer((s) => { sockets.add(s); s.end('\x00\x01garbage\r\n\r\n'); });
+    // The harness may reset these connections (timeouts, the circuit breaker): a reset is no test error.
+    hang = createServer((s) => { sockets.add(s); s.on('error', () => {}); });
+    garbage = createServer((s) => { sockets.add(s); s.on('error', () => {}); s.end('\x00\x01garbage\r\n\r\n'); });
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
     hangPort = (hang.address() as { port: number }).port;
