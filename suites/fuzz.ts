@@ -17,6 +17,7 @@ import { defineSuite, Unavailable, type SuiteContext } from '../src/runner/suite
 import * as F from '../src/checks/fuzz.ts';
 import { bodyObject, isClientError } from '../src/checks/check.ts';
 import { judgeRejection } from '../src/checks/rejection.ts';
+import { judgeRefusedAtResource } from '../src/checks/resource.ts';
 import { redirectGoesTo, redirectLocation } from '../src/checks/redirect-uri.ts';
 import { FuzzBudget, runProperty, type PropertyOptions, type PropertyRun, type Verdict } from '../src/fuzz/property.ts';
 import * as G from '../src/fuzz/cases.ts';
@@ -169,7 +170,8 @@ export default defineSuite({
         const ex = await callResource(t, mutated);
         if (ex.failure) return `no response (${ex.failure.code})`;
         if (m.kind === 'keep') return ex.status! >= 200 && ex.status! < 300 ? undefined : `the valid token was refused: HTTP ${ex.status}`;
-        return ex.status === invalidStatus ? undefined : `${m.kind}: the mutated token got HTTP ${ex.status}, expected ${invalidStatus}`;
+        const refused = judgeRefusedAtResource(ex, invalidStatus, `resource call with a token changed by "${m.kind}"`, 'token invalid', 'RFC 6750 §3.1');
+        return refused.status === 'failed' ? refused.reason : undefined;
       }, opts(F.mutatedBearerRejected.id)),
       reproduce,
     ]);

@@ -4,7 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 import type { HttpExchange } from '../http/types.ts';
-import { defineCheck, fail, pass, show, type Check, type CheckMeta, type Outcome } from './check.ts';
+import { defineCheck, fail, isClientError, pass, show, type Check, type CheckMeta, type Outcome } from './check.ts';
 import { observedResponse } from './rejection.ts';
 
 /** An RFC 9110 token (an auth-scheme or auth-param name). */
@@ -77,12 +77,20 @@ export function acceptedAtResource(meta: CheckMeta): Check<[HttpExchange]> {
 }
 
 /**
- * The resource refused the call with `status` (a token-level refusal; the challenge is not inspected).
+ * The protected resource refused a token that no longer enables access (expired, revoked, replaced) with the
+ * spec's invalid-token status (`errors.cases.invalid_token`; RFC 6750 §3.1: "The resource SHOULD respond with
+ * the HTTP 401 (Unauthorized) status code"). Only a 4xx is a refusal: a 5xx is a server failure, never a
+ * rejection, even where a spec names one. `why` says what should have ended the token ("token revoked").
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
+export function judgeRefusedAtResource(ex: HttpExchange, status: number, what: string, why: string | undefined, requirement: string): Outcome {
+  if (isClientError(ex.status) && ex.status === status) return pass();
+  return fail(what, `HTTP ${status}${why ? ` (${why})` : ''}`, observedResponse(ex), requirement);
+}
+
+/** The one refusal rule at the resource, without a reason for the refusal (see {@link judgeRefusedAtResource}). */
 export function checkResourceRejects(ex: HttpExchange, status: number, what: string, requirement = 'RFC 6750 §3.1'): Outcome {
-  if (ex.status === status) return pass();
-  return fail(what, `HTTP ${status}`, observedResponse(ex), requirement);
+  return judgeRefusedAtResource(ex, status, what, undefined, requirement);
 }
 
 /**

@@ -9,9 +9,9 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { Citation, ProviderSpec } from '../spec/schema.ts';
-import { bodyObject, defineCheck, fail, isClientError, pass, show, type Outcome } from './check.ts';
+import { bodyObject, defineCheck, fail, pass, show, type Outcome } from './check.ts';
 import { judgeRejection, observedResponse } from './rejection.ts';
-import { checkResourceAccepts } from './resource.ts';
+import { checkResourceAccepts, judgeRefusedAtResource } from './resource.ts';
 
 /**
  * Where a spec section's statement comes from, for the requirement part of messages: its citations
@@ -37,17 +37,7 @@ export function judgeRefreshSucceeds(ex: HttpExchange, what: string, requirement
   return fail(what, 'HTTP 200 with a new access_token', observedResponse(ex), requirement);
 }
 
-/**
- * The protected resource refused a token that no longer enables access (expired, revoked, replaced) with the
- * spec's invalid-token status (`errors.cases.invalid_token`; RFC 6750 §3.1: "The resource SHOULD respond with
- * the HTTP 401 (Unauthorized) status code"). Only a 4xx is a refusal: a 5xx is a server failure, never a
- * rejection, even where a spec names one. `why` says what should have ended the token ("token revoked").
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
- */
-export function judgeRefusedAtResource(ex: HttpExchange, status: number, what: string, why: string, requirement: string): Outcome {
-  if (isClientError(ex.status) && ex.status === status) return pass();
-  return fail(what, `HTTP ${status} (${why})`, observedResponse(ex), requirement);
-}
+export { judgeRefusedAtResource } from './resource.ts';
 
 // ---------- what a refresh returns ----------
 
