@@ -9,7 +9,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID, createHmac, createHash } from 'node:crypto';
-import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
+import { exportJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
+import { testKeyPair } from './keys/test-keys.ts';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
 import { MockClock } from './clock.ts';
@@ -119,16 +120,18 @@ const token = (bytes = 24) => randomBytes(bytes).toString('base64url');
 /** How long (mock seconds) a rotated-away refresh token is remembered for reuse detection when it never expires. */
 const USED_REFRESH_MEMORY = 30 * 86400;
 
-/**
- * RSA key generation costs tens of milliseconds; mocks in one process share a small pool of key pairs
- * (the signing key and the TAAP client key must differ, so there are two).
- */
-const keyCache = new Map<string, ReturnType<typeof generateKeyPair>>();
-function cachedKeyPair(name: 'server' | 'taap-client') {
-  let p = keyCache.get(name);
-  if (!p) keyCache.set(name, (p = generateKeyPair('RS256', { extractable: true })));
-  return p;
+/** The mock's TAAP client key as PEM (exported once per process; the key itself is a fixed test key). */
+let taapClientPems: { publicPem: string; privatePem: string } | undefined;
+function taapClientKeyPems(): { publicPem: string; privatePem: string } {
+  const kp = testKeyPair('taap-client');
+  return (taapClientPems ??= {
+    publicPem: kp.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    privatePem: kp.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  });
 }
+
+/** The mock's published signing key as a JWK (exported once per process). */
+let serverPublicJwk: Promise<JWK> | undefined;
 
 /**
  * The request target of a request line as a path and query, or undefined when it is neither origin-form
@@ -155,15 +158,13 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const host = opts.host ?? '127.0.0.1';
   const maxEntries = opts.maxStoreEntries ?? 200_000;
 
-  const serverKeys = await cachedKeyPair('server');
-  const serverJwk = { ...(await exportJWK(serverKeys.publicKey)), kid: 'mock-1', alg: 'RS256', use: 'sig' };
+  // Fixed test keys shipped with the project (providers/keys/): nothing is generated when a mock starts.
+  const serverKeys = testKeyPair('mock-server-signing');
+  const serverJwk = { ...(await (serverPublicJwk ??= exportJWK(serverKeys.publicKey))), kid: 'mock-1', alg: 'RS256', use: 'sig' };
   let popPublicKeyPem: string | undefined;
   let popPrivateKeyPem: string | undefined;
-  if (resolved.pop?.profile === 'taap') {
-    const kp = await cachedKeyPair('taap-client');
-    popPublicKeyPem = await exportSPKI(kp.publicKey);
-    popPrivateKeyPem = await exportPKCS8(kp.privateKey);
-  }
+  const popPublicKey = testKeyPair('taap-client').publicKey;
+  if (resolved.pop?.profile === 'taap') ({ publicPem: popPublicKeyPem, privatePem: popPrivateKeyPem } = taapClientKeyPems());
 
   // Credentials follow the spec as resolved, never the faults: a fault changes what the server does, not
   // what a client was told.
@@ -244,7 +245,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const iat = now();
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
-    const key = b.jwt.signWithForeignKey ? (await cachedKeyPair('taap-client')).privateKey : serverKeys.privateKey;
+    const key = b.jwt.signWithForeignKey ? testKeyPair('taap-client').privateKey : serverKeys.privateKey;
     return new SignJWT(c)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
       .setIssuer(b.jwt.issuer ?? issuer())
@@ -447,7 +448,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const route = where === 'token' ? b.endpoints.token : b.resource;
     const splitTolerant = b.taap.splitTolerant;
     const result = await verifyTaapPop(tokenValue, {
-      publicKey: popPublicKeyPem,
+      publicKey: popPublicKey,
       request: popReq,
       requiredParts: pop.requiredParts,
       maxLifetimeSeconds: pop.maxLifetimeSeconds,

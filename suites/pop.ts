@@ -10,6 +10,7 @@
  * target's clock (`target.now()`), so they move with a mock's clock.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
+import { testKeyPair } from '../providers/keys/test-keys.ts';
 import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { base64url } from 'jose';
@@ -32,7 +33,7 @@ export default defineSuite({
     const L = pop.maxLifetimeSeconds;
     const skew = pop.clockSkewSeconds;
     // Started now, awaited by the one probe that needs it: generation overlaps the requests before it.
-    const stranger = unregisteredKey();
+    const stranger = unregisteredKey(t.target.kind === 'live');
 
     // ---- token endpoint ----
     const valid = await t.step('send a token request with a valid PoP token', () => delivered(tokenRequest(t, grant, { params })));
@@ -231,10 +232,13 @@ async function signedOver(t: SuiteContext, genuine: () => Promise<HttpRequest>, 
 const generateRsaKeyPair = promisify(generateKeyPair);
 let unregistered: Promise<KeyObject> | undefined;
 /**
- * An RSA key the client never registered, made once per process and off the event loop (node:crypto generates
- * it on the libuv thread pool), so a run never stalls on key generation. A failed generation is not cached.
+ * An RSA key the client never registered. For a mock it is the fixed test key shipped with the project
+ * (providers/keys/unregistered-client.json: no generation at all). For a live target it is made once per process
+ * and off the event loop (node:crypto generates it on the libuv thread pool), because a published test key is
+ * never used to sign anything sent to a live target. A failed generation is not cached.
  */
-export function unregisteredKey(): Promise<KeyObject> {
+export function unregisteredKey(live: boolean): Promise<KeyObject> {
+  if (!live) return Promise.resolve(testKeyPair('unregistered-client').privateKey);
   if (!unregistered) {
     const made = generateRsaKeyPair('rsa', { modulusLength: 2048 }).then((pair) => pair.privateKey);
     made.catch(() => {
