@@ -1,6 +1,6 @@
 /** The part of autocannon 9's API the benchmark uses (the package ships no types). */
 declare module 'autocannon' {
-  interface Options {
+  export interface Options {
     url: string;
     method?: string;
     connections?: number;

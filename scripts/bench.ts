@@ -3,14 +3,15 @@
  * process after warm-up, plus a cold run as a fresh process. Prints the median and spread; the figure the
  * issues ask for ("a full run in seconds") is measured here, not asserted in a timed test.
  *
- *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10]
+ *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10] [--endpoint-seconds 5]
  *
  * Then a load phase: a standalone mock under autocannon for --load-seconds (0 skips it), with its RSS before,
  * during and after (issue 9: memory stays flat).
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync as writeFileSyncNow } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ import { startMockTarget } from '../src/target/mock-target.ts';
 import { SUITES } from '../suites/index.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, 'load-seconds': { type: 'string', default: '60' }, 'clock-step': { type: 'string', default: '10' } },
+  options: { runs: { type: 'string', default: '7' }, 'load-seconds': { type: 'string', default: '60' }, 'clock-step': { type: 'string', default: '10' }, 'endpoint-seconds': { type: 'string', default: '5' } },
 });
 const n = Math.max(1, Number(values.runs));
 const specs = loadAllSpecs();
@@ -43,36 +44,62 @@ for (let i = 0; i < n; i++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
-const out = mkdtempSync(join(tmpdir(), 'oauthgate-bench-'));
-const c0 = performance.now();
-try {
-  execFileSync(process.execPath, ['bin/oauthgate.mjs', 'run', '--all', '--out', out], { stdio: 'ignore' });
-} catch {
-  // exit 1 is still a timing
-}
-const cold = performance.now() - c0;
-console.log(`full run (${SUITES.length} suites x ${specs.length} specs, ${checks} checks), ${n} warm runs: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
-console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.toFixed(0)} ms, ${((checks / cold) * 1000).toFixed(0)} checks/s`);
+const cold = coldRun(['run', '--all']);
+console.log(`full run (${SUITES.length} suites x ${specs.length} specs, ${checks} checks), ${n} warm runs in one process: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
+console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.wallMs} ms wall, ${cold.cpuMs} ms CPU (user+sys), peak RSS ${cold.maxRssMb} MB, ${((checks / cold.wallMs) * 1000).toFixed(0)} checks/s`);
+
+// ---------- 48 specs (8 copies of each bundled spec), serial vs --jobs ----------
+const many = manySpecs(48);
+const serial48 = coldRun(['run', ...many.flatMap((f) => ['--spec', f]), '--jobs', '1']);
+const parallel48 = coldRun(['run', ...many.flatMap((f) => ['--spec', f])]);
+console.log(`48 specs, one process: --jobs 1 ${serial48.wallMs} ms wall (${serial48.cpuMs} ms CPU); --jobs default (${cpus().length}) ${parallel48.wallMs} ms wall (${parallel48.cpuMs} ms CPU)`);
 
 // ---------- ratios against their baselines (issues 10 and 11) ----------
 const { popRatios } = await import('./bench/pop-ratios.ts');
+const { mockRatios } = await import('./bench/mock-ratios.ts');
 const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
-const ratios = await popRatios();
+const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number }> = [...(await mockRatios(Number(values['endpoint-seconds']))), ...(await popRatios())];
 const fuzz = await fuzzRatio();
-for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio}`);
+for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s` : ''}`);
 console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
 const { writeFileSync, mkdirSync } = await import('node:fs');
-const { cpus } = await import('node:os');
 mkdirSync('bench', { recursive: true });
 const results = {
   measuredAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-  fullRun: { suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: Math.round(cold), coldChecksPerSecond: Math.round((checks / cold) * 1000) },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+  fullRun: { suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: cold.wallMs, coldCpuMs: cold.cpuMs, coldPeakRssMb: cold.maxRssMb, coldChecksPerSecond: Math.round((checks / cold.wallMs) * 1000) },
+  specs48: { serialMs: serial48.wallMs, serialCpuMs: serial48.cpuMs, parallelMs: parallel48.wallMs, parallelCpuMs: parallel48.cpuMs, jobs: cpus().length },
   ratios,
   fuzz,
 };
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
+
+/** A fresh `node bin/oauthgate.mjs <args>` process: wall time, CPU time (user+sys) and peak RSS, from /usr/bin/time. */
+function coldRun(args: string[]): { wallMs: number; cpuMs: number; maxRssMb: number } {
+  const out = mkdtempSync(join(tmpdir(), 'oauthgate-bench-'));
+  const timeFile = join(out, 'time.txt');
+  const c0 = performance.now();
+  try {
+    execFileSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, 'bin/oauthgate.mjs', ...args, '--out', join(out, 'run')], { stdio: 'ignore' });
+  } catch {
+    // exit 1 is still a timing
+  }
+  const wallMs = Math.round(performance.now() - c0);
+  const [user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
+  return { wallMs, cpuMs: Math.round((user + sys) * 1000), maxRssMb: Math.round(rssKb / 1024) };
+}
+
+/** `count` spec files: copies of the bundled specs under distinct ids, in a temporary folder. */
+function manySpecs(count: number): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-specs-'));
+  return Array.from({ length: count }, (_, i) => {
+    const { file: source, spec } = specs[i % specs.length]!;
+    const file = join(dir, `${spec.id}-${i}.yaml`);
+    writeFileSyncNow(file, readFileSync(source, 'utf8').replace(/^id:\s*\S+/m, `id: ${spec.id}-copy-${i}`));
+    return file;
+  });
+}
 
 // ---------- load: a standalone mock under 60 s of autocannon ----------
 // Issue 9 item 11: memory must stay flat. The mock runs as its own process (`oauthgate mock`), so its RSS is the
@@ -84,7 +111,6 @@ if (loadSeconds > 0) await loadPhase(loadSeconds, Number(values['clock-step']));
 
 async function loadPhase(seconds: number, clockStep: number): Promise<void> {
   const { spawn } = await import('node:child_process');
-  const { readFileSync } = await import('node:fs');
   const { parse } = await import('yaml');
   const autocannon = (await import('autocannon')).default;
   const dir = mkdtempSync(join(tmpdir(), 'oauthgate-load-'));

@@ -77,6 +77,47 @@ export async function jwkThumbprintOf(jwk: JWK): Promise<string> {
 }
 
 /**
+ * Per protected-header segment (which holds the proof's `jwk`): the imported key and its thumbprint. A client sends
+ * the same header with every proof, so a verifier imports its key and hashes its thumbprint once, not per proof.
+ * Bounded; a failed import or thumbprint is not kept.
+ */
+const byHeader = new Map<string, { key?: ReturnType<typeof EmbeddedJWK>; jkt?: Promise<string> }>();
+const BY_HEADER_MAX = 256;
+
+function headerEntry(segment: string): { key?: ReturnType<typeof EmbeddedJWK>; jkt?: Promise<string> } {
+  let e = byHeader.get(segment);
+  if (!e) {
+    if (byHeader.size >= BY_HEADER_MAX) byHeader.clear();
+    byHeader.set(segment, (e = {}));
+  }
+  return e;
+}
+
+function embeddedKeyOf(segment: string, load: () => ReturnType<typeof EmbeddedJWK>): ReturnType<typeof EmbeddedJWK> {
+  const e = headerEntry(segment);
+  if (!e.key) {
+    const key = load();
+    key.catch(() => {
+      if (e.key === key) delete e.key;
+    });
+    e.key = key;
+  }
+  return e.key;
+}
+
+function thumbprintOf(segment: string, jwk: JWK): Promise<string> {
+  const e = headerEntry(segment);
+  if (!e.jkt) {
+    const jkt = jwkThumbprintOf(jwk);
+    jkt.catch(() => {
+      if (e.jkt === jkt) delete e.jkt;
+    });
+    e.jkt = jkt;
+  }
+  return e.jkt;
+}
+
+/**
  * Options of {@link buildDpopProof}.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.2
  */
@@ -210,9 +251,10 @@ export async function verifyDpopProof(proof: string | undefined, opts: DpopVerif
   }
 
   let keyError: unknown;
+  const headerSegment = proof.slice(0, proof.indexOf('.'));
   const embeddedKey: typeof EmbeddedJWK = async (protectedHeader, token) => {
     try {
-      return await EmbeddedJWK(protectedHeader, token);
+      return await embeddedKeyOf(headerSegment, () => EmbeddedJWK(protectedHeader, token));
     } catch (err) {
       keyError = err;
       throw err;
@@ -261,7 +303,7 @@ export async function verifyDpopProof(proof: string | undefined, opts: DpopVerif
 
   let jkt: string;
   try {
-    jkt = await jwkThumbprintOf(jwk as JWK);
+    jkt = await thumbprintOf(headerSegment, jwk as JWK);
   } catch (err) {
     return fail('malformed', `DPoP header "jwk": expected a key with RFC 7638 thumbprint members, observed ${show(jwk)} (${(err as Error).message})`);
   }

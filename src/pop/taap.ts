@@ -398,9 +398,18 @@ export async function verifyTaapPop(token: string | undefined, opts: TaapVerifyO
 
   if (header.alg !== 'RS256') return fail('bad_alg', `PoP header "alg": expected "RS256", observed ${show(header.alg)}`);
 
+  // The signature is checked on the thread pool while the claims and parts are checked here; a bad signature
+  // still decides the verdict first, exactly as if it had been checked first.
+  const signature = compactVerify(token, key, { algorithms: ['RS256'] }).then(() => undefined, (err: unknown) => ({ err }));
+  let judged: TaapVerifyResult | { thrown: unknown };
   try {
-    await compactVerify(token, key, { algorithms: ['RS256'] });
-  } catch (err) {
+    judged = judgeTaapClaims(payload, opts, now, skew);
+  } catch (thrown) {
+    judged = { thrown };
+  }
+  const sigFailure = await signature;
+  if (sigFailure) {
+    const { err } = sigFailure;
     if (err instanceof errors.JWSSignatureVerificationFailed) {
       return fail('bad_signature', `PoP signature: expected a valid RS256 signature by the registered client key, observed ${show(parsed.signature, 24)} which does not verify`);
     }
@@ -408,7 +417,23 @@ export async function verifyTaapPop(token: string | undefined, opts: TaapVerifyO
     if (err instanceof errors.JOSEError) return fail('malformed', `PoP token: rejected by the JWS parser: ${err.message}`);
     throw err; // a key or runtime problem, not something the token caused
   }
+  if ('thrown' in judged) throw judged.thrown;
+  if (!judged.ok) return judged;
+  const { claims } = judged;
 
+  if (opts.replayCache?.seen(claims.jti, claims.exp + skew, now)) {
+    return fail('replayed', `PoP "jti": expected a value not used before, observed ${show(claims.jti)} already accepted (cached until ${claims.exp + skew})`);
+  }
+  return { ok: true, claims };
+}
+
+/**
+ * The claim and part checks of {@link verifyTaapPop} after the signature (required claims and their types; `v`;
+ * `exp`, `iat`, lifetime; `ehts` parts; `edts`; boundary-shift defences), in that order; the replay cache is not
+ * consulted here.
+ * @see https://github.com/tmobile/tmobile-api-security-lib
+ */
+function judgeTaapClaims(payload: Record<string, unknown>, opts: TaapVerifyOptions, now: number, skew: number): TaapVerifyResult {
   const missing = REQUIRED_CLAIMS.filter((c) => payload[c] === undefined);
   if (missing.length > 0) {
     return fail('missing_claim', `PoP claims: expected ${REQUIRED_CLAIMS.join(', ')}, observed no ${missing.map((c) => `"${c}"`).join(', ')} in ${show(Object.keys(payload))}`);
@@ -482,9 +507,6 @@ export async function verifyTaapPop(token: string | undefined, opts: TaapVerifyO
     }
   }
 
-  if (opts.replayCache?.seen(claims.jti, claims.exp + skew, now)) {
-    return fail('replayed', `PoP "jti": expected a value not used before, observed ${show(claims.jti)} already accepted (cached until ${claims.exp + skew})`);
-  }
   return { ok: true, claims };
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Mock throughput against its limit (issue 10): `oauthgate mock` (its own process) under autocannon -c 50 next to
+ * a bare node:http server (its own process) that answers every request with the very bytes the mock sent once
+ * (status, headers, body), for the token endpoint and for the resource endpoint. Reports each side's requests/s
+ * and the CPU seconds its server process used (utime + stime), since the machine is shared.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import autocannon, { type Options as LoadOptions } from 'autocannon';
+
+export interface EndpointRatio {
+  name: string;
+  harnessPerSec: number;
+  baselinePerSec: number;
+  ratio: number;
+  target: number;
+  harnessCpuSeconds: number;
+  baselineCpuSeconds: number;
+  seconds: number;
+}
+
+/** utime + stime of `pid` in seconds (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = pattern.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+interface Captured { status: number; headers: Record<string, string>; body: string }
+
+async function capture(url: string, init: RequestInit): Promise<Captured> {
+  const r = await fetch(url, init);
+  const headers: Record<string, string> = {};
+  r.headers.forEach((v, k) => {
+    if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)) headers[k] = v;
+  });
+  return { status: r.status, headers, body: await r.text() };
+}
+
+/** A bare node:http server sending `c` to every request, as its own process. */
+async function bareServer(c: Captured): Promise<{ url: string; child: ChildProcess }> {
+  const code = `const http = require('node:http'); const c = ${JSON.stringify(c)}; const body = Buffer.from(c.body);
+http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(c.status, { ...c.headers, 'content-length': body.length }); res.end(body); }); })
+  .listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { url: await waitFor(child, /listening on (http:\/\/\S+)/), child };
+}
+
+async function load(pid: number, opts: LoadOptions): Promise<{ rps: number; cpu: number }> {
+  const c0 = cpuSeconds(pid);
+  const r = await autocannon({ connections: 50, ...opts });
+  if (r.non2xx || r.errors) throw new Error(`${opts.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return { rps: r.requests.average, cpu: cpuSeconds(pid) - c0 };
+}
+
+export async function mockRatios(seconds = 5, specId = 'mobile-digital'): Promise<EndpointRatio[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-mockratio-'));
+  const credFile = join(dir, 'target.yaml');
+  const mock = spawn(process.execPath, ['bin/oauthgate.mjs', 'mock', '--spec', specId, '--port', '0', '--credentials-file', credFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const children: ChildProcess[] = [mock];
+  try {
+    const base = await waitFor(mock, /listening on (http:\/\/\S+)[\s\S]*Ctrl-C stops it\./);
+    const creds = parse(readFileSync(credFile, 'utf8')) as { clientId: string; clientSecret: string };
+    const tokenReq = {
+      url: `${base}/prod/oauth2/token`,
+      method: 'POST' as const,
+      headers: { authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=write',
+    };
+    const tokenAnswer = await capture(tokenReq.url, tokenReq);
+    const accessToken = (JSON.parse(tokenAnswer.body) as { access_token: string }).access_token;
+    const resourceReq = {
+      url: `${base}/prod/sendSMS`,
+      method: 'POST' as const,
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: '{"recipient":"+61400000000","message":"oauthgate probe"}',
+    };
+    const resourceAnswer = await capture(resourceReq.url, resourceReq);
+    const out: EndpointRatio[] = [];
+    for (const [name, req, answer] of [['mock token endpoint', tokenReq, tokenAnswer], ['mock resource endpoint', resourceReq, resourceAnswer]] as const) {
+      const bare = await bareServer(answer);
+      children.push(bare.child);
+      const path = new URL(req.url).pathname;
+      await load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: 1 }); // warm-up
+      await load(mock.pid!, { ...req, duration: 1 });
+      const m = await load(mock.pid!, { ...req, duration: seconds });
+      const b = await load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: seconds });
+      bare.child.kill('SIGTERM');
+      out.push({ name: `${name} (${specId}) / bare node:http, same bytes`, harnessPerSec: Math.round(m.rps), baselinePerSec: Math.round(b.rps), ratio: Math.round((m.rps / b.rps) * 100) / 100, target: 0.5, harnessCpuSeconds: m.cpu, baselineCpuSeconds: b.cpu, seconds });
+    }
+    return out;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await mockRatios(Number(process.argv[2] ?? 5)));
