@@ -38,11 +38,14 @@ import type { CheckResult } from '../checks/check.ts';
 import type { Target } from '../target/target.ts';
 import { prepareOutDir } from '../io/out-dir.ts';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic-write.ts';
+import { runSpecsInChildren, serveSpecWorker, SPEC_WORKER_COMMAND, type FromWorker, type ToWorker } from '../runner/parallel.ts';
+import { availableParallelism } from 'node:os';
 import { checkReachable, unreachableLine, unreachableRun, type Reachability } from '../target/preflight.ts';
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
                [--suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
+               [--jobs <n>]
                [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
                ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
@@ -73,6 +76,8 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
         return await cmdRun(rest, stdout, io.cwd ?? process.cwd(), io.env ?? process.env);
       case 'mock':
         return await cmdMock(rest, stdout, io.cwd ?? process.cwd());
+      case SPEC_WORKER_COMMAND:
+        return await serveSpecWorker(runWorkerSpec);
       case 'specs':
         for (const s of loadAllSpecs()) stdout.write(`${s.spec.id.padEnd(18)} ${s.spec.name}\n`);
         return 0;
@@ -131,6 +136,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
       fault: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       concurrency: { type: 'string' },
+      jobs: { type: 'string' },
       force: { type: 'boolean' },
       seed: { type: 'string' },
       'fuzz-runs': { type: 'string' },
@@ -144,6 +150,8 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
   const maxBody = num('max-body', values['max-body'], 1024, 1 << 30) ?? 1 << 20;
   const concurrency = num('concurrency', values.concurrency, 1, 32) ?? 4;
+  const jobs = num('jobs', values.jobs, 1, 64) ?? availableParallelism();
+  if (!Number.isInteger(jobs)) throw new UserError(`--jobs: expected an integer, observed "${values.jobs}"`);
   const seed = num('seed', values.seed, -2_147_483_648, 2_147_483_647) ?? Math.floor(Math.random() * 2_147_483_647);
   if (!Number.isInteger(seed)) throw new UserError(`--seed: expected an integer, observed "${values.seed}"`);
   const fuzzRuns = num('fuzz-runs', values['fuzz-runs'], 1, 100_000);
@@ -157,6 +165,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
 
   const plans: RunPlan[] = [];
   const specInfos: SpecInfo[] = [];
+  const specFiles: string[] = [];
   let live: LiveTarget | undefined;
   if (values['target-file']) {
     if (values.all) throw new UserError('--target-file and --all cannot be combined: a target file names its own spec');
@@ -178,6 +187,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     for (const loadedSpec of specs) {
       const { spec } = loadedSpec;
       specInfos.push(specInfo(loadedSpec, cwd));
+      specFiles.push(loadedSpec.file);
       plans.push({
         spec,
         targetLabel: 'mock',
@@ -208,21 +218,25 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     const reporters = [...FILE_REPORTERS, terminal];
     for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
     const done = new Map<string, CheckResult[]>();
-    const runs = await Promise.race([
-      runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, (spec, suite, results) => {
-        for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
-      }, {
+    const settings = { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) };
+    const suiteDone = (spec: string, suite: string, results: CheckResult[]) => {
+      for (const r of reporters) r.suiteDone?.(spec, suite, results, ctx);
+    };
+    const onResult = (spec: string, r: CheckResult) => done.set(spec, [...(done.get(spec) ?? []), r]);
+    // Several mock specs and more than one job: spread the specs over child processes (same output, same summary).
+    const runAll = !live && plans.length > 1 && jobs > 1
+      ? runSpecsInChildren(specFiles, jobs, { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, concurrency, settings, cwd }, redactor, { onResult, onSuiteDone: suiteDone }, env)
+      : runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, suiteDone, {
         suites,
         plans,
         timeoutMs: timeoutS * 1000,
         maxBodyBytes: maxBody,
         concurrency,
         redactor,
-        settings: { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) },
-        onResult: (spec, r) => done.set(spec, [...(done.get(spec) ?? []), r]),
-      }),
-      interruption.signal,
-    ]);
+        settings,
+        onResult,
+      });
+    const runs = await Promise.race([runAll, interruption.signal]);
     const interrupted = typeof runs === 'string';
     const summary = buildSummary(interrupted ? partialRuns(plans, done, t0) : runs, startedAt, new Date(), {
       specs: specInfos,
@@ -240,6 +254,39 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     interruption.dispose();
     out.release();
   }
+}
+
+/**
+ * A `run` child's work for one spec (see src/runner/parallel.ts): the same plan the parent would make for a mock,
+ * with the mock's credentials sent to the parent for redaction before any result.
+ */
+async function runWorkerSpec(msg: ToWorker, send: (m: FromWorker) => void): Promise<SpecRun> {
+  const o = msg.options;
+  const { spec } = loadSpec(msg.file, o.cwd);
+  const { suites } = selectSuites(o.suites);
+  const redactor = new Redactor();
+  const [run] = await runConformance({
+    suites,
+    plans: [{
+      spec,
+      targetLabel: 'mock',
+      acquire: async () => {
+        const m = await startMockTarget(spec, o.faults as FaultName[]);
+        redactor.addClientCredentials(m.target.clientId, m.target.clientSecret);
+        redactor.add(m.target.password);
+        send({ type: 'secrets', clientId: m.target.clientId, ...(m.target.clientSecret !== undefined ? { clientSecret: m.target.clientSecret } : {}), values: m.target.password ? [m.target.password] : [] });
+        return { target: m.target, release: m.close };
+      },
+    }],
+    timeoutMs: o.timeoutMs,
+    maxBodyBytes: o.maxBodyBytes,
+    concurrency: o.concurrency,
+    redactor,
+    settings: o.settings,
+    onResult: (s, result) => send({ type: 'result', spec: s, result }),
+    onSuiteDone: (s, suite, results) => send({ type: 'suiteDone', spec: s, suite, results }),
+  });
+  return run!;
 }
 
 /**

@@ -1,0 +1,148 @@
+/**
+ * Both cores (issue 10): the specs of one `oauthgate run` spread over child processes, each the same command line
+ * in a hidden worker mode (`node bin/oauthgate.mjs __spec-worker`, which runs the bundle or the sources exactly as
+ * the parent does). A child takes one spec at a time from the parent, runs every suite on its own mocks and sends
+ * back, over the IPC channel, the mock credentials to redact, each check result, each finished suite and the
+ * spec's run. The parent hands the events to its reporters one spec at a time, in the order of the plan, so the
+ * output, the summary and the exit code are those of a serial run (only durations differ).
+ *
+ * Only mock runs are spread: a live target runs alone (one spec per target file), and CI sharding (one job per
+ * spec) remains the way to outgrow one machine.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
+import type { CheckResult } from '../checks/check.ts';
+import type { Redactor } from '../redact.ts';
+import type { RunSettings } from './suite.ts';
+import type { SpecRun } from './engine.ts';
+
+/** The hidden command a child runs. */
+export const SPEC_WORKER_COMMAND = '__spec-worker';
+
+/** What a child needs to run a spec as the parent would. */
+export interface WorkerRunOptions {
+  suites: string[];
+  faults: string[];
+  timeoutMs: number;
+  maxBodyBytes: number;
+  concurrency: number;
+  settings: Partial<RunSettings>;
+  cwd: string;
+}
+
+/** Parent to child: run this spec file. */
+export type ToWorker = { type: 'spec'; file: string; options: WorkerRunOptions };
+
+/** Child to parent, for the spec it is running. */
+export type FromWorker =
+  | { type: 'secrets'; values: string[]; clientId: string; clientSecret?: string }
+  | { type: 'result'; spec: string; result: CheckResult }
+  | { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] }
+  | { type: 'done'; run: SpecRun }
+  | { type: 'error'; message: string };
+
+/** How the parent learns about a spec's progress (the same callbacks a serial run calls). */
+export interface ParallelCallbacks {
+  onResult?: (spec: string, r: CheckResult) => void;
+  onSuiteDone?: (spec: string, suite: string, results: CheckResult[]) => void;
+}
+
+type Buffered = { type: 'result'; spec: string; result: CheckResult } | { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] };
+
+/**
+ * Runs `files` (spec files, in plan order) over `jobs` child processes and returns their runs in plan order.
+ * Mock credentials the children report are added to `redactor` before any of their results reach a reporter.
+ * Rejects (with the child's one-line reason) when a child fails or exits early.
+ */
+export async function runSpecsInChildren(files: string[], jobs: number, options: WorkerRunOptions, redactor: Redactor, cb: ParallelCallbacks, env: NodeJS.ProcessEnv = process.env): Promise<SpecRun[]> {
+  const runs: Array<SpecRun | undefined> = files.map(() => undefined);
+  const events: Buffered[][] = files.map(() => []);
+  let flushed = 0;
+  let next = 0;
+  const children: ChildProcess[] = [];
+
+  /** Replays finished specs' events in plan order: a spec's events wait until every earlier spec's are out. */
+  const flush = () => {
+    while (flushed < files.length && runs[flushed]) {
+      for (const e of events[flushed]!) {
+        if (e.type === 'result') cb.onResult?.(e.spec, e.result);
+        else cb.onSuiteDone?.(e.spec, e.suite, e.results);
+      }
+      events[flushed] = [];
+      flushed++;
+    }
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let finished = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (!failed) {
+          failed = true;
+          reject(e);
+        }
+      };
+      const start = () => {
+        const child = fork(join(PROJECT_ROOT, 'bin', 'oauthgate.mjs'), [SPEC_WORKER_COMMAND], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+        children.push(child);
+        let current = -1;
+        const give = () => {
+          if (next >= files.length) {
+            child.disconnect();
+            return;
+          }
+          current = next++;
+          child.send({ type: 'spec', file: files[current]!, options } satisfies ToWorker);
+        };
+        child.on('message', (m: FromWorker) => {
+          if (m.type === 'secrets') {
+            redactor.addClientCredentials(m.clientId, m.clientSecret);
+            for (const v of m.values) redactor.add(v);
+          } else if (m.type === 'result' || m.type === 'suiteDone') {
+            events[current]!.push(m);
+          } else if (m.type === 'done') {
+            runs[current] = m.run;
+            finished++;
+            flush();
+            if (finished === files.length) resolve();
+            else give();
+          } else {
+            fail(new Error(m.message));
+          }
+        });
+        child.on('error', (e) => fail(e));
+        child.on('exit', (code, signal) => {
+          if (current >= 0 && !runs[current]) fail(new Error(`spec worker for ${files[current]} stopped (${signal ?? `exit ${code}`}) before it finished`));
+        });
+        give();
+      };
+      for (let i = 0; i < Math.min(jobs, files.length); i++) start();
+    });
+  } finally {
+    for (const c of children) if (c.connected) c.disconnect();
+  }
+  return runs as SpecRun[];
+}
+
+/**
+ * The child side: receives specs from the parent and runs each with `runSpec`, forwarding its events. Ends when
+ * the parent disconnects.
+ */
+export function serveSpecWorker(runSpec: (msg: ToWorker, send: (m: FromWorker) => void) => Promise<SpecRun>): Promise<number> {
+  return new Promise((resolve) => {
+    const send = (m: FromWorker) => process.send!(m);
+    process.on('message', (msg: ToWorker) => {
+      runSpec(msg, send).then(
+        (run) => send({ type: 'done', run }),
+        (e: unknown) => send({ type: 'error', message: e instanceof Error ? e.message.split('\n')[0]! : String(e) }),
+      );
+    });
+    // The parent disconnects once every spec is done (or when it was interrupted): nothing is left to do.
+    process.on('disconnect', () => {
+      resolve(0);
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * `run --jobs N` (issue 10, both cores): specs spread over child processes give the same verdicts, the same
+ * output order, the same summary and the same exit code as a serial run; only durations (and random values the
+ * mocks issue) differ.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, summaryOf, type CliResult } from '../support/cli.ts';
+import type { Summary } from '../../src/report/summary.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'oauthgate-jobs-'));
+
+/** Every verdict of a summary, in order: spec, check id, severity, status. */
+const verdicts = (s: Summary) => s.runs.map((r) => ({ spec: r.spec, target: r.target, counts: r.counts, checks: r.checks.map((c) => [c.id, c.severity, c.status]) }));
+
+/** The spec blocks of the terminal output in order, each with its suites sorted (suites of one spec finish in any order, serial or not). */
+const specOrder = (out: string) => [...out.matchAll(/^(\S+) on mock: (\d+) checks/gm)].map((m) => `${m[1]} ${m[2]}`);
+
+async function both(args: string[], name: string): Promise<[CliResult, CliResult]> {
+  const serial = await runCli(['run', ...args, '--seed', '11', '--jobs', '1', '--out', `${name}-serial`], dir);
+  const parallel = await runCli(['run', ...args, '--seed', '11', '--jobs', '2', '--out', `${name}-parallel`], dir);
+  return [serial, parallel];
+}
+
+describe('run --jobs', () => {
+  it('clean mocks of three specs: the same verdicts, spec order, seed and exit code as --jobs 1', async () => {
+    const [serial, parallel] = await both(['--spec', 'att', '--spec', 'rfc6749', '--spec', 'tmobile-apis-v6', '--suite', 'token-endpoint', '--suite', 'pop', '--suite', 'scope'], 'clean');
+    expect(serial.code).toBe(0);
+    expect(parallel.code).toBe(serial.code);
+    expect(parallel.err).toBe(serial.err);
+    const s = summaryOf(serial.out);
+    const p = summaryOf(parallel.out);
+    expect(verdicts(p)).toEqual(verdicts(s));
+    expect(p.exitCode).toBe(s.exitCode);
+    expect(p.options).toEqual(s.options);
+    expect(specOrder(parallel.out)).toEqual(specOrder(serial.out));
+    expect(specOrder(serial.out)).toHaveLength(3);
+  }, 120_000);
+
+  it('a fault that fails a MUST on every spec: the same failed checks and exit 1 both ways', async () => {
+    const [serial, parallel] = await both(['--spec', 'att', '--spec', 'mobile-digital', '--suite', 'token-endpoint', '--fault', 'no-cache-control'], 'fault');
+    expect(serial.code).toBe(1);
+    expect(parallel.code).toBe(1);
+    const s = summaryOf(serial.out);
+    const p = summaryOf(parallel.out);
+    expect(verdicts(p)).toEqual(verdicts(s));
+    expect(p.runs.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id))).toContain('token.cache-control-no-store');
+  }, 120_000);
+
+  it('rejects --jobs 0 with one line and exit 2', async () => {
+    const r = await runCli(['run', '--all', '--jobs', '0', '--out', 'bad'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('--jobs: expected a number from 1 to 64, observed "0"');
+  });
+});
