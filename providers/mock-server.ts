@@ -134,13 +134,16 @@ const token = (bytes = 24): string => {
 /** How long (mock seconds) a rotated-away refresh token is remembered for reuse detection when it never expires. */
 const USED_REFRESH_MEMORY = 30 * 86400;
 
-/** The mock's TAAP client key as PEM (exported once per process; the key itself is a fixed test key). */
+/**
+ * The mock's TAAP client key as PEM (exported once per process; the key itself is a fixed test key). No final
+ * newline, as jose's exportSPKI writes it: the HS256-confusion fault keys its HMAC with exactly this text.
+ */
 let taapClientPems: { publicPem: string; privatePem: string } | undefined;
 function taapClientKeyPems(): { publicPem: string; privatePem: string } {
   const kp = testKeyPair('taap-client');
   return (taapClientPems ??= {
-    publicPem: kp.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-    privatePem: kp.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicPem: (kp.publicKey.export({ type: 'spki', format: 'pem' }) as string).trimEnd(),
+    privatePem: (kp.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string).trimEnd(),
   });
 }
 
