@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectFailure } from '../support/exchange.ts';
-import { fc, test as fcTest } from '@fast-check/vitest';
+import fc from 'fast-check';
 import type { HttpExchange } from '../../src/http/types.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { loadSpec } from '../../src/spec/load.ts';
@@ -314,15 +314,18 @@ describe('check objects', () => {
 });
 
 describe('no check throws on arbitrary JSON', () => {
-  fcTest.prop([fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }), fc.jsonValue(), fc.string()])('status %s', (status, json, raw) => {
-    const e = ex(status, json);
-    const all = [
-      S.delimitedScopeAccepted.evaluate(e, raw, att), S.rfcSpaceDelimiterAccepted.evaluate(e, raw), S.grantedScopeWithinRequest.evaluate(e, [raw], ' '),
-      S.scopeEchoMatchesSpec.evaluate(e, 'always', false), S.unknownScopeRejected.evaluate(e, md, raw), S.unknownScopeDropped.evaluate(e, raw, [raw], ' '),
-      S.otherDelimiterHandled.evaluate(e, att, [raw, 'x']), S.missingScopeRejected.evaluate(e, att), S.missingScopeDefaulted.evaluate(e, md),
-      S.duplicateScopeAccepted.evaluate(e, raw, [raw], ','), S.emptyScopeItemsNotGranted.evaluate([{ raw, ex: e }], ' '), S.requiredScopeAccepted.evaluate(e, raw),
-      S.insufficientScopeRejected.evaluate(e, raw, 403), S.insufficientScopeChallenge.evaluate(e, 'Bearer'),
-    ];
-    for (const o of all) if (o.status === 'failed') expect(o.reason).toMatch(/expected .+ observed/);
+  // Plain fast-check (importing @fast-check/vitest costs seconds per file): fc.assert reports the seed and the shrunk case.
+  it('any status, body and value (property)', () => {
+    fc.assert(fc.property(fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }), fc.jsonValue(), fc.string(), (status, json, raw) => {
+      const e = ex(status, json);
+      const all = [
+        S.delimitedScopeAccepted.evaluate(e, raw, att), S.rfcSpaceDelimiterAccepted.evaluate(e, raw), S.grantedScopeWithinRequest.evaluate(e, [raw], ' '),
+        S.scopeEchoMatchesSpec.evaluate(e, 'always', false), S.unknownScopeRejected.evaluate(e, md, raw), S.unknownScopeDropped.evaluate(e, raw, [raw], ' '),
+        S.otherDelimiterHandled.evaluate(e, att, [raw, 'x']), S.missingScopeRejected.evaluate(e, att), S.missingScopeDefaulted.evaluate(e, md),
+        S.duplicateScopeAccepted.evaluate(e, raw, [raw], ','), S.emptyScopeItemsNotGranted.evaluate([{ raw, ex: e }], ' '), S.requiredScopeAccepted.evaluate(e, raw),
+        S.insufficientScopeRejected.evaluate(e, raw, 403), S.insufficientScopeChallenge.evaluate(e, 'Bearer'),
+      ];
+      for (const o of all) if (o.status === 'failed') expect(o.reason).toMatch(/expected .+ observed/);
+    }));
   });
 });

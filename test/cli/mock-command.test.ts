@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { HttpClient, basicAuth, formEncode } from '../../src/http/client.ts';
+import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-mockcmd-'));
 const bin = resolve(import.meta.dirname, '../../bin/oauthgate.mjs');
@@ -64,12 +65,11 @@ describe('oauthgate mock', () => {
     expect(await exited).toBe(0);
   });
 
+  // In-process: refusing an argument happens before anything a separate process would add (a cold start).
   it('refuses an unknown fault with exit 2 and one line', async () => {
-    const proc = spawn(process.execPath, [bin, 'mock', '--spec', 'att', '--fault', 'nope'], { cwd: dir });
-    let err = '';
-    proc.stderr.on('data', (d) => (err += String(d)));
-    const code = await new Promise<number | null>((r) => proc.on('exit', r));
+    const { code, out, err } = await runCli(['mock', '--spec', 'att', '--fault', 'nope'], dir);
     expect(code).toBe(2);
+    expect(out).toBe('');
     expect(err.trim()).toBe('--fault nope: unknown fault (see `oauthgate faults`)');
   });
 });
