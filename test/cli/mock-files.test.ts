@@ -4,6 +4,7 @@
  * path it cannot write ends the command with exit 2 and one line, never "internal error" while it keeps serving.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,19 +57,20 @@ describe('oauthgate mock without a place for its credentials', () => {
     expect(await m.stop()).toBe(0);
   }, 30_000);
 
+  // The refusals below happen before the mock listens: in-process, since a separate process adds only a cold start.
   it('stops with exit 2 and one line when ./reports cannot be a directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oauthgate-mockfiles-'));
     writeFileSync(join(dir, 'reports'), 'a file where the directory should be');
-    const m = await mock(dir, ['--spec', 'att']);
-    expect(m.serving).toBe(false);
+    const m = await runCli(['mock', '--port', '0', '--spec', 'att'], dir);
+    expect(m.out).toBe('');
     expect(m.code).toBe(2);
     expect(m.err.trim()).toMatch(/^--credentials-file reports\/mock-att-target\.yaml: cannot create the directory \(\S*\/reports is not a directory\)$/);
   }, 30_000);
 
   it('stops with exit 2 and one line when the credentials file cannot be written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oauthgate-mockfiles-'));
-    const m = await mock(dir, ['--spec', 'att', '--credentials-file', '/proc/oauthgate-x/t.yaml']);
-    expect(m.serving).toBe(false);
+    const m = await runCli(['mock', '--port', '0', '--spec', 'att', '--credentials-file', '/proc/oauthgate-x/t.yaml'], dir);
+    expect(m.out).toBe('');
     expect(m.code).toBe(2);
     expect(m.err.trim()).toMatch(/^--credentials-file \/proc\/oauthgate-x\/t\.yaml: cannot create the directory \((ENOENT|EACCES|EROFS)\)$/);
   }, 30_000);
