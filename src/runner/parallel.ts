@@ -3,8 +3,9 @@
  * in a hidden worker mode (`node bin/oauthgate.mjs __spec-worker`, which runs the bundle or the sources exactly as
  * the parent does). A child takes one spec at a time from the parent, runs every suite on its own mocks and sends
  * back, over the IPC channel, the mock credentials to redact, each check result, each finished suite and the
- * spec's run. The parent hands the events to its reporters one spec at a time, in the order of the plan, so the
- * output, the summary and the exit code are those of a serial run (only durations differ).
+ * spec's run. The parent hands finished suites to its reporters one spec at a time, in the order of the plan, so
+ * the output, the summary and the exit code are those of a serial run (only durations differ); each check result
+ * is passed on at once (it feeds the partial summary of an interrupted run, not the output).
  *
  * Only mock runs are spread: a live target runs alone (one spec per target file), and CI sharding (one job per
  * spec) remains the way to outgrow one machine.
@@ -48,7 +49,7 @@ export interface ParallelCallbacks {
   onSuiteDone?: (spec: string, suite: string, results: CheckResult[]) => void;
 }
 
-type Buffered = { type: 'result'; spec: string; result: CheckResult } | { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] };
+type Buffered = { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] };
 
 /**
  * Runs `files` (spec files, in plan order) over `jobs` child processes and returns their runs in plan order.
@@ -65,10 +66,7 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
   /** Replays finished specs' events in plan order: a spec's events wait until every earlier spec's are out. */
   const flush = () => {
     while (flushed < files.length && runs[flushed]) {
-      for (const e of events[flushed]!) {
-        if (e.type === 'result') cb.onResult?.(e.spec, e.result);
-        else cb.onSuiteDone?.(e.spec, e.suite, e.results);
-      }
+      for (const e of events[flushed]!) cb.onSuiteDone?.(e.spec, e.suite, e.results);
       events[flushed] = [];
       flushed++;
     }
@@ -100,7 +98,9 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
           if (m.type === 'secrets') {
             redactor.addClientCredentials(m.clientId, m.clientSecret);
             for (const v of m.values) redactor.add(v);
-          } else if (m.type === 'result' || m.type === 'suiteDone') {
+          } else if (m.type === 'result') {
+            cb.onResult?.(m.spec, m.result); // at once: an interrupted run's partial summary keeps every finished check
+          } else if (m.type === 'suiteDone') {
             events[current]!.push(m);
           } else if (m.type === 'done') {
             runs[current] = m.run;

@@ -37,6 +37,11 @@ describe('run --jobs', () => {
     expect(p.options).toEqual(s.options);
     expect(specOrder(parallel.out)).toEqual(specOrder(serial.out));
     expect(specOrder(serial.out)).toHaveLength(3);
+    // The children's mocks issued the credentials: none reaches the parent's summary or terminal output unredacted.
+    const written = JSON.stringify(p) + parallel.out;
+    expect(written).toContain('[redacted:');
+    expect(written).not.toMatch(/Basic (?!\[redacted)[A-Za-z0-9+/]{16,}={0,2}/);
+    expect(written).not.toMatch(/"client_secret":"(?!\[redacted)/);
   }, 120_000);
 
   it('a fault that fails a MUST on every spec: the same failed checks and exit 1 both ways', async () => {
