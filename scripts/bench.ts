@@ -62,9 +62,9 @@ console.log(`48 specs (--fuzz-runs ${fuzzRuns48}), one command: --jobs 1 ${seria
 const { popRatios } = await import('./bench/pop-ratios.ts');
 const { mockRatios } = await import('./bench/mock-ratios.ts');
 const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
-const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number }> = [...(await mockRatios(Number(values['endpoint-seconds']))), ...(await popRatios())];
+const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number; perCpuSecondRatio?: number }> = [...(await mockRatios(Number(values['endpoint-seconds']))), ...(await popRatios())];
 const fuzz = await fuzzRatio();
-for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s` : ''}`);
+for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s, per CPU second ${r.perCpuSecondRatio}` : ''}`);
 console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
 const { writeFileSync, mkdirSync } = await import('node:fs');
 mkdirSync('bench', { recursive: true });

@@ -19,6 +19,8 @@ export interface EndpointRatio {
   target: number;
   harnessCpuSeconds: number;
   baselineCpuSeconds: number;
+  /** Requests served per CPU second of the server, mock over bare: the ratio a busy shared machine distorts least. */
+  perCpuSecondRatio: number;
   seconds: number;
 }
 
@@ -100,7 +102,7 @@ export async function mockRatios(seconds = 5, specId = 'mobile-digital'): Promis
       const m = await load(mock.pid!, { ...req, duration: seconds });
       const b = await load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: seconds });
       bare.child.kill('SIGTERM');
-      out.push({ name: `${name} (${specId}) / bare node:http, same bytes`, harnessPerSec: Math.round(m.rps), baselinePerSec: Math.round(b.rps), ratio: Math.round((m.rps / b.rps) * 100) / 100, target: 0.5, harnessCpuSeconds: m.cpu, baselineCpuSeconds: b.cpu, seconds });
+      out.push({ name: `${name} (${specId}) / bare node:http, same bytes`, harnessPerSec: Math.round(m.rps), baselinePerSec: Math.round(b.rps), ratio: Math.round((m.rps / b.rps) * 100) / 100, target: 0.5, harnessCpuSeconds: Math.round(m.cpu * 100) / 100, baselineCpuSeconds: Math.round(b.cpu * 100) / 100, perCpuSecondRatio: Math.round(((m.rps / m.cpu) / (b.rps / b.cpu)) * 100) / 100, seconds });
     }
     return out;
   } finally {
