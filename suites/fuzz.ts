@@ -22,7 +22,7 @@ import { redirectGoesTo, redirectLocation } from '../src/checks/redirect-uri.ts'
 import { FuzzBudget, runProperty, type PropertyOptions, type PropertyRun, type Verdict } from '../src/fuzz/property.ts';
 import * as G from '../src/fuzz/cases.ts';
 import { buildTokenRequest, defaultGrantParams, type BuiltRequest } from '../src/steps/build.ts';
-import { attachTaap, authorizeRequest, callResource, obtainToken, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
+import { attachTaap, authorizeRequest, callResource, challengeParams, obtainToken, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
 import { redirectUriMatches } from '../providers/redirect-match.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
@@ -146,7 +146,7 @@ export default defineSuite({
       const documented = new Set(['registered', 'path extension', 'added query']);
       await t.check(F.redirectDecisionMatchesRule, { severity: 'MUST' }, async () => [
         await property(G.redirectCandidateArbitrary(registered), async (c) => {
-          const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz' });
+          const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz', ...challengeParams(t, responseType) });
           if (ex.failure || (ex.status ?? 0) >= 500) return serverFault(ex);
           const loc = redirectLocation(ex);
           const redirected = loc !== undefined && redirectGoesTo(loc, c.uri);
