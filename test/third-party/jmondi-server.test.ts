@@ -3,7 +3,8 @@
  * vendor checks a live server: a target file for the rfc6749 spec with the server's own facts as overrides, every
  * suite, the command line — once with the server's default `requiresPKCE: true` (and the spec's
  * `pkce: required`), once with `requiresPKCE: false`. The server offers authorization_code, client_credentials,
- * password and refresh_token, and RFC 7009 revocation.
+ * password, refresh_token and implicit, and RFC 7009 revocation. Its default `implicitRedirectMode: 'query'` puts
+ * implicit tokens in the query; a third, narrower run shows the two implicit checks pass with `'fragment'`.
  *
  * The verdicts are pinned: the exact set of failed checks per run, each justified in
  * docs/verdicts/jmondi-oauth2-server@4.3.7.md. A new failure, or one that vanished, fails this test.
@@ -22,6 +23,7 @@ const COMMON_FAILURES = [
   'grant.authorization-code.reuse-rejected',
   'redirect-uri.exact.query-extension-rejected', 'redirect-uri.probe.other-port', 'redirect-uri.probe.userinfo', 'fuzz.redirect-uri.decision-matches-rule',
   'revocation.client-auth-required', 'revocation.refresh-token-rejected',
+  'grant.implicit.end-to-end', 'redirect-uri.implicit.token-in-fragment',
   // harness false failures, fixes in progress (issue 8 items 1 and 2)
   'dpop.resource.valid-proof-accepted', 'dpop.token.alg-none-rejected', 'dpop.token.bound-to-key', 'dpop.token.future-iat-rejected',
   'dpop.token.private-jwk-rejected', 'dpop.token.reused-jti-rejected', 'dpop.token.stale-iat-rejected', 'dpop.token.token-type-dpop',
@@ -38,19 +40,20 @@ interface Run {
   run: VendorRun;
 }
 
-/** Starts the server with `requiresPKCE` and runs every suite against it. */
-async function runJmondi(requiresPKCE: boolean): Promise<Run> {
-  const server = await startJmondiServer({ requiresPKCE });
+/** Starts the server with `requiresPKCE` (and `implicitRedirectMode`) and runs the suites (all by default) against it. */
+async function runJmondi(requiresPKCE: boolean, implicitRedirectMode?: 'fragment', suites: string[] = []): Promise<Run> {
+  const server = await startJmondiServer({ requiresPKCE, ...(implicitRedirectMode ? { implicitRedirectMode } : {}) });
   const run = await runVendor(rfc6749Target(server.url, server.clientId, [
     `username: ${server.username}`, 'password: ${PASSWORD}',
     'endpoints: { revoke: /token/revoke }',
     'overrides:',
     '  grants:',
     '    password: { issuesRefreshToken: true, standard: RFC 6749 §4.3 }',
+    '    implicit: { standard: RFC 6749 §4.2 }',
     ...(requiresPKCE ? ['    authorization_code: { pkce: required }'] : []),
     // One complete redirect URI is registered: RFC 6749 §3.1.2.3 lets the server use it when redirect_uri is absent.
     '  redirectUri: { fallbackToRegistered: true }',
-  ]), VENDOR_FUZZ, { SECRET: server.clientSecret, PASSWORD: server.password });
+  ]), [...VENDOR_FUZZ, ...suites.flatMap((x) => ['--suite', x])], { SECRET: server.clientSecret, PASSWORD: server.password });
   return { server, run };
 }
 
@@ -97,6 +100,21 @@ for (const [label, requiresPKCE] of [['required', true], ['off', false]] as cons
     });
   });
 }
+
+describe('@jmondi/oauth2-server 4.3.7 with implicitRedirectMode: \'fragment\'', () => {
+  let r: Run;
+  beforeAll(async () => {
+    r = await runJmondi(true, 'fragment', ['grant-types', 'redirect-uri']);
+  }, 60_000);
+  afterAll(async () => {
+    await r?.server.close();
+  });
+
+  it('passes the implicit checks the default query mode fails: the failures are the setting\'s, and the checks can pass', () => {
+    expect(statusOf(r, 'grant.implicit.end-to-end')).toMatch(/^passed/);
+    expect(statusOf(r, 'redirect-uri.implicit.token-in-fragment')).toMatch(/^passed/);
+  });
+});
 
 describe('the verdict document', () => {
   it('justifies every pinned failure of both runs, and nothing else', () => {

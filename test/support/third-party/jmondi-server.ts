@@ -5,6 +5,8 @@
  * `handleExpressError` around `respondToAccessTokenRequest`, `validateAuthorizationRequest` +
  * `completeAuthorizationRequest` and `revoke`.
  *
+ * - Grants: authorization_code, client_credentials, password, refresh_token and implicit (all it offers but RFC
+ *   8693 token exchange, which RFC 6749 specs do not describe).
  * - `requiresPKCE` is the server's own switch (default true); both settings are tested.
  * - `/authorize`: a test user is signed in and approves at once.
  * - `/resource`: verifies the JWT access token with the server's own `JwtService` (the secret it signs with) and
@@ -123,22 +125,28 @@ function repositories(client: OAuthClient, user: OAuthUser & { password: string 
   return { clientRepository, scopeRepository, tokenRepository, authCodeRepository, userRepository, isLive, scopesOf };
 }
 
-/** Starts the server; `requiresPKCE` is the server's own option (its default is true). */
-export async function startJmondiServer(opts: { requiresPKCE: boolean }): Promise<JmondiServer> {
+/**
+ * Starts the server; `requiresPKCE` and `implicitRedirectMode` are the server's own options (defaults: true and
+ * `query`).
+ */
+export async function startJmondiServer(opts: { requiresPKCE: boolean; implicitRedirectMode?: 'query' | 'fragment' }): Promise<JmondiServer> {
   const client: OAuthClient = {
     id: 'jmondi-client', name: 'oauthgate', secret: randomBytes(24).toString('base64url'), redirectUris: ['https://client.example.org/cb'],
-    allowedGrants: ['authorization_code', 'client_credentials', 'password', 'refresh_token'], scopes: JMONDI_SCOPES.map((name) => ({ name })),
+    allowedGrants: ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'implicit'], scopes: JMONDI_SCOPES.map((name) => ({ name })),
   };
   const user = { id: 'alice', password: randomBytes(12).toString('base64url') };
   const repos = repositories(client, user);
   const signingSecret = randomBytes(32).toString('base64url');
-  const server = new AuthorizationServer(repos.clientRepository, repos.tokenRepository, repos.scopeRepository, signingSecret, { requiresPKCE: opts.requiresPKCE });
+  const server = new AuthorizationServer(repos.clientRepository, repos.tokenRepository, repos.scopeRepository, signingSecret, {
+    requiresPKCE: opts.requiresPKCE, ...(opts.implicitRedirectMode ? { implicitRedirectMode: opts.implicitRedirectMode } : {}),
+  });
   const hour = new DateInterval('1h');
   server.enableGrantTypes(
     ['client_credentials', hour],
     [{ grant: 'authorization_code', authCodeRepository: repos.authCodeRepository, userRepository: repos.userRepository }, hour],
     [{ grant: 'password', userRepository: repos.userRepository }, hour],
     ['refresh_token', hour],
+    ['implicit', hour],
   );
   const jwt = new JwtService(signingSecret);
 
