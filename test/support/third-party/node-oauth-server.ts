@@ -17,7 +17,6 @@ import express from 'express';
 
 const require = createRequire(import.meta.url);
 // The adapter is CommonJS without an ES default export in its types; load it the way its README does.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ExpressOAuthServer = require('@node-oauth/express-oauth-server') as new (options: Record<string, unknown>) => {
   token: (o?: Record<string, unknown>) => express.RequestHandler;
   authorize: (o?: Record<string, unknown>) => express.RequestHandler;
