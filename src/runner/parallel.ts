@@ -133,6 +133,9 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
 export function serveSpecWorker(runSpec: (msg: ToWorker, send: (m: FromWorker) => void) => Promise<SpecRun>): Promise<number> {
   return new Promise((resolve) => {
     const send = (m: FromWorker) => process.send!(m);
+    // Ctrl-C reaches the whole process group: the parent writes the partial summary and exits 130, which
+    // disconnects this child. A child dying on the signal first would look like a crashed worker to the parent.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
     process.on('message', (msg: ToWorker) => {
       runSpec(msg, send).then(
         (run) => send({ type: 'done', run }),

@@ -4,13 +4,15 @@
  * mocks issue) differ.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli, summaryOf, type CliResult } from '../support/cli.ts';
 import type { Summary } from '../../src/report/summary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-jobs-'));
+const bin = resolve(import.meta.dirname, '../../bin/oauthgate.mjs');
 
 /** Every verdict of a summary, in order: spec, check id, severity, status. */
 const verdicts = (s: Summary) => s.runs.map((r) => ({ spec: r.spec, target: r.target, counts: r.counts, checks: r.checks.map((c) => [c.id, c.severity, c.status]) }));
@@ -52,6 +54,26 @@ describe('run --jobs', () => {
     const p = summaryOf(parallel.out);
     expect(verdicts(p)).toEqual(verdicts(s));
     expect(p.runs.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id))).toContain('token.cache-control-no-store');
+  }, 120_000);
+
+  it('Ctrl-C (SIGINT to the whole process group) mid-run: a partial summary and exit 130, never a crashed-worker error', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'oauthgate-jobs-int-'));
+    const child = spawn(process.execPath, [bin, 'run', '--spec', 'mobile-digital', '--spec', 'att', '--spec', 'rfc6749', '--spec', 'tangoe', '--jobs', '2', '--fuzz-runs', '25', '--out', 'out'], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    // The first finished spec's suite lines are printed while the children still work on the others.
+    await new Promise<void>((r) => child.stdout.on('data', (d) => {
+      out += String(d);
+      if (/^ +mobile-digital +\S+ +\d+ passed/m.test(out)) r();
+    }));
+    child.stderr.on('data', (d) => (err += String(d)));
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited, `${out}\n${err}`).toBe(130);
+    expect(err).not.toMatch(/internal error|stopped .* before it finished/);
+    const s = JSON.parse(readFileSync(join(cwd, 'out', 'summary.json'), 'utf8')) as Summary;
+    expect(s.interrupted).toBe(true);
+    expect(s.runs.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('rejects --jobs 0 with one line and exit 2', async () => {
