@@ -165,7 +165,6 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
 
   const plans: RunPlan[] = [];
   const specInfos: SpecInfo[] = [];
-  const specFiles: string[] = [];
   let live: LiveTarget | undefined;
   if (values['target-file']) {
     if (values.all) throw new UserError('--target-file and --all cannot be combined: a target file names its own spec');
@@ -187,7 +186,6 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     for (const loadedSpec of specs) {
       const { spec } = loadedSpec;
       specInfos.push(specInfo(loadedSpec, cwd));
-      specFiles.push(loadedSpec.file);
       plans.push({
         spec,
         targetLabel: 'mock',
@@ -225,7 +223,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     const onResult = (spec: string, r: CheckResult) => done.set(spec, [...(done.get(spec) ?? []), r]);
     // Several mock specs and more than one job: spread the specs over child processes (same output, same summary).
     const runAll = !live && plans.length > 1 && jobs > 1
-      ? runSpecsInChildren(specFiles, jobs, { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, concurrency, settings, cwd }, redactor, { onResult, onSuiteDone: suiteDone }, env)
+      ? runSpecsInChildren(plans.map((p) => p.spec), jobs, { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, concurrency, settings }, redactor, { onResult, onSuiteDone: suiteDone }, env)
       : runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, suiteDone, {
         suites,
         plans,
@@ -262,7 +260,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
  */
 async function runWorkerSpec(msg: ToWorker, send: (m: FromWorker) => void): Promise<SpecRun> {
   const o = msg.options;
-  const { spec } = loadSpec(msg.file, o.cwd);
+  const { spec } = msg;
   const { suites } = selectSuites(o.suites);
   const redactor = new Redactor();
   const [run] = await runConformance({

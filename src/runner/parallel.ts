@@ -17,6 +17,7 @@ import type { CheckResult } from '../checks/check.ts';
 import type { Redactor } from '../redact.ts';
 import type { RunSettings } from './suite.ts';
 import type { SpecRun } from './engine.ts';
+import type { ProviderSpec } from '../spec/schema.ts';
 
 /** The hidden command a child runs. */
 export const SPEC_WORKER_COMMAND = '__spec-worker';
@@ -29,11 +30,10 @@ export interface WorkerRunOptions {
   maxBodyBytes: number;
   concurrency: number;
   settings: Partial<RunSettings>;
-  cwd: string;
 }
 
-/** Parent to child: run this spec file. */
-export type ToWorker = { type: 'spec'; file: string; options: WorkerRunOptions };
+/** Parent to child: run this spec (already loaded and validated by the parent; cloned over IPC, not re-read). */
+export type ToWorker = { type: 'spec'; spec: ProviderSpec; options: WorkerRunOptions };
 
 /** Child to parent, for the spec it is running. */
 export type FromWorker =
@@ -52,20 +52,20 @@ export interface ParallelCallbacks {
 type Buffered = { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] };
 
 /**
- * Runs `files` (spec files, in plan order) over `jobs` child processes and returns their runs in plan order.
+ * Runs `specs` (in plan order) over `jobs` child processes and returns their runs in plan order.
  * Mock credentials the children report are added to `redactor` before any of their results reach a reporter.
  * Rejects (with the child's one-line reason) when a child fails or exits early.
  */
-export async function runSpecsInChildren(files: string[], jobs: number, options: WorkerRunOptions, redactor: Redactor, cb: ParallelCallbacks, env: NodeJS.ProcessEnv = process.env): Promise<SpecRun[]> {
-  const runs: Array<SpecRun | undefined> = files.map(() => undefined);
-  const events: Buffered[][] = files.map(() => []);
+export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, options: WorkerRunOptions, redactor: Redactor, cb: ParallelCallbacks, env: NodeJS.ProcessEnv = process.env): Promise<SpecRun[]> {
+  const runs: Array<SpecRun | undefined> = specs.map(() => undefined);
+  const events: Buffered[][] = specs.map(() => []);
   let flushed = 0;
   let next = 0;
   const children: ChildProcess[] = [];
 
   /** Replays finished specs' events in plan order: a spec's events wait until every earlier spec's are out. */
   const flush = () => {
-    while (flushed < files.length && runs[flushed]) {
+    while (flushed < specs.length && runs[flushed]) {
       for (const e of events[flushed]!) cb.onSuiteDone?.(e.spec, e.suite, e.results);
       events[flushed] = [];
       flushed++;
@@ -87,12 +87,12 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
         children.push(child);
         let current = -1;
         const give = () => {
-          if (next >= files.length) {
+          if (next >= specs.length) {
             child.disconnect();
             return;
           }
           current = next++;
-          child.send({ type: 'spec', file: files[current]!, options } satisfies ToWorker);
+          child.send({ type: 'spec', spec: specs[current]!, options } satisfies ToWorker);
         };
         child.on('message', (m: FromWorker) => {
           if (m.type === 'secrets') {
@@ -106,7 +106,7 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
             runs[current] = m.run;
             finished++;
             flush();
-            if (finished === files.length) resolve();
+            if (finished === specs.length) resolve();
             else give();
           } else {
             fail(new Error(m.message));
@@ -114,11 +114,11 @@ export async function runSpecsInChildren(files: string[], jobs: number, options:
         });
         child.on('error', (e) => fail(e));
         child.on('exit', (code, signal) => {
-          if (current >= 0 && !runs[current]) fail(new Error(`spec worker for ${files[current]} stopped (${signal ?? `exit ${code}`}) before it finished`));
+          if (current >= 0 && !runs[current]) fail(new Error(`spec worker for ${specs[current]!.id} stopped (${signal ?? `exit ${code}`}) before it finished`));
         });
         give();
       };
-      for (let i = 0; i < Math.min(jobs, files.length); i++) start();
+      for (let i = 0; i < Math.min(jobs, specs.length); i++) start();
     });
   } finally {
     for (const c of children) if (c.connected) c.disconnect();
