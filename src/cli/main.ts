@@ -223,7 +223,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     const onResult = (spec: string, r: CheckResult) => done.set(spec, [...(done.get(spec) ?? []), r]);
     // Several mock specs and more than one job: spread the specs over child processes (same output, same summary).
     const runAll = !live && plans.length > 1 && jobs > 1
-      ? runSpecsInChildren(plans.map((p) => p.spec), jobs, { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, concurrency, settings }, redactor, { onResult, onSuiteDone: suiteDone }, env)
+      ? runSpecsInChildren(plans.map((p) => p.spec), jobs, { suites: suites.map((s) => s.name), faults, timeoutMs: timeoutS * 1000, maxBodyBytes: maxBody, concurrency, settings }, redactor, { onResult, onSuiteDone: suiteDone }, env, runWorkerSpec)
       : runOrPreflight(live && !reach.ok ? { target: live.target, reason: reach.reason } : undefined, plans, stdout, suiteDone, {
         suites,
         plans,

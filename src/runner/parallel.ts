@@ -1,5 +1,5 @@
 /**
- * Both cores (issue 10): the specs of one `oauthgate run` spread over child processes, each the same command line
+ * Both cores (issue 10): the specs of one `oauthgate run` spread over this process and child processes, each the same command line
  * in a hidden worker mode (`node bin/oauthgate.mjs __spec-worker`, which runs the bundle or the sources exactly as
  * the parent does). A child takes one spec at a time from the parent, runs every suite on its own mocks and sends
  * back, over the IPC channel, the mock credentials to redact, each check result, each finished suite and the
@@ -52,11 +52,12 @@ export interface ParallelCallbacks {
 type Buffered = { type: 'suiteDone'; spec: string; suite: string; results: CheckResult[] };
 
 /**
- * Runs `specs` (in plan order) over `jobs` child processes and returns their runs in plan order.
- * Mock credentials the children report are added to `redactor` before any of their results reach a reporter.
- * Rejects (with the child's one-line reason) when a child fails or exits early.
+ * Runs `specs` (in plan order) over `jobs` workers and returns their runs in plan order: `runLocal`, when given, is
+ * one of them (this process, idle otherwise, runs specs too, so only `jobs - 1` children pay a start-up), the rest
+ * are child processes. Mock credentials the workers report are added to `redactor` before any of their results
+ * reach a reporter. Rejects (with the worker's one-line reason) when a worker fails or a child exits early.
  */
-export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, options: WorkerRunOptions, redactor: Redactor, cb: ParallelCallbacks, env: NodeJS.ProcessEnv = process.env): Promise<SpecRun[]> {
+export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, options: WorkerRunOptions, redactor: Redactor, cb: ParallelCallbacks, env: NodeJS.ProcessEnv = process.env, runLocal?: WorkerRun): Promise<SpecRun[]> {
   const runs: Array<SpecRun | undefined> = specs.map(() => undefined);
   const events: Buffered[][] = specs.map(() => []);
   let flushed = 0;
@@ -82,12 +83,32 @@ export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, op
           reject(e);
         }
       };
-      const start = () => {
+      /** One worker's message about spec `index`; true when the spec is done. */
+      const handle = (index: number, m: FromWorker): boolean => {
+        if (m.type === 'secrets') {
+          redactor.addClientCredentials(m.clientId, m.clientSecret);
+          for (const v of m.values) redactor.add(v);
+        } else if (m.type === 'result') {
+          cb.onResult?.(m.spec, m.result); // at once: an interrupted run's partial summary keeps every finished check
+        } else if (m.type === 'suiteDone') {
+          events[index]!.push(m);
+        } else if (m.type === 'done') {
+          runs[index] = m.run;
+          finished++;
+          flush();
+          if (finished === specs.length) resolve();
+          return true;
+        } else {
+          fail(new Error(m.message));
+        }
+        return false;
+      };
+      const startChild = () => {
         const child = fork(join(PROJECT_ROOT, 'bin', 'oauthgate.mjs'), [SPEC_WORKER_COMMAND], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
         children.push(child);
         let current = -1;
         const give = () => {
-          if (next >= specs.length) {
+          if (next >= specs.length || failed) {
             child.disconnect();
             return;
           }
@@ -95,22 +116,7 @@ export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, op
           child.send({ type: 'spec', spec: specs[current]!, options } satisfies ToWorker);
         };
         child.on('message', (m: FromWorker) => {
-          if (m.type === 'secrets') {
-            redactor.addClientCredentials(m.clientId, m.clientSecret);
-            for (const v of m.values) redactor.add(v);
-          } else if (m.type === 'result') {
-            cb.onResult?.(m.spec, m.result); // at once: an interrupted run's partial summary keeps every finished check
-          } else if (m.type === 'suiteDone') {
-            events[current]!.push(m);
-          } else if (m.type === 'done') {
-            runs[current] = m.run;
-            finished++;
-            flush();
-            if (finished === specs.length) resolve();
-            else give();
-          } else {
-            fail(new Error(m.message));
-          }
+          if (handle(current, m)) give();
         });
         child.on('error', (e) => fail(e));
         child.on('exit', (code, signal) => {
@@ -118,7 +124,16 @@ export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, op
         });
         give();
       };
-      for (let i = 0; i < Math.min(jobs, specs.length); i++) start();
+      const startLocal = async (run: WorkerRun) => {
+        while (next < specs.length && !failed) {
+          const index = next++;
+          const result = await run({ type: 'spec', spec: specs[index]!, options }, (m) => void handle(index, m));
+          handle(index, { type: 'done', run: result });
+        }
+      };
+      const workers = Math.min(jobs, specs.length);
+      for (let i = runLocal ? 1 : 0; i < workers; i++) startChild();
+      if (runLocal) startLocal(runLocal).catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
     });
   } finally {
     for (const c of children) if (c.connected) c.disconnect();
@@ -126,11 +141,14 @@ export async function runSpecsInChildren(specs: ProviderSpec[], jobs: number, op
   return runs as SpecRun[];
 }
 
+/** Runs one spec for {@link runSpecsInChildren}, reporting through `send`. */
+export type WorkerRun = (msg: ToWorker, send: (m: FromWorker) => void) => Promise<SpecRun>;
+
 /**
  * The child side: receives specs from the parent and runs each with `runSpec`, forwarding its events. Ends when
  * the parent disconnects.
  */
-export function serveSpecWorker(runSpec: (msg: ToWorker, send: (m: FromWorker) => void) => Promise<SpecRun>): Promise<number> {
+export function serveSpecWorker(runSpec: WorkerRun): Promise<number> {
   return new Promise((resolve) => {
     const send = (m: FromWorker) => process.send!(m);
     // Ctrl-C reaches the whole process group: the parent writes the partial summary and exits 130, which
