@@ -106,6 +106,8 @@ export interface DpopHandling {
   allowNone: boolean;
   allowPrivateJwk: boolean;
   notBound: boolean;
+  /** token_type "DPoP" is answered, but the token is not bound (no cnf.jkt; usable as a Bearer token). */
+  typeWithoutBinding: boolean;
 }
 
 export interface JwtIssuing {
@@ -149,7 +151,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
     revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false },
     taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false },
-    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, allowNone: false, allowPrivateJwk: false, notBound: false },
+    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, allowNone: false, allowPrivateJwk: false, notBound: false, typeWithoutBinding: false },
     jwt: { signWithForeignKey: false },
   };
 }

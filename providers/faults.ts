@@ -108,6 +108,7 @@ export const FAULTS = {
   'dpop-allow-private-jwk': 'A private key in the DPoP jwk header is accepted.',
   'dpop-skip-ath': 'Resource calls with a DPoP proof lacking ath are accepted.',
   'dpop-not-bound': 'DPoP token requests get Bearer tokens with no cnf.jkt binding.',
+  'dpop-type-unbound': 'DPoP token requests get token_type "DPoP", but the token is not bound to the proof\'s key (no cnf.jkt; usable as a Bearer token).',
   // issued JWTs
   'jwt-bad-signature': 'Issued JWTs are signed with a key that is not in the published JWKS.',
   'jwt-wrong-issuer': 'Issued JWTs name another issuer.',
@@ -238,6 +239,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'dpop-allow-private-jwk': set('dpop', { allowPrivateJwk: true }),
   'dpop-skip-ath': set('dpop', { skipAth: true }),
   'dpop-not-bound': set('dpop', { notBound: true }),
+  'dpop-type-unbound': set('dpop', { typeWithoutBinding: true }),
   'jwt-bad-signature': set('jwt', { signWithForeignKey: true }),
   'jwt-wrong-issuer': set('jwt', { issuer: 'https://issuer.invalid/' }),
   'jwt-wrong-audience': set('jwt', { audience: 'someone-else' }),

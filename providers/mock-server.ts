@@ -281,10 +281,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   async function issueTokens(clientIdFor: string, grant: GrantType, scope: string[], requestedScope: string[] | undefined, jkt?: string, family?: string): Promise<Json> {
     const g = b.grants[grant];
     const life = b.lifetimes.accessToken;
+    // The key the token is bound to (none where the dpop-type-unbound fault answers "DPoP" without binding).
+    const bound = jkt && !b.dpop.typeWithoutBinding ? jkt : undefined;
     const access = b.token.accessTokenIsJwt
-      ? await signJwt({ sub: clientIdFor, aud: clientIdFor, client_id: clientIdFor, scope: joinScope(scope), ...(jkt ? { cnf: { jkt } } : {}) }, life)
+      ? await signJwt({ sub: clientIdFor, aud: clientIdFor, client_id: clientIdFor, scope: joinScope(scope), ...(bound ? { cnf: { jkt: bound } } : {}) }, life)
       : token(24);
-    const rec: AccessTokenRecord = { clientId: clientIdFor, scope, exp: now() + life, revoked: false, ...(jkt ? { jkt } : {}) };
+    const rec: AccessTokenRecord = { clientId: clientIdFor, scope, exp: now() + life, revoked: false, ...(bound ? { jkt: bound } : {}) };
     capped(accessTokens, access, rec);
     const body: Json = {};
     if (!b.response.omitAccessToken) body.access_token = access;
