@@ -236,7 +236,7 @@ export class SuiteContext {
 
   #record(meta: CheckMeta, opts: CheckOptions<readonly Prereq<unknown>[]>, outcome: Outcome, durationMs: number, exchanges: HttpExchange[]): CheckResult {
     // A check judging a value the spec only assumes is at most a SHOULD (src/spec/judged-fields.ts).
-    const assumed = opts.severity === 'MUST' ? firstAssumption(this.spec, judgedFields(meta.id)) : undefined;
+    const assumed = opts.severity === 'MAY' ? undefined : firstAssumption(this.spec, judgedFields(meta.id));
     const r: CheckResult = {
       id: meta.id,
       suite: this.suite,
@@ -265,7 +265,8 @@ export class SuiteContext {
       }
     }
     if (assumed && (r.status === 'failed' || r.status === 'deviation')) {
-      r.reason = `${r.reason}; SHOULD, not MUST: spec assumption (${assumed.path}): ${this.redactor.redact(assumed.assumption ?? '')}`;
+      const capped = opts.severity === 'MUST' ? 'SHOULD, not MUST: ' : '';
+      r.reason = `${r.reason}; ${capped}spec assumption (${assumed.path}): ${this.redactor.redact(assumed.assumption ?? '')}`;
     }
     if (exchanges.length) r.evidence = exchanges.slice(-MAX_EVIDENCE).map((e) => toEvidence(e, this.redactor));
     this.results.push(r);

@@ -69,11 +69,12 @@ describe('the runner caps checks judging an assumed value at SHOULD', () => {
     expect(a.reason).toBe(`${c.reason}; SHOULD, not MUST: spec assumption (pop.requiredParts): ${assumed.pop!.assumption}`);
   });
 
-  it('leaves an unregistered check and a SHOULD check as they are', async () => {
+  it('leaves an unregistered check as it is; a SHOULD check keeps its severity and names the assumption', async () => {
     const other = defineCheck({ ...partCheck, id: 'pop.taap.something-else' });
     expect((await ctx(spec('tmobile-apis-v6')).check(other, { severity: 'MUST' }, () => [])).severity).toBe('MUST');
     const r = await ctx(spec('tmobile-apis-v6')).check(partCheck, { severity: 'SHOULD' }, () => []);
     expect(r.severity).toBe('SHOULD');
-    expect(r.reason).not.toMatch(/spec assumption/);
+    expect(r.reason).toMatch(/; spec assumption \(pop\.requiredParts\): The required ehts parts/);
+    expect(r.reason).not.toMatch(/not MUST/);
   });
 });
