@@ -65,6 +65,8 @@ export interface ResourceHandling {
   ignoreExpiry: boolean;
   /** WWW-Authenticate on 401 (RFC 6750 §3). */
   challenge: boolean;
+  /** The challenge names the error (RFC 6750 §3: "SHOULD include" error when the request carried a token). */
+  challengeError: boolean;
 }
 
 export interface RefreshHandling {
@@ -148,7 +150,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', crashOnJunk: false },
-    resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
+    resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true, challengeError: true },
     refreshHandling: { ignoreExpiry: false },
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
     revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false },

@@ -73,6 +73,7 @@ export const FAULTS = {
   'never-expire': 'Access tokens never expire at the resource.',
   'refresh-never-expire': 'Refresh tokens never expire.',
   'no-www-authenticate': 'The resource answers 401 without WWW-Authenticate.',
+  'challenge-without-error': 'The resource\'s WWW-Authenticate challenge names the scheme but no error attribute (invalid_token, insufficient_scope).',
   'refresh-expires-early': 'Refresh tokens expire with the access token instead of after the refresh-token lifetime.',
   // rotation
   'refresh-keeps-old-refresh': 'A refresh leaves the old refresh token usable.',
@@ -208,6 +209,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'never-expire': set('resourceHandling', { ignoreExpiry: true }),
   'refresh-never-expire': set('refreshHandling', { ignoreExpiry: true }),
   'no-www-authenticate': set('resourceHandling', { challenge: false }),
+  'challenge-without-error': set('resourceHandling', { challengeError: false }),
   'refresh-expires-early': (b) => ({ ...b, lifetimes: { ...b.lifetimes, refreshToken: b.lifetimes.accessToken } }),
   'refresh-keeps-old-refresh': refreshPolicy({ invalidatesOldRefreshToken: false }),
   'refresh-keeps-old-access': refreshPolicy({ invalidatesOldAccessToken: false }),

@@ -749,7 +749,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const challenge = (err?: string): Record<string, string> => {
       if (!b.resourceHandling.challenge) return {};
       const scheme = b.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
-      return { 'www-authenticate': err ? `${scheme} realm="oauthgate-mock", error="${err}"` : `${scheme} realm="oauthgate-mock"` };
+      return { 'www-authenticate': err && b.resourceHandling.challengeError ? `${scheme} realm="oauthgate-mock", error="${err}"` : `${scheme} realm="oauthgate-mock"` };
     };
     const invalidStatus = b.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());

@@ -32,12 +32,27 @@ const cases: Array<[string, FaultName, string]> = [
   ['att', 'resource-ignores-scope', 'scope.resource.insufficient-scope-rejected'],
   ['mobile-digital', 'resource-ignores-scope', 'scope.resource.insufficient-scope-rejected'],
   ['rfc6749', 'resource-ignores-scope', 'scope.resource.insufficient-scope-rejected'],
-  ['mobile-digital', 'resource-ignores-scope', 'scope.resource.insufficient-scope-challenge'],
+  // A served token is insufficient-scope-rejected's failure alone (the challenge check is skipped behind it).
+  ['mobile-digital', 'challenge-without-error', 'scope.resource.insufficient-scope-challenge'],
   ['rfc6749', 'no-www-authenticate', 'scope.resource.insufficient-scope-challenge'],
 ];
 
 describe('kill matrix: scope', () => {
   killMatrix(scope, cases, listBundledSpecIds());
+
+  describe('one owner per behaviour: other behaviours that failed two checks', () => {
+    it('a resource ignoring scope fails insufficient-scope-rejected alone; the challenge check is skipped behind it', async () => {
+      const r = await runOnMock(scope, 'mobile-digital', ['resource-ignores-scope']);
+      expect(failedIds(r)).toEqual(['scope.resource.insufficient-scope-rejected']);
+      expect(result(r, 'scope.resource.insufficient-scope-challenge')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/did not refuse the token \(HTTP 200; see scope\.resource\.insufficient-scope-rejected\)/) });
+    });
+
+    it('AT&T: a grant accepted without its required scope fails scope.missing-rejected alone, not error.missing-parameter too', async () => {
+      const r = [...await runOnMock(tokenEndpoint, 'att', ['scope-not-required']), ...await runOnMock(scope, 'att', ['scope-not-required'])];
+      expect(failedIds(r)).toEqual(['scope.missing-rejected']);
+      expect(result(r, 'error.missing-parameter')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/scope\.missing-rejected judges/) });
+    });
+  });
 
   describe('one owner per behaviour (issue 8 item 6): a server that ignores unknown scope values', () => {
     it.each(['rfc6749', 'mobile-digital', 'att'])('%s: fails scope.unknown-rejected alone, as a SHOULD naming the assumption', async (spec) => {
