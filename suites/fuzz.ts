@@ -13,6 +13,7 @@
  * - a DPoP proof breaking one RFC 9449 §4.3 rule is rejected (a fresh one accepted), where the server binds tokens.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
+import { dpopNotOffered } from '../src/checks/dpop.ts';
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair } from 'jose';
 import { defineSuite, Unavailable, type SuiteContext } from '../src/runner/suite.ts';
@@ -223,6 +224,7 @@ async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>,
   if (spec.pop?.profile !== 'dpop') return void t.notApplicable(F.mutatedDpopRejected, 'MUST', 'the spec uses no DPoP proofs');
   const tokenUrl = endpointUrl(t, 'token');
   const method = spec.endpoints.token.method;
+  let notOffered: string | undefined;
   const keys = await t.step('DPoP keys (the client\'s and a stranger\'s) and a bound token', async () => {
     const mine = await generateKeyPair('ES256', { extractable: true });
     const other = await generateKeyPair('ES256');
@@ -231,11 +233,14 @@ async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>,
     if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
     const type = bodyObject(ex)?.token_type;
     if (ex.status !== 200) throw new Error(`a valid DPoP proof got HTTP ${ex.status}, not a token (the dpop suite judges that)`);
+    notOffered = dpopNotOffered(ex, spec.pop!.required);
     if (typeof type !== 'string' || type.toLowerCase() !== 'dpop') {
       throw new Unavailable(`the server answered a valid proof with token_type ${JSON.stringify(type)}: it does not bind tokens with DPoP (RFC 9449 §5)`);
     }
     return k;
   });
+  // A server without DPoP where the spec does not require it: not applicable, as in the dpop suite (RFC 9449 §5).
+  if (notOffered) return void t.notApplicable(F.mutatedDpopRejected, 'MUST', notOffered);
   type Keys = { privateKey: CryptoKey; publicJwk: JsonWebKey; otherKey: CryptoKey };
   async function proof(k: Keys, over: Partial<DpopBuildOptions>): Promise<string> {
     const p = await buildDpopProof({ privateKey: k.privateKey, publicJwk: k.publicJwk as DpopBuildOptions['publicJwk'], htm: method, htu: tokenUrl, iat: t.target.now(), ...over });
