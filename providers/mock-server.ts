@@ -569,7 +569,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
           for (const t of rec.issued) revokeAny(t);
           throw errorCase('invalid_grant', 'authorization code already used');
         }
-        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
+        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri && !b.lenient.codeIgnoresRedirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
         verifyPkce(rec, params.code_verifier);
         rec.used = true;
         const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
@@ -684,6 +684,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const scopeRaw = q.get('scope');
     const extra: Record<string, string> = {};
     if (state !== null && !b.authorize.dropState) extra.state = state;
+    // RFC 6749 §3.3: without scope, a server either uses a default or fails the request with invalid_scope.
+    if (scopeRaw === null && b.authorize.requireScope) return redirectTo(res, redirect!, { error: 'invalid_scope', error_description: 'scope is required', ...extra }, responseType === 'token');
     let scope: string[];
     try {
       scope = scopeRaw === null ? [...b.scope.default] : grantScope(splitScope(scopeRaw)!, undefined);
@@ -691,6 +693,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const err = e instanceof HttpError ? String(e.body.error) : 'invalid_scope';
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
+    if (b.authorize.narrowScope) scope = scope.filter((s) => s !== b.resource.requiredScope);
     if (responseType === 'code' && b.grants.authorization_code && spec.grants.authorization_code) {
       // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
       // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
@@ -734,11 +737,35 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     res.end();
   }
 
+  /**
+   * The record of an access token as the resource finds it: by its exact value, or — under the faults that
+   * weaken it — by the jti of a JWT whose signature or algorithm is not checked, or any value at all.
+   */
+  function resourceTokenRecord(value: string): AccessTokenRecord | undefined {
+    const rh = b.resourceHandling;
+    if (rh.rejectAll) return undefined;
+    const exact = accessTokens.get(value);
+    if (exact) return exact;
+    if (rh.acceptAnyBearer) return { clientId, scope: [...b.scope.catalogue], exp: now() + b.lifetimes.accessToken, revoked: false };
+    if (!rh.acceptAlgNone && !rh.skipSignature) return undefined;
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(value).alg;
+    } catch {
+      return undefined;
+    }
+    if (!rh.skipSignature && alg !== 'none') return undefined;
+    const jti = extractClaim(value, 'jti');
+    if (!jti) return undefined;
+    for (const [k, r] of accessTokens) if (extractClaim(k, 'jti') === jti) return r;
+    return undefined;
+  }
+
   async function handleResource(req: IncomingMessage, res: ServerResponse, _q: URLSearchParams, pathname: string): Promise<void> {
     const body = await readBody(req);
-    checkRequiredHeaders(req);
+    if (!b.resourceHandling.ignoreRequiredHeaders) checkRequiredHeaders(req);
     const auth = req.headers.authorization ?? '';
-    const m = /^(Bearer|DPoP)\s+(\S+)$/i.exec(auth);
+    const m = (b.resourceHandling.lenientBearerSyntax ? /^(Bearer|DPoP)\s+(\S+)/i : /^(Bearer|DPoP)\s+(\S+)$/i).exec(auth);
     const challenge = (err?: string): Record<string, string> => {
       if (!b.resourceHandling.challenge) return {};
       const scheme = b.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
@@ -747,10 +774,11 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const invalidStatus = b.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());
     const value = m[2]!;
-    const rec = b.resourceHandling.rejectAll ? undefined : accessTokens.get(value);
+    const rec = resourceTokenRecord(value);
     const expired = rec ? rec.exp <= now() && !b.resourceHandling.ignoreExpiry : false;
     if (!rec || rec.revoked || expired) {
-      throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, challenge('invalid_token'));
+      const unknown = !rec && b.resourceHandling.noChallengeOnUnknown;
+      throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, unknown ? {} : challenge('invalid_token'));
     }
     if (rec.jkt) {
       if (m[1]!.toLowerCase() !== 'dpop') throw new HttpError(401, { error: 'invalid_token', error_description: 'DPoP-bound token sent as Bearer' }, challenge('invalid_token'));
