@@ -70,6 +70,8 @@ interface RefreshTokenRecord {
 interface CodeRecord {
   clientId: string;
   scope: string[];
+  /** The scope the authorization request asked for (the default when it named none). */
+  requested: string[];
   redirectUri?: string;
   redirectUriSent: boolean;
   exp: number;
@@ -572,7 +574,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri && !b.lenient.codeIgnoresRedirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
         verifyPkce(rec, params.code_verifier);
         rec.used = true;
-        const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
+        const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.requested, jkt);
         rec.issued.push(String(body2.access_token), ...(body2.refresh_token ? [String(body2.refresh_token)] : []));
         return sendJson(res, 200, body2);
       }
@@ -693,7 +695,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const err = e instanceof HttpError ? String(e.body.error) : 'invalid_scope';
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
-    if (b.authorize.narrowScope) scope = scope.filter((s) => s !== b.resource.requiredScope);
+    // What was asked for, so that a redemption echoes a scope that differs from it (RFC 6749 §5.1); a silently
+    // narrowed grant counts as what was asked.
+    let asked = scopeRaw === null ? [...b.scope.default] : splitScope(scopeRaw)!;
+    if (b.authorize.narrowScope) asked = scope = scope.filter((s) => s !== b.resource.requiredScope);
     if (responseType === 'code' && b.grants.authorization_code && spec.grants.authorization_code) {
       // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
       // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
@@ -706,7 +711,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         challenge = { value: challengeValue, method };
       } else if (pkce === 'required' && !faults.has('pkce-not-required')) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: 'PKCE required', ...extra }, false);
       const code = token(16);
-      capped(codes, code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
+      capped(codes, code, { clientId, scope, requested: asked, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
       return redirectTo(res, redirect!, { code, ...extra }, false);
     }
     if (responseType === 'token' && b.grants.implicit) {
