@@ -57,6 +57,8 @@ export interface ResponseShape {
   errorBody: 'json' | 'text';
   /** Status every error is sent with instead of its own, when set. */
   errorStatus?: number;
+  /** A token request carrying a control character (raw or percent-encoded) or a body over 4 KiB gets a 500 HTML page, like a carrier gateway whose parser crashes on junk. */
+  crashOnJunk: boolean;
 }
 
 /** Protected-resource behaviour beyond the spec's `resource` section. */
@@ -161,7 +163,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, codeIgnoresRedirectUri: false, unknownScope: false, revokeWithoutClientAuth: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
-    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json' },
+    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', crashOnJunk: false },
     resourceHandling: {
       rejectAll: false, ignoreExpiry: false, challenge: true,
       acceptAnyBearer: false, noChallengeOnUnknown: false, lenientBearerSyntax: false, acceptAlgNone: false, skipSignature: false, ignoreRequiredHeaders: false,
