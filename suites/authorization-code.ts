@@ -67,7 +67,10 @@ export default defineSuite({
       return;
     }
     const mismatch = await t.step('request a code for a redemption with another redirect_uri', () => obtainCode(t));
-    await t.check(C.redirectUriMismatchRejected, { severity: 'MUST', needs: [mismatch, redeemed] }, async (c) => [await redeem(c, otherRedirectUri(registered)), spec]);
+    // Under the AT&T extension rule the probe (one more path segment) is itself a registered URI; under exact
+    // matching it is not, and a server may refuse it as an invalid parameter value before it reads the code.
+    const probeRegistered = spec.redirectUri?.rule === 'extension';
+    await t.check(C.redirectUriMismatchRejected, { severity: 'MUST', needs: [mismatch, redeemed] }, async (c) => [await redeem(c, otherRedirectUri(registered)), spec, probeRegistered]);
     const absent = await t.step('request a code for a redemption without redirect_uri', () => obtainCode(t));
     await t.check(C.redirectUriAbsentRejected, { severity: 'MUST', needs: [absent, redeemed] }, async (c) => [await redeem(c, null), spec]);
   },

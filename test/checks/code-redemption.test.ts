@@ -42,10 +42,17 @@ describe('authorization-code.granted-scope-within-request', () => {
 
 describe('authorization-code.redirect-uri-mismatch-rejected', () => {
   const c = C.redirectUriMismatchRejected;
-  it('passes 400 invalid_grant', () => passes(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc)));
-  it('fails 200 with a token', () => expectFailure(c.evaluate(exchange(200, { access_token: 'x', token_type: 'Bearer' }), rfc), /invalid_grant/, /HTTP 200/));
-  it('fails 400 invalid_request (the RFC names invalid_grant)', () => expectFailure(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc), /invalid_grant/, /invalid_request/));
-  it('names §4.1.3', () => expect(c.evaluate(exchange(200, {}), rfc)).toMatchObject({ reason: expect.stringMatching(/§4\.1\.3/) }));
+  it('passes 400 invalid_grant', () => {
+    passes(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc, true));
+    passes(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc, false));
+  });
+  it('fails 200 with a token', () => expectFailure(c.evaluate(exchange(200, { access_token: 'x', token_type: 'Bearer' }), rfc, false), /invalid_grant/, /HTTP 200/));
+  it('a registered probe URI: fails 400 invalid_request (only invalid_grant fits)', () =>
+    expectFailure(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc, true), /invalid_grant/, /invalid_request/));
+  it('an unregistered probe URI: passes 400 invalid_request (an invalid parameter value)', () => passes(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc, false)));
+  it('an unregistered probe URI: fails 400 unsupported_grant_type', () =>
+    expectFailure(c.evaluate(exchange(400, { error: 'unsupported_grant_type' }), rfc, false), /invalid_grant.+, or .+invalid_request/, /unsupported_grant_type/));
+  it('names §4.1.3', () => expect(c.evaluate(exchange(200, {}), rfc, true)).toMatchObject({ reason: expect.stringMatching(/§4\.1\.3/) }));
 });
 
 describe('authorization-code.redirect-uri-absent-rejected', () => {
