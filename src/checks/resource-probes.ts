@@ -8,27 +8,14 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
-import { defineCheck, fail, isClientError, pass, show, type Check, type CheckMeta, type Outcome } from './check.ts';
+import { defineCheck, fail, isClientError, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
 import { observedResponse } from './rejection.ts';
-import { challengeSchemes, judgeRefusedAtResource } from './resource.ts';
+import { judgeChallengeScheme, judgeRefusedAtResource } from './resource.ts';
 
 /** One probe sent to the resource: what it was (named in messages) and the exchange. */
 export interface ResourceProbe {
   name: string;
   ex: HttpExchange;
-}
-
-/**
- * The response carries a `WWW-Authenticate` challenge with the `scheme` scheme (RFC 6750 §3: "If the protected
- * resource request does not include authentication credentials or does not contain an access token that enables
- * access to the protected resource, the resource server MUST include the HTTP "WWW-Authenticate" response header
- * field"). Any of several challenges may carry it (RFC 9110 §11.6.1).
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
- */
-export function judgeChallengeScheme(ex: HttpExchange, scheme: string): Outcome {
-  const header = ex.headers['www-authenticate'];
-  if (challengeSchemes(header).includes(scheme.toLowerCase())) return pass();
-  return fail('"WWW-Authenticate" header on the rejection', `a challenge with the ${scheme} scheme`, show(header), 'RFC 6750 §3');
 }
 
 /**
