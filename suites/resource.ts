@@ -3,7 +3,7 @@
  *
  * Obtain a token with the primary grant and check that the resource accepts it: every refusal below is measured
  * against that baseline. Then, at once: a random bearer token that was never issued is refused with the spec's
- * invalid-token status and a Bearer challenge; malformed credentials built from the real token are refused. When
+ * invalid-token status and a Bearer challenge; malformed credentials built from the real token are refused, with one. When
  * the issued access token is a compact JWS (by its shape, whatever the spec calls it), forged copies are refused:
  * `alg: none`, re-signed with another key, and one claim (scope, exp, aud) changed under the original signature.
  * Where the spec requires headers on every call, a resource call missing each one, or carrying a wrong value, is
@@ -53,10 +53,13 @@ export default defineSuite({
     // The challenge is judged only on an actual refusal; an accepted bogus token already failed above.
     await t.check(R.bogusTokenChallenge, { severity: 'MUST', needs: [bogus, passed(rejected)] }, (ex) => [ex]);
 
-    await t.check(R.malformedTokenRejected, { severity: 'SHOULD', needs }, async (x) => [
-      await probe(t, malformedBearerProbes(x.accessToken).map((p) => ({ name: p.name, token: p.credentials }))),
-      status,
-    ]);
+    let malformedProbes: R.ResourceProbe[] = [];
+    const malformed = await t.check(R.malformedTokenRejected, { severity: 'SHOULD', needs }, async (x) => {
+      malformedProbes = await probe(t, malformedBearerProbes(x.accessToken).map((p) => ({ name: p.name, token: p.credentials })));
+      return [malformedProbes, status];
+    });
+    // Judged on actual refusals only, as the bogus token's challenge is.
+    await t.check(R.malformedTokenChallenge, { severity: 'MUST', needs: [passed(malformed)] }, () => [malformedProbes]);
 
     // ---- forged copies of a JWS access token ----
     await forgedJwsChecks(t, tok, accepted, status);

@@ -74,6 +74,18 @@ export const malformedTokenRejected = defineCheck({
       ex.status === 400 ? pass() : judgeRefusedAtResource(ex, status, `resource call with ${name}`, 'malformed credentials; 400 also accepted', 'RFC 6750 §2.1, §3.1')),
 });
 
+/**
+ * The refusal of every malformed probe carries a Bearer challenge: RFC 6750 §3's MUST covers any request that
+ * "does not contain an access token that enables access", whether it is answered 401 or 400.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export const malformedTokenChallenge = defineCheck({
+  id: 'resource.malformed-token-challenge',
+  title: 'The rejection of malformed bearer credentials carries a WWW-Authenticate Bearer challenge',
+  requirement: 'RFC 6750 §3 (MUST include the WWW-Authenticate response header field)',
+  evaluate: (probes: readonly ResourceProbe[]): Outcome => firstFailure(probes, ({ name, ex }) => judgeChallengeScheme(ex, 'Bearer', `the refusal of ${name}`)),
+});
+
 /** Factory: a check that every probe in a list of forged tokens is refused with the spec's invalid-token status. */
 function forgeriesRefused(meta: CheckMeta, why: string): Check<[readonly ResourceProbe[], number]> {
   return defineCheck({

@@ -83,10 +83,10 @@ export function acceptedAtResource(meta: CheckMeta): Check<[HttpExchange]> {
  * field"). Any of several challenges may carry it (RFC 9110 §11.6.1).
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
-export function judgeChallengeScheme(ex: HttpExchange, scheme: string): Outcome {
+export function judgeChallengeScheme(ex: HttpExchange, scheme: string, what = 'the rejection'): Outcome {
   const header = ex.headers['www-authenticate'];
   if (challengeSchemes(header).includes(scheme.toLowerCase())) return pass();
-  return fail('"WWW-Authenticate" header on the rejection', `a challenge with the ${scheme} scheme`, show(header), 'RFC 6750 §3');
+  return fail(`"WWW-Authenticate" header on ${what}`, `a challenge with the ${scheme} scheme`, show(header), 'RFC 6750 §3');
 }
 
 /**

@@ -42,6 +42,18 @@ describe('resource.malformed-token-rejected', () => {
   it('fails an empty probe list instead of passing it', () => expect(c.evaluate([], 401).status).toBe('failed'));
 });
 
+describe('resource.malformed-token-challenge', () => {
+  const c = R.malformedTokenChallenge;
+  const bearer = { 'www-authenticate': 'Bearer realm="x"' };
+  it('passes a Bearer challenge on every refusal, 401 or 400', () => passes(c.evaluate([probe('a', 401, bearer), probe('b', 400, bearer)])));
+  it('fails one refusal without a challenge, naming its probe', () => {
+    const o = c.evaluate([probe('a', 401, bearer), probe('the token with a quote', 401)]);
+    expectFailure(o, /Bearer scheme/, /\(absent\)/);
+    expect(o.status === 'failed' && o.reason).toMatch(/^"WWW-Authenticate" header on the refusal of the token with a quote:/);
+  });
+  it('fails a Basic challenge', () => expectFailure(c.evaluate([probe('a', 401, { 'www-authenticate': 'Basic realm="x"' })]), /Bearer scheme/, /Basic/));
+});
+
 describe('forgery checks', () => {
   for (const c of [R.algNoneCopyRejected, R.reSignedCopyRejected, R.claimChangedCopyRejected]) {
     it(`${c.id}: passes every probe refused, fails the one accepted naming it`, () => {

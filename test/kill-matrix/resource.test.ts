@@ -19,6 +19,8 @@ const resourceCases: Array<[string, FaultName, string]> = [
   ['att', 'resource-no-challenge-on-bogus', 'resource.bogus-token-challenge'],
   ['mobile-digital', 'resource-no-challenge-on-bogus', 'resource.bogus-token-challenge'],
   ['rfc6749', 'resource-lenient-bearer-syntax', 'resource.malformed-token-rejected'],
+  ['tangoe', 'resource-no-challenge-on-bogus', 'resource.malformed-token-challenge'],
+  ['rfc6749', 'no-www-authenticate', 'resource.malformed-token-challenge'],
   ['att', 'resource-accepts-any-bearer', 'resource.malformed-token-rejected'],
   ['tmobile-naas-v2', 'resource-accepts-alg-none', 'resource.jwt.alg-none-rejected'],
   ['tmobile-apis-v6', 'resource-accepts-alg-none', 'resource.jwt.alg-none-rejected'],
