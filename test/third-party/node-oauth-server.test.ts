@@ -20,6 +20,7 @@ const PINNED_FAILURES = [
   'grant.authorization-code.reuse-revokes-tokens',
   'request.two-auth-methods-rejected',
   'scope.resource.insufficient-scope-challenge',
+  'resource.bogus-token-challenge', 'resource.malformed-token-challenge',
 ].sort();
 
 let server: NodeOauthServer;

@@ -20,6 +20,7 @@ const PINNED_FAILURES = [
   // the server's own departures from the RFCs
   'token.pragma-no-cache',
   'revocation.client-auth-required',
+  'authorization-code.redirect-uri-absent-rejected',
   // the rfc6749 profile's stated assumption (unknown scope values refused), which RFC 6749 §3.3 does not require: SHOULD
   'scope.unknown-rejected',
 ].sort();
