@@ -67,6 +67,10 @@ export interface ResourceHandling {
 
 export interface RefreshHandling {
   ignoreExpiry: boolean;
+  /** A refresh answers with the access token being refreshed. */
+  sameAccessToken: boolean;
+  /** The rotated refresh token is returned but never stored. */
+  forgetNewRefreshToken: boolean;
 }
 
 export interface AuthorizeHandling {
@@ -83,6 +87,8 @@ export interface RevokeHandling {
   keepsAccessOfRefresh: boolean;
   /** A token is looked up only among the type token_type_hint names. */
   hintStrict: boolean;
+  /** Status of a revocation that revoked something (RFC 7009 §2.2: 200). */
+  successStatus: number;
 }
 
 /** TAAP PoP verification switches. */
@@ -103,6 +109,8 @@ export interface DpopHandling {
   skipIat: boolean;
   skipJti: boolean;
   skipAth: boolean;
+  /** ath is required but its value is not compared. */
+  skipAthValue: boolean;
   allowNone: boolean;
   allowPrivateJwk: boolean;
   notBound: boolean;
@@ -145,11 +153,11 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json' },
     resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
-    refreshHandling: { ignoreExpiry: false },
+    refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
-    revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false },
+    revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false, successStatus: 200 },
     taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false },
-    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, allowNone: false, allowPrivateJwk: false, notBound: false },
+    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false },
     jwt: { signWithForeignKey: false },
   };
 }

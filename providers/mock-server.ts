@@ -606,6 +606,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       delete out.refresh_token;
       rec.accessTokens.push(String(out.access_token));
     }
+    if (b.refreshHandling.sameAccessToken && rec.accessTokens.length) out.access_token = rec.accessTokens[rec.accessTokens.length - 1]!;
+    if (b.refreshHandling.forgetNewRefreshToken && out.refresh_token) refreshTokens.delete(String(out.refresh_token));
     if (policy.invalidatesOldAccessToken) for (const a of rec.accessTokens) if (a !== out.access_token) revokeAny(a);
     if (policy.invalidatesOldRefreshToken) {
       rec.used = true;
@@ -645,6 +647,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (!t) throw errorCase('missing_parameter', 'token is required');
     const owner = accessTokens.get(t)?.clientId ?? refreshTokens.get(t)?.clientId;
     const rv = b.revokeHandling;
+    let status = 200;
     if (owner === undefined) {
       if (rv.unknownIs400) throw errorCase('invalid_grant', 'unknown token', { status: 400, error: 'invalid_request' });
     } else if (cid === undefined || owner === cid) {
@@ -655,8 +658,9 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         // answers 200, revokes nothing
       } else if (rt && rv.keepsAccessOfRefresh) rt.revoked = true;
       else revokeAny(t);
+      status = rv.successStatus;
     }
-    res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' });
+    res.writeHead(status, { 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   }
 
@@ -734,6 +738,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     res.end();
   }
 
+  /** Whether the DPoP proof's ath goes unchecked: missing with skipAth, or present with skipAthValue. */
+  function athUnchecked(proof: string): boolean {
+    const ath = extractClaim(proof, 'ath');
+    return ath === undefined ? b.dpop.skipAth : b.dpop.skipAthValue;
+  }
+
   async function handleResource(req: IncomingMessage, res: ServerResponse, _q: URLSearchParams, pathname: string): Promise<void> {
     const body = await readBody(req);
     checkRequiredHeaders(req);
@@ -758,7 +768,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const r = await verifyDpopProof(typeof proofHeader === 'string' ? proofHeader : undefined, {
         htm: req.method ?? 'GET',
         htu: `${baseUrl}${pathname}`,
-        ...(b.dpop.skipAth && !extractClaim(String(proofHeader ?? ''), 'ath') ? {} : { accessToken: value }),
+        ...(athUnchecked(String(proofHeader ?? '')) ? {} : { accessToken: value }),
         now: now(),
         maxAgeSeconds: b.pop?.maxLifetimeSeconds ?? 300,
         expectedJkt: rec.jkt,

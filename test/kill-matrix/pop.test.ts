@@ -10,6 +10,8 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['tmobile-naas-v2', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
   ['tmobile-naas-v2', 'pop-not-required', 'pop.taap.missing-rejected'],
   ['tmobile-apis-v6', 'pop-not-required', 'pop.taap.resource.missing-rejected'],
   ['tmobile-naas-v2', 'pop-skip-signature', 'pop.taap.unregistered-key-rejected'],

@@ -9,6 +9,10 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['att', 'refresh-same-access-token', 'rotation.new-access-token-issued'],
+  ['rfc6749', 'refresh-same-access-token', 'rotation.new-access-token-issued'],
+  ['att', 'refresh-new-refresh-unusable', 'rotation.new-refresh-token-works'],
+  ['rfc6749', 'refresh-new-refresh-unusable', 'rotation.new-refresh-token-works'],
   ['att', 'resource-rejects-all', 'rotation.new-access-token-works'],
   ['tangoe', 'resource-rejects-all', 'rotation.new-access-token-works'],
   ['att', 'refresh-no-rotation', 'rotation.new-refresh-token-issued'],

@@ -11,6 +11,11 @@ import { killMatrix } from '../support/harness.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
 
 const tokenCases: Array<[string, FaultName, string]> = [
+  ['att', 'no-token-type', 'token.token-type-bearer'],
+  ['rfc6749', 'no-token-type', 'token.rfc6749.token-type-present'],
+  ['att', 'error-code-changed', 'error.unknown-client'],
+  ['rfc6749', 'error-code-changed', 'error.invalid-scope'],
+  ['tmobile-apis-v6', 'error-code-changed', 'error.wrong-secret'],
   ['att', 'no-cache-control', 'token.cache-control-no-store'],
   ['att', 'token-type-mac', 'token.field-values-match-spec'],
   ['mobile-digital', 'token-type-mac', 'token.token-type-bearer'],
