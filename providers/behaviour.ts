@@ -100,6 +100,12 @@ export interface TaapHandling {
   edtsCaseInsensitive: boolean;
   /** edts over the concatenation only; no pinned method/uri, no strict part syntax. */
   splitTolerant: boolean;
+  /** The uri is also hashed without its query (a server that hashes the path, not the request target). */
+  ignoreQuery: boolean;
+  /** The uri is also hashed as any path this server serves (one verifier for every hop). */
+  anyOwnPath: boolean;
+  /** Required parts (lower-case) that are not enforced. */
+  optionalParts: ReadonlySet<string>;
 }
 
 /** DPoP verification switches (RFC 9449). */
@@ -156,7 +162,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
     revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false, successStatus: 200 },
-    taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false },
+    taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false, ignoreQuery: false, anyOwnPath: false, optionalParts: new Set() },
     dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false },
     jwt: { signWithForeignKey: false },
   };

@@ -103,6 +103,13 @@ export const FAULTS = {
   'pop-edts-case-insensitive': 'edts is compared case-insensitively.',
   'pop-skip-required-parts': 'Required ehts parts are not enforced.',
   'pop-skip-resource': 'Resource calls do not check PoP.',
+  'pop-ignores-uri': 'A PoP token made for another of the server\'s endpoints is accepted (one verifier for every hop: the uri is matched against any path it serves).',
+  'pop-ignores-query': 'The PoP uri is also accepted as the path without its query (a server that hashes the path, not the request target).',
+  'pop-optional-part-content-type': 'The required ehts part Content-Type is not enforced.',
+  'pop-optional-part-authorization': 'The required ehts part Authorization is not enforced.',
+  'pop-optional-part-uri': 'The required ehts part uri is not enforced.',
+  'pop-optional-part-http-method': 'The required ehts part http-method is not enforced.',
+  'pop-optional-part-body': 'The required ehts part body is not enforced.',
   'pop-skip-malformed': 'A PoP header that is not a well-formed compact JWS is let through.',
   'pop-split-tolerant': 'edts is checked over the concatenation only, so re-split header/body values pass.',
   'dpop-skip-htm': 'DPoP htm is not checked.',
@@ -137,6 +144,9 @@ const lenient = (patch: Partial<MockBehaviour['lenient']>) => set('lenient', pat
 const loosenRedirect = (patch: MockBehaviour['authorize']['loose']): FaultPatch => (b) => ({ ...b, authorize: { ...b.authorize, loose: { ...b.authorize.loose, ...patch } } });
 const ignoreTaap = (code: TaapErrorCode): FaultPatch => (b) => ({ ...b, taap: { ...b.taap, ignore: new Set([...b.taap.ignore, code]) } });
 const taap = (patch: Partial<Omit<MockBehaviour['taap'], 'ignore'>>): FaultPatch => (b) => ({ ...b, taap: { ...b.taap, ...patch } });
+/** A TAAP part the spec requires that the server stops enforcing (only where the spec requires it: else a no-op). */
+const optionalPart = (part: string): FaultPatch => (b) =>
+  (b.pop?.requiredParts.some((p) => p.toLowerCase() === part) ? { ...b, taap: { ...b.taap, optionalParts: new Set([...b.taap.optionalParts, part]) } } : b);
 const token = (patch: Partial<MockBehaviour['token']>): FaultPatch => (b) => ({ ...b, token: { ...b.token, ...patch } });
 const refreshPolicy = (patch: Partial<NonNullable<MockBehaviour['refresh']>>): FaultPatch => (b) => (b.refresh ? { ...b, refresh: { ...b.refresh, ...patch } } : b);
 const redirectPolicy = (patch: Partial<NonNullable<MockBehaviour['redirectUri']>>): FaultPatch => (b) => (b.redirectUri ? { ...b, redirectUri: { ...b.redirectUri, ...patch } } : b);
@@ -239,6 +249,13 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'pop-edts-case-insensitive': taap({ edtsCaseInsensitive: true }),
   'pop-skip-required-parts': ignoreTaap('missing_part'),
   'pop-skip-resource': popPolicy({ onResource: false }),
+  'pop-ignores-uri': taap({ anyOwnPath: true }),
+  'pop-ignores-query': taap({ ignoreQuery: true }),
+  'pop-optional-part-content-type': optionalPart('content-type'),
+  'pop-optional-part-authorization': optionalPart('authorization'),
+  'pop-optional-part-uri': optionalPart('uri'),
+  'pop-optional-part-http-method': optionalPart('http-method'),
+  'pop-optional-part-body': optionalPart('body'),
   'pop-skip-malformed': ignoreTaap('malformed'),
   'pop-split-tolerant': taap({ splitTolerant: true }),
   'dpop-skip-htm': set('dpop', { skipHtm: true }),

@@ -446,20 +446,56 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     // Boundary-shift defences (src/pop/taap.ts): well-formed parts, and the route's own method and path pinned.
     const route = where === 'token' ? b.endpoints.token : b.resource;
     const splitTolerant = b.taap.splitTolerant;
-    const result = await verifyTaapPop(tokenValue, {
-      publicKey: popPublicKeyPem,
-      request: popReq,
-      requiredParts: pop.requiredParts,
+    const requiredParts = pop.requiredParts.filter((p) => !b.taap.optionalParts.has(p.toLowerCase()));
+    const verify = (request: PopRequest, pinUri: string | undefined) => verifyTaapPop(tokenValue, {
+      publicKey: popPublicKeyPem!,
+      request,
+      requiredParts,
       maxLifetimeSeconds: pop.maxLifetimeSeconds,
       clockSkewSeconds: pop.clockSkewSeconds,
       now: now(),
       ...(b.taap.ignore.has('replayed') ? {} : { replayCache: popReplay }),
       strictPartSyntax: !splitTolerant,
-      ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, uri: route.path } }),
+      ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, ...(pinUri !== undefined ? { uri: pinUri } : {}) } }),
     });
+    let result = await verify(popReq, pinnedUri(where, popReq.uri, route.path));
+    // Faults that hash another uri than the one received (one-hop faults): the first that verifies wins.
+    if (!result.ok && (result.code === 'edts_mismatch' || result.code === 'bad_part')) {
+      for (const alt of otherUris(popReq.uri)) {
+        const r = await verify({ ...popReq, uri: alt.uri }, alt.pin);
+        if (r.ok) {
+          result = r;
+          break;
+        }
+      }
+    }
     if (result.ok || b.taap.ignore.has(result.code)) return;
     if (result.code === 'edts_mismatch' && b.taap.edtsCaseInsensitive && tokenValue && edtsMatchesIgnoringCase(tokenValue, popReq)) return;
     throw new HttpError(401, { error: 'invalid_request', error_description: `PoP token rejected (${result.code}): ${result.message}` }, { 'www-authenticate': 'PoP error="invalid_token"' });
+  }
+
+  /**
+   * The uri value the route pins: its own path; at the resource a query is the caller's business, so a
+   * well-formed one (`name=value` pairs, both non-empty) is let through with the path. The token endpoint takes
+   * no query, so a re-split that moves characters into its uri is refused (the boundary-shift probe).
+   */
+  function pinnedUri(where: 'token' | 'resource', uri: string, path: string): string {
+    const i = uri.indexOf('?');
+    if (where === 'token' || i < 0) return path;
+    const query = uri.slice(i + 1);
+    const wellFormed = query.split('&').every((pair) => /^[^=]+=.+$/.test(pair));
+    return wellFormed ? `${path}?${query}` : path;
+  }
+
+  /** The uris a one-hop fault also hashes: the path without its query, or any path this server serves. */
+  function otherUris(uri: string): Array<{ uri: string; pin: string | undefined }> {
+    const out: Array<{ uri: string; pin: string | undefined }> = [];
+    const path = uri.split('?')[0]!;
+    if (b.taap.ignoreQuery && path !== uri) out.push({ uri: path, pin: path });
+    if (b.taap.anyOwnPath) {
+      for (const e of [b.endpoints.token, b.resource, b.endpoints.revoke, b.endpoints.authorize]) if (e && e.path !== uri) out.push({ uri: e.path, pin: undefined });
+    }
+    return out;
   }
 
   function edtsMatchesIgnoringCase(tokenValue: string, popReq: PopRequest): boolean {
