@@ -55,6 +55,10 @@ export interface ResponseShape {
   errorBody: 'json' | 'text';
   /** Status every error is sent with instead of its own, when set. */
   errorStatus?: number;
+  /** Content-Type of successful token responses instead of application/json, when set. */
+  tokenContentType?: string;
+  /** WWW-Authenticate: Basic on a 401 invalid_client (RFC 6749 §5.2). */
+  basicChallenge: boolean;
 }
 
 /** Protected-resource behaviour beyond the spec's `resource` section. */
@@ -128,6 +132,12 @@ export interface JwtIssuing {
   issuer?: string;
   /** Audience claim instead of the client. */
   audience?: string;
+  /** The JOSE header segment is not JSON. */
+  headerNotJson?: boolean;
+  /** exp equals iat: expired when issued. */
+  expiredOnIssue?: boolean;
+  /** ID tokens lack sub. */
+  idTokenWithoutSub?: boolean;
 }
 
 /** Everything a mock does. */
@@ -157,7 +167,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
-    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json' },
+    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true },
     resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
     refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },

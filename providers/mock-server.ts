@@ -219,7 +219,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const status = override?.status ?? c.status;
     const body: Json = { error: b.response.errorCode ?? override?.error ?? c.error, error_description: description };
     const h: Record<string, string> = {};
-    if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret')) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
+    if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret') && b.response.basicChallenge) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
     return new HttpError(status, body, h);
   };
 
@@ -243,13 +243,17 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
+    if (b.jwt.headerNotJson) {
+      const real = await new SignJWT(c).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' }).setIssuedAt(iat).setExpirationTime(iat + lifetime).sign(serverKeys.privateKey);
+      return `${Buffer.from('not json').toString('base64url')}.${real.slice(real.indexOf('.') + 1)}`;
+    }
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
     const key = b.jwt.signWithForeignKey ? (await cachedKeyPair('taap-client')).privateKey : serverKeys.privateKey;
     return new SignJWT(c)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
       .setIssuer(b.jwt.issuer ?? issuer())
       .setIssuedAt(iat)
-      .setExpirationTime(iat + lifetime)
+      .setExpirationTime(b.jwt.expiredOnIssue ? iat : iat + lifetime)
       .setJti(randomUUID())
       .sign(key);
   }
@@ -307,7 +311,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const narrowed = requestedScope === undefined || joinScope(requestedScope) !== joinScope(scope);
     if (echo === 'always' || (echo === 'when-narrowed' && narrowed && scope.length > 0)) body.scope = joinScope(scope);
     // OpenID Connect Core §2: aud contains the client_id, unless the spec documents another audience.
-    if (b.token.issuesIdToken) body.id_token = await signJwt({ sub: clientIdFor, aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
+    if (b.token.issuesIdToken) body.id_token = await signJwt({ ...(b.jwt.idTokenWithoutSub ? {} : { sub: clientIdFor }), aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
     for (const [name, f] of Object.entries(b.token.fields)) {
       if (!(name in body) && f.value !== undefined && name !== 'token_type' && name !== 'expires_in') body[name] = f.value;
     }
@@ -847,7 +851,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       res.end('{"access_token": "trunc');
       return;
     }
-    const h: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
+    const h: Record<string, string> = { 'content-type': isTokenResponse && status === 200 && b.response.tokenContentType ? b.response.tokenContentType : 'application/json;charset=UTF-8' };
     if (isTokenResponse && b.token.cacheControl) {
       h['cache-control'] = b.token.cacheControl;
       h.pragma = 'no-cache';

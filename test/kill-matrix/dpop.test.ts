@@ -10,6 +10,7 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { cleanRun, killMatrix, runOnMock } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['rfc6749', 'no-access-token', 'dpop.token.valid-proof-accepted'],
   ['rfc6749', 'dpop-skip-ath-value', 'dpop.resource.wrong-ath-rejected'],
   ['rfc6749', 'dpop-skip-htm', 'dpop.token.wrong-htm-rejected'],
   ['rfc6749', 'dpop-skip-htu', 'dpop.token.wrong-htu-rejected'],

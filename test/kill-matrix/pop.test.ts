@@ -10,6 +10,8 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['tmobile-apis-v6', 'no-access-token', 'pop.taap.valid-accepted'],
+  ['tmobile-naas-v2', 'resource-rejects-all', 'pop.taap.resource.valid-accepted'],
   ['tmobile-naas-v2', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
   ['tmobile-apis-v6', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
   ['tmobile-naas-v2', 'pop-not-required', 'pop.taap.missing-rejected'],
