@@ -59,6 +59,8 @@ export interface ResponseShape {
   tokenContentType?: string;
   /** WWW-Authenticate: Basic on a 401 invalid_client (RFC 6749 §5.2). */
   basicChallenge: boolean;
+  /** A token request carrying a control character (raw or percent-encoded) or a body over 4 KiB gets a 500 HTML page, like a carrier gateway whose parser crashes on junk. */
+  crashOnJunk: boolean;
 }
 
 /** Protected-resource behaviour beyond the spec's `resource` section. */
@@ -167,7 +169,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
-    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true },
+    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true, crashOnJunk: false },
     resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
     refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },

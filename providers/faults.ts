@@ -35,6 +35,7 @@ export const FAULTS = {
   'accept-two-client-auth-methods': 'HTTP Basic plus client_secret in the body is accepted (RFC 6749 §2.3).',
   'ignore-required-headers': 'Required headers (tenant, client_id) are not enforced.',
   'json-garbage': 'Successful token responses are not valid JSON.',
+  'junk-500': 'A token request with a control character (raw or percent-encoded) or a body over 4 KiB gets HTTP 500 and an HTML page.',
   // scope
   'accept-unknown-scope': 'Unknown scope values are granted instead of rejected.',
   'scope-escalation': 'The granted scope includes every catalogue value, not just those requested.',
@@ -181,6 +182,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'no-access-token': set('response', { omitAccessToken: true }),
   'no-token-type': (b) => ({ ...b, token: { ...b.token, tokenType: undefined }, response: { ...b.response, boundTokenType: undefined } }),
   'error-code-changed': set('response', { errorCode: 'server_error' }),
+  'junk-500': set('response', { crashOnJunk: true }),
   'expires-in-string': (b) => token({ expiresIn: { type: 'numeric-string', seconds: b.token.expiresIn?.seconds ?? b.lifetimes.accessToken } })(b),
   'expires-in-number': (b) => (b.token.expiresIn ? token({ expiresIn: { ...b.token.expiresIn, type: 'number' } })(b) : b),
   'expires-in-wrong': (b) => (b.token.expiresIn ? token({ expiresIn: { ...b.token.expiresIn, seconds: 60 } })(b) : b),

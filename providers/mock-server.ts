@@ -517,7 +517,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const d = b.dpop;
     const r = await verifyDpopProof(proof, {
       htm: d.skipHtm ? extractClaim(proof, 'htm') ?? 'POST' : 'POST',
-      htu: d.skipHtu ? extractClaim(proof, 'htu') ?? '' : `${baseUrl}${b.endpoints.token.path}`,
+      htu: d.skipHtu ? skippedHtu(extractClaim(proof, 'htu'), `${baseUrl}${b.endpoints.token.path}`) : `${baseUrl}${b.endpoints.token.path}`,
       now: d.skipIat ? Number(extractClaim(proof, 'iat') ?? now()) : now(),
       maxAgeSeconds: b.pop.maxLifetimeSeconds,
       clockSkewSeconds: b.pop.clockSkewSeconds,
@@ -554,6 +554,11 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   // ---------- endpoints ----------
   async function handleToken(req: IncomingMessage, res: ServerResponse, query?: URLSearchParams): Promise<void> {
     const body = await readBody(req);
+    if (b.response.crashOnJunk && isJunk(body)) {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>500 Internal Server Error</h1></body></html>');
+      return;
+    }
     checkRequiredHeaders(req);
     await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
@@ -862,6 +867,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     res.end(text);
   }
 
+  /** What the `junk-500` fault chokes on: a control character, raw or percent-encoded, or a body over 4 KiB. */
+  function isJunk(body: string): boolean {
+    // eslint-disable-next-line no-control-regex
+    return body.length > 4096 || /[\x00-\x1f\x7f]|%[01][0-9a-f]|%7f/i.test(body);
+  }
+
   function sendError(res: ServerResponse, e: HttpError): void {
     if (res.headersSent || res.destroyed) return;
     if (b.response.errorBody === 'text') {
@@ -889,8 +900,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const pathsKnown = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
 
   /** Whether an error came from the client going away (aborted body, reset socket): nothing to answer or log. */
+  // Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy), and answering
+  // it is still owed — reading it as "gone" left such requests unanswered when the handler threw.
   const clientGone = (req: IncomingMessage, res: ServerResponse, e: unknown) =>
-    res.destroyed || req.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
+    res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
     || (e as Error)?.message === 'aborted';
 
   const server: Server = createServer((req, res) => {
@@ -973,6 +986,11 @@ function parseAbsolute(u: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the `dpop-skip-htu` fault compares htu with: the proof's own claim when it is a URI, else the real one. */
+function skippedHtu(claimed: string | undefined, real: string): string {
+  return claimed !== undefined && URL.canParse(claimed) ? claimed : real;
 }
 
 function extractClaim(jws: string, claim: string): string | undefined {

@@ -9,10 +9,12 @@
  * - the granted scope is within any requested list of catalogue values;
  * - the authorization endpoint redirects exactly to the URIs the spec's rule accepts;
  * - a mutated bearer token is rejected at the resource (the valid one accepted);
- * - a mutated or replayed TAAP PoP token is rejected (a fresh one accepted).
+ * - a mutated or replayed TAAP PoP token is rejected (a fresh one accepted);
+ * - a DPoP proof breaking one RFC 9449 §4.3 rule is rejected (a fresh one accepted), where the server binds tokens.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 import fc from 'fast-check';
+import { exportJWK, generateKeyPair } from 'jose';
 import { defineSuite, Unavailable, type SuiteContext } from '../src/runner/suite.ts';
 import * as F from '../src/checks/fuzz.ts';
 import { bodyObject, isClientError } from '../src/checks/check.ts';
@@ -22,7 +24,8 @@ import { redirectGoesTo, redirectLocation } from '../src/checks/redirect-uri.ts'
 import { FuzzBudget, runProperty, type PropertyOptions, type PropertyRun, type Verdict } from '../src/fuzz/property.ts';
 import * as G from '../src/fuzz/cases.ts';
 import { buildTokenRequest, defaultGrantParams, type BuiltRequest } from '../src/steps/build.ts';
-import { attachTaap, authorizeRequest, callResource, obtainToken, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
+import { attachTaap, authorizeRequest, callResource, endpointUrl, obtainToken, primaryGrant, sendBuilt, successParams, tokenRequest } from '../src/steps/requests.ts';
+import { buildDpopProof, type DpopBuildOptions } from '../src/pop/dpop.ts';
 import { redirectUriMatches } from '../providers/redirect-match.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
@@ -204,5 +207,67 @@ export default defineSuite({
         reproduce,
       ]);
     }
+
+    // ---- mutated DPoP proofs ----
+    await fuzzDpop(t, grant, opts(F.mutatedDpopRejected.id), reproduce);
   },
 });
+
+/**
+ * DPoP proofs at the token endpoint, each breaking one RFC 9449 §4.3 rule (or a fresh valid one, the control).
+ * Applies where the spec's PoP profile is DPoP and the server binds tokens: a `token_type` other than DPoP for a
+ * valid proof means it does not (RFC 9449 §5), which the dpop suite judges; here that is not applicable.
+ */
+async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>, o: PropertyOptions, reproduce: string): Promise<void> {
+  const { spec } = t;
+  if (spec.pop?.profile !== 'dpop') return void t.notApplicable(F.mutatedDpopRejected, 'MUST', 'the spec uses no DPoP proofs');
+  const tokenUrl = endpointUrl(t, 'token');
+  const method = spec.endpoints.token.method;
+  const keys = await t.step('DPoP keys (the client\'s and a stranger\'s) and a bound token', async () => {
+    const mine = await generateKeyPair('ES256', { extractable: true });
+    const other = await generateKeyPair('ES256');
+    const k = { privateKey: mine.privateKey, publicJwk: await exportJWK(mine.publicKey), otherKey: other.privateKey };
+    const ex = await tokenRequest(t, grant, { params: await successParams(t, grant), headers: { DPoP: await proof(k, {}) } });
+    if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
+    const type = bodyObject(ex)?.token_type;
+    if (ex.status !== 200) throw new Error(`a valid DPoP proof got HTTP ${ex.status}, not a token (the dpop suite judges that)`);
+    if (typeof type !== 'string' || type.toLowerCase() !== 'dpop') {
+      throw new Unavailable(`the server answered a valid proof with token_type ${JSON.stringify(type)}: it does not bind tokens with DPoP (RFC 9449 §5)`);
+    }
+    return k;
+  });
+  type Keys = { privateKey: CryptoKey; publicJwk: JsonWebKey; otherKey: CryptoKey };
+  async function proof(k: Keys, over: Partial<DpopBuildOptions>): Promise<string> {
+    const p = await buildDpopProof({ privateKey: k.privateKey, publicJwk: k.publicJwk as DpopBuildOptions['publicJwk'], htm: method, htu: tokenUrl, iat: t.target.now(), ...over });
+    t.redactor.add(p);
+    return p;
+  }
+  const DAY = 86_400;
+  await t.check(F.mutatedDpopRejected, { severity: 'MUST', needs: [keys] }, async (k) => [
+    await property(G.dpopMutation, async (m) => {
+      let p: string;
+      if (m.kind === 'fresh') p = await proof(k, {});
+      else if (m.kind === 'flip') p = G.flipJwsSegment(await proof(k, {}), m.segment, m.at, m.with);
+      else {
+        const r = m.rule;
+        p = await proof(k,
+          r === 'htm' ? { htm: G.otherMethod(method) }
+          : r === 'htu-path' || r === 'htu-scheme' || r === 'htu-port' ? { htu: G.mutatedHtu(tokenUrl, r) }
+          : r === 'iat-past' ? { iat: t.target.now() - DAY }
+          : r === 'iat-future' ? { iat: t.target.now() + DAY }
+          : r === 'no-jti' ? { mutate: { claims: { jti: undefined } } }
+          : r === 'typ' ? { mutate: { header: { typ: 'jwt' } } }
+          : r === 'alg-none' ? { sign: 'none' }
+          : { privateKey: k.otherKey });
+      }
+      t.redactor.add(p);
+      const ex = await tokenRequest(t, grant, { params: await successParams(t, grant), headers: { DPoP: p } });
+      if (ex.failure) return `no response (${ex.failure.code})`;
+      const token = typeof bodyObject(ex)?.access_token === 'string';
+      if (m.kind === 'fresh') return ex.status === 200 && token ? undefined : `a fresh valid DPoP proof was refused: HTTP ${ex.status}`;
+      const what = m.kind === 'flip' ? `a proof changed in segment ${m.segment}` : `a proof breaking "${m.rule}"`;
+      return isClientError(ex.status) && !token ? undefined : `${what} got HTTP ${ex.status}${token ? ' with a token' : ''}`;
+    }, o),
+    reproduce,
+  ]);
+}

@@ -76,3 +76,10 @@ export const mutatedPopRejected = propertyCheck(
   'T-Mobile TAAP (tmo lines 20-24: a PoP token is valid for one request) and RFC 6749 §5.2',
   'a 4xx without a token for a changed or replayed PoP token, HTTP 200 for a fresh one',
 );
+
+export const mutatedDpopRejected = propertyCheck(
+  'fuzz.dpop.mutated-proof-rejected',
+  'Every DPoP proof that breaks one RFC 9449 §4.3 rule is rejected at the token endpoint, and every fresh valid one accepted',
+  'RFC 9449 §4.3 ("the receiving server MUST ensure" each rule), §5',
+  'a 4xx without a token for a proof breaking one rule, HTTP 200 with a DPoP-bound token for a fresh one',
+);

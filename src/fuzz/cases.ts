@@ -229,3 +229,42 @@ export function flipJwsSegment(jws: string, segment: 0 | 1 | 2, at: number, with
   parts[segment] = s.slice(0, i) + c + s.slice(i + 1);
   return parts.join('.');
 }
+
+/**
+ * A DPoP proof mutation (RFC 9449 §4.3): one validation rule broken at a time — a changed claim or header, another
+ * key's signature, one character of one segment changed — or a fresh valid proof (the control).
+ * - `htm`: another method; `htu-path` / `htu-scheme` / `htu-port`: another URI (never only the query or fragment,
+ *   which §4.3 ignores); `iat-past` / `iat-future`: a day away, outside any "acceptable window" (§11.1 speaks of
+ *   seconds or minutes); `no-jti`: a required claim left out (§4.2); `typ`: not "dpop+jwt"; `alg-none`: unsigned;
+ *   `other-key`: signed by a key other than the one in the `jwk` header.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
+ */
+export type DpopMutation =
+  | { kind: 'fresh' }
+  | { kind: 'claim'; rule: 'htm' | 'htu-path' | 'htu-scheme' | 'htu-port' | 'iat-past' | 'iat-future' | 'no-jti' | 'typ' | 'alg-none' | 'other-key' }
+  | { kind: 'flip'; segment: 0 | 1 | 2; at: number; with: number };
+
+export const DPOP_RULES = ['htm', 'htu-path', 'htu-scheme', 'htu-port', 'iat-past', 'iat-future', 'no-jti', 'typ', 'alg-none', 'other-key'] as const;
+
+export const dpopMutation: fc.Arbitrary<DpopMutation> = fc.oneof(
+  fc.constant({ kind: 'fresh' as const }),
+  fc.record({ kind: fc.constant('claim' as const), rule: fc.constantFrom(...DPOP_RULES) }),
+  fc.record({ kind: fc.constant('flip' as const), segment: fc.constantFrom(0 as const, 1 as const, 2 as const), at: fc.nat(4096), with: fc.nat(63) }),
+);
+
+/** The `htu` a `htu-*` mutation puts in the proof instead of `url` (always a different URI, not just another query). */
+export function mutatedHtu(url: string, rule: 'htu-path' | 'htu-scheme' | 'htu-port'): string {
+  const u = new URL(url);
+  if (rule === 'htu-path') u.pathname = `${u.pathname.replace(/\/$/, '')}/other`;
+  else if (rule === 'htu-scheme') {
+    const port = u.port;
+    const text = `${u.protocol === 'https:' ? 'http:' : 'https:'}//${u.hostname}${port ? `:${port}` : ''}${u.pathname}`;
+    return text;
+  } else u.port = String(((Number(u.port) || (u.protocol === 'https:' ? 443 : 80)) % 65535) + 1);
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+/** A method other than `method` for a `htm` mutation. */
+export const otherMethod = (method: string) => (method.toUpperCase() === 'POST' ? 'PUT' : 'POST');

@@ -1,7 +1,7 @@
 /**
  * The fuzz suite against mocks: clean mocks pass every property; faults that a property exists to catch (scope
- * escalation, prefix redirect matching, PoP replay) and a carrier-style endpoint that answers 500 to junk are
- * caught with a shrunk counterexample; the same seed gives the same verdicts twice.
+ * escalation, prefix redirect matching, PoP replay, a DPoP rule skipped, a 500 on junk) and a carrier-style
+ * endpoint behind a proxy that answers 500 to junk are caught with a shrunk counterexample; the same seed gives the same verdicts twice.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,12 @@ describe('faults caught by a property, with a shrunk counterexample', () => {
     ['tmobile-naas-v2', 'pop-skip-jti', 'fuzz.pop.mutated-or-replayed-rejected'],
     ['tmobile-apis-v6', 'pop-skip-signature', 'fuzz.pop.mutated-or-replayed-rejected'],
     ['mobile-digital', 'resource-rejects-all', 'fuzz.resource.mutated-bearer-rejected'],
+    ['att', 'junk-500', 'fuzz.token.no-server-error'],
+    ['tangoe', 'junk-500', 'fuzz.token.no-server-error'],
+    ['rfc6749', 'dpop-skip-htm', 'fuzz.dpop.mutated-proof-rejected'],
+    ['rfc6749', 'dpop-skip-htu', 'fuzz.dpop.mutated-proof-rejected'],
+    ['rfc6749', 'dpop-skip-iat', 'fuzz.dpop.mutated-proof-rejected'],
+    ['rfc6749', 'dpop-allow-none', 'fuzz.dpop.mutated-proof-rejected'],
   ];
   it.each(cases)('%s with %s fails %s', async (spec, fault, id) => {
     const r = result(await fuzzOn(spec, [fault]), id);
