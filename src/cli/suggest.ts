@@ -5,17 +5,23 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
 
-/** Levenshtein distance between `a` and `b` (case-insensitive). */
+/**
+ * Edit distance between `a` and `b`, case-insensitive: insertions, deletions, substitutions and swaps of two
+ * adjacent characters each cost 1 (optimal string alignment), so the typo `rnu` is one edit from `run`.
+ */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
-    prev = cur;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
   }
-  return prev[t.length]!;
+  return d[s.length]![t.length]!;
 }
 
 /**
@@ -32,6 +38,12 @@ export function closest(word: string, candidates: readonly string[]): string | u
   if (best !== undefined && bestD <= Math.max(1, Math.floor(Math.max(word.length, best.length) / 3))) return best;
   const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase()));
   return word.length >= 2 && prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/** `; did you mean "<x>"?` when a candidate is close to `word`, else the empty string. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, candidates);
+  return guess === undefined ? '' : `; did you mean "${guess}"?`;
 }
 
 /** `<where>: unknown <kind> "<name>"; did you mean "<x>"? (valid: a, b, c)` — one line. */

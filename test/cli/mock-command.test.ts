@@ -70,6 +70,6 @@ describe('oauthgate mock', () => {
     proc.stderr.on('data', (d) => (err += String(d)));
     const code = await new Promise<number | null>((r) => proc.on('exit', r));
     expect(code).toBe(2);
-    expect(err.trim()).toBe('--fault nope: unknown fault (see `oauthgate faults`)');
+    expect(err.trim()).toMatch(/^--fault: unknown fault "nope" \(valid: no-cache-control, .*\)$/);
   });
 });
