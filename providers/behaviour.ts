@@ -29,6 +29,8 @@ export interface Lenience {
   /** Unknown scope values are granted. */
   unknownScope: boolean;
   revokeWithoutClientAuth: boolean;
+  /** HTTP Basic user-id and password are used as sent, not form-decoded (RFC 6749 §2.3.1). */
+  basicNoFormDecode: boolean;
 }
 
 /** How scope strings are read and granted. */
@@ -166,7 +168,7 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       unknownClient: false, wrongSecret: false, anyClientAuth: false,
       queryCredentials: false, repeatedParameter: false, twoClientAuthMethods: false,
       pkceNotVerified: false, pkceVerifierOptional: false, pkceAllowPlain: false, pkceDowngrade: false, pkceNotRequired: false, anyContentType: false, unsupportedGrant: false,
-      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false,
+      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false, basicNoFormDecode: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true, crashOnJunk: false },

@@ -32,6 +32,7 @@ export const FAULTS = {
   'accept-any-client-auth': 'Client authentication methods the spec does not list are accepted.',
   'accept-query-credentials': 'client_id, client_secret, username and password in the token request\'s query string are honoured (RFC 6749 §2.3.1).',
   'accept-repeated-parameter': 'A repeated token-request parameter is accepted (the last value wins) instead of invalid_request (RFC 6749 §3.2).',
+  'basic-no-form-decode': 'HTTP Basic client credentials are used as sent, not form-decoded, so a secret with ":", "%", "+" or a space fails (RFC 6749 §2.3.1).',
   'accept-two-client-auth-methods': 'HTTP Basic plus client_secret in the body is accepted (RFC 6749 §2.3).',
   'ignore-required-headers': 'Required headers (tenant, client_id) are not enforced.',
   'json-garbage': 'Successful token responses are not valid JSON.',
@@ -171,6 +172,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   // The pkce branch's faults: one lenient switch each (the mock still reads them through `faults.has`).
   'accept-query-credentials': lenient({ queryCredentials: true }),
   'accept-repeated-parameter': lenient({ repeatedParameter: true }),
+  'basic-no-form-decode': (b) => (b.clientAuth.methods.includes('client_secret_basic') ? lenient({ basicNoFormDecode: true })(b) : b),
   'accept-two-client-auth-methods': lenient({ twoClientAuthMethods: true }),
   'pkce-not-verified': lenient({ pkceNotVerified: true }),
   'pkce-verifier-optional': lenient({ pkceVerifierOptional: true }),

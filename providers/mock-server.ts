@@ -45,6 +45,11 @@ export interface MockServerOptions {
   adminApi?: boolean;
   /** Most entries kept per token store before the oldest are dropped (default 200 000). */
   maxStoreEntries?: number;
+  /**
+   * The client secret to issue instead of a random one (where the spec has secret methods): one with `:`, `%`,
+   * `+` or a space exercises the form encoding of Basic credentials (RFC 6749 §2.3.1).
+   */
+  clientSecret?: string;
 }
 
 interface AccessTokenRecord {
@@ -168,7 +173,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   // Credentials follow the spec as resolved, never the faults: a fault changes what the server does, not
   // what a client was told.
   const clientId = `oauthgate-${spec.id}-${token(6)}`;
-  const clientSecret = resolved.clientAuth.secretMethods.length ? token(24) : undefined;
+  const clientSecret = resolved.clientAuth.secretMethods.length ? opts.clientSecret ?? token(24) : undefined;
   const username = 'probe.user@example.com';
   const password = token(18);
   const tenant = 'OAUTHGATE';
@@ -380,6 +385,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i < 0) throw errorCase('unknown_client', 'malformed Basic credentials');
+    // The fault: user-id and password taken as they are, without the form decoding RFC 6749 §2.3.1 defines.
+    if (b.lenient.basicNoFormDecode) return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
     try {
       return { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) };
     } catch {
