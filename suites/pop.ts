@@ -3,10 +3,14 @@
  *
  * A token request signed as the spec says must be served; then the same, otherwise valid request (correct Basic
  * auth, body and headers) is sent with a PoP token that is wrong in exactly one way, and each must be refused:
- * no token, expired, issued in the future, living too long, replayed, signed over another body, URI, method or
- * header value, lacking a required ehts part, signed by an unregistered key, alg "none", HS256 keyed with the
- * public key, malformed, an edts differing only in letter case, and a request re-split across two signed parts.
- * Where the spec puts PoP on resource calls too, the resource gets the same treatment. Times come from the
+ * no token, expired, issued in the future, living too long, replayed, signed over another URI, method or header
+ * value, made for the other hop (the resource path; 002 line 41: "the PoP Token only works for one hop"), lacking
+ * each required ehts part in turn (one probe per part), signed by an unregistered key, alg "none", HS256 keyed
+ * with the public key, malformed, an edts differing only in letter case, and a request re-split across two signed
+ * parts. The changed-body probe sends an equivalent body the server accepts, with a PoP token signed over the body
+ * as first built, and a control (the same body, correctly signed) that must be served, so a refusal proves the
+ * body binding. Where the spec puts PoP on resource calls too, the resource gets the same treatment, plus a PoP
+ * made for the token endpoint and one made for the resource path without its query (with a control). Times come from the
  * target's clock (`target.now()`), so they move with a mock's clock.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
