@@ -76,6 +76,8 @@ describe('did you mean', () => {
     [['schema', '--chek', 'x'], /^schema: unknown flag "--chek"; did you mean "--check"\?/],
     [['report', '--nmae', 'x', 'out'], /^report: unknown flag "--nmae"; did you mean "--name"\?/],
     [['rnu', '--all'], /^oauthgate: unknown command "rnu"; did you mean "run"\?/],
+    [['pact', '--spec', 'att', '--fault', 'revoke-nop'], /^--fault: unknown fault "revoke-nop"; did you mean "revoke-noop"\?/],
+    [['pact', '--spce', 'att'], /^pact: unknown flag "--spce"; did you mean "--spec"\?/],
   ])('%j', async (args, line) => {
     await expectOneLine(args as string[], line);
   });
