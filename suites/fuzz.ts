@@ -24,7 +24,7 @@ import { redirectGoesTo, redirectLocation } from '../src/checks/redirect-uri.ts'
 import { FuzzBudget, runProperty, type PropertyOptions, type PropertyRun, type Verdict } from '../src/fuzz/property.ts';
 import * as G from '../src/fuzz/cases.ts';
 import { buildTokenRequest, defaultGrantParams, type BuiltRequest } from '../src/steps/build.ts';
-import { attachTaap, authorizeRequest, callResource, endpointUrl, obtainToken, primaryGrant, sendBuilt, successParams, tokenRequest } from '../src/steps/requests.ts';
+import { attachTaap, authorizeRequest, callResource, challengeParams, endpointUrl, obtainToken, primaryGrant, sendBuilt, successParams, tokenRequest } from '../src/steps/requests.ts';
 import { buildDpopProof, type DpopBuildOptions } from '../src/pop/dpop.ts';
 import { redirectUriMatches } from '../providers/redirect-match.ts';
 import type { HttpExchange } from '../src/http/types.ts';
@@ -149,7 +149,7 @@ export default defineSuite({
       const documented = new Set(['registered', 'path extension', 'added query']);
       await t.check(F.redirectDecisionMatchesRule, { severity: 'MUST' }, async () => [
         await property(G.redirectCandidateArbitrary(registered), async (c) => {
-          const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz' });
+          const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz', ...challengeParams(t, responseType) });
           if (ex.failure || (ex.status ?? 0) >= 500) return serverFault(ex);
           const loc = redirectLocation(ex);
           const redirected = loc !== undefined && redirectGoesTo(loc, c.uri);
@@ -231,11 +231,12 @@ async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>,
     if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
     const type = bodyObject(ex)?.token_type;
     if (ex.status !== 200) throw new Error(`a valid DPoP proof got HTTP ${ex.status}, not a token (the dpop suite judges that)`);
-    if (typeof type !== 'string' || type.toLowerCase() !== 'dpop') {
-      throw new Unavailable(`the server answered a valid proof with token_type ${JSON.stringify(type)}: it does not bind tokens with DPoP (RFC 9449 §5)`);
-    }
-    return k;
+    const unbound = typeof type !== 'string' || type.toLowerCase() !== 'dpop'
+      ? `the server answered a valid proof with token_type ${JSON.stringify(type)}: it does not bind tokens with DPoP (RFC 9449 §5), so there is no proof validation to fuzz`
+      : undefined;
+    return { ...k, unbound };
   });
+  if (keys.ok && keys.value.unbound) return void t.notApplicable(F.mutatedDpopRejected, 'MUST', keys.value.unbound);
   type Keys = { privateKey: CryptoKey; publicJwk: JsonWebKey; otherKey: CryptoKey };
   async function proof(k: Keys, over: Partial<DpopBuildOptions>): Promise<string> {
     const p = await buildDpopProof({ privateKey: k.privateKey, publicJwk: k.publicJwk as DpopBuildOptions['publicJwk'], htm: method, htu: tokenUrl, iat: t.target.now(), ...over });

@@ -17,7 +17,7 @@
 import { passed, defineSuite, type Prereq } from '../src/runner/suite.ts';
 import type { Severity } from '../src/checks/check.ts';
 import * as R from '../src/checks/redirect-uri.ts';
-import { authorizeRequest } from '../src/steps/requests.ts';
+import { authorizeRequest, challengeParams } from '../src/steps/requests.ts';
 import type { HttpExchange } from '../src/http/types.ts';
 
 const STATE = 'oauthgate-state 1/2+3=4&5?';
@@ -39,7 +39,7 @@ export default defineSuite({
 
     /** One authorization request; codes and tokens in the redirect are registered as secrets. */
     const authorize = async (redirectUri: string | undefined, type: R.ResponseType = responseType ?? 'code', state = STATE): Promise<HttpExchange> => {
-      const ex = await authorizeRequest(t, { response_type: type, client_id: t.target.clientId, redirect_uri: redirectUri, state });
+      const ex = await authorizeRequest(t, { response_type: type, client_id: t.target.clientId, redirect_uri: redirectUri, state, ...challengeParams(t, type) });
       const p = R.responseParams(R.redirectLocation(ex));
       for (const k of ['code', 'access_token', 'id_token']) t.redactor.add(p.query.get(k) ?? p.fragment.get(k));
       return ex;

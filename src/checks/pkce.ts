@@ -38,13 +38,23 @@ export const verifierAccepted = defineCheck({
 /**
  * A code requested with a code_challenge can't be redeemed without code_verifier (RFC 9700 §2.1.1: "If a client
  * sends a valid PKCE code_challenge parameter in the authorization request, the authorization server MUST enforce
- * the correct usage of code_verifier at the token endpoint").
+ * the correct usage of code_verifier at the token endpoint"). RFC 7636 §4.6 names invalid_grant only for a verifier
+ * that does not match ("If the values are not equal"); a request without the verifier, which §4.5 makes REQUIRED,
+ * is "missing a required parameter", RFC 6749 §5.2's invalid_request. Either refusal passes (judged by the one
+ * rejection rule, cases invalid_grant and missing_parameter).
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1
  */
-export const missingVerifierRejected = redemptionRefused(
-  { id: 'pkce.missing-verifier-rejected', title: 'A code requested with a code_challenge is not redeemed without code_verifier', requirement: 'RFC 9700 §2.1.1; RFC 7636 §4.6' },
-  'redemption of a PKCE code without code_verifier',
-);
+const MISSING_VERIFIER_REQUIREMENT = 'RFC 9700 §2.1.1; RFC 7636 §4.5, §4.6';
+export const missingVerifierRejected = defineCheck({
+  id: 'pkce.missing-verifier-rejected',
+  title: 'A code requested with a code_challenge is not redeemed without code_verifier',
+  requirement: MISSING_VERIFIER_REQUIREMENT,
+  evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
+    const what = 'redemption of a PKCE code without code_verifier';
+    const verdicts = [judgeRejection(ex, spec, 'invalid_grant', what, MISSING_VERIFIER_REQUIREMENT), judgeRejection(ex, spec, 'missing_parameter', what, MISSING_VERIFIER_REQUIREMENT)];
+    return verdicts.find((v) => v.status === 'passed') ?? verdicts[0]!;
+  },
+});
 
 /**
  * A wrong code_verifier is refused with invalid_grant (RFC 7636 §4.6 "MUST be returned").

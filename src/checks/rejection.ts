@@ -73,6 +73,19 @@ export function judgeRejection(ex: HttpExchange, spec: ProviderSpec, name: Error
     const ok = ex.status === documented.status && (!documented.error || b?.error === documented.error) && !issued;
     return ok ? pass() : fail(what, want, observedResponse(ex), `${requirement}, provider spec errors.cases.${name}`);
   }
+  return judgeRejectionByRfc(ex, name, what, requirement);
+}
+
+/**
+ * Judges a refusal by the RFC alone (RFC 6749 §5.2's statuses and codes for case `name`), whatever the spec
+ * documents: for a request outside the spec's documented form, where the documented status may not apply (an
+ * invalid_client without an Authorization header may be 400 or 401: §5.2 demands 401 only "If the client
+ * attempted to authenticate via the "Authorization" request header field").
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function judgeRejectionByRfc(ex: HttpExchange, name: ErrorCaseName, what: string, requirement = 'RFC 6749 §5.2'): Outcome {
+  const b = bodyObject(ex);
+  const issued = typeof b?.access_token === 'string';
   const codes = RFC_ERROR_CODES[name];
   const statuses = RFC_STATUSES[name];
   const want = `HTTP ${statuses.join(' or ')}${b ? ` with "error" ${codes.map((c) => show(c)).join(' or ')}` : ''} and no access_token`;

@@ -7,17 +7,17 @@
 import type { HttpExchange } from '../http/types.ts';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
-import { judgeRejection, observedResponse } from './rejection.ts';
+import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejection.ts';
 
 /**
  * Factory: the request `what` is refused as the spec documents one of `cases` (the first case's verdict is
  * reported when none holds).
  */
-function refusedAsOneOf(meta: CheckMeta, what: string, cases: readonly [ErrorCaseName, ...ErrorCaseName[]]): Check<[HttpExchange, ProviderSpec]> {
+function refusedAsOneOf(meta: CheckMeta, what: string, cases: readonly [ErrorCaseName, ...ErrorCaseName[]], rfcCases: readonly ErrorCaseName[] = []): Check<[HttpExchange, ProviderSpec]> {
   return defineCheck({
     ...meta,
     evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
-      const verdicts = cases.map((c) => judgeRejection(ex, spec, c, what, meta.requirement));
+      const verdicts = [...cases.map((c) => judgeRejection(ex, spec, c, what, meta.requirement)), ...rfcCases.map((c) => judgeRejectionByRfc(ex, c, what, meta.requirement))];
       return verdicts.find((v) => v.status === 'passed') ?? verdicts[0]!;
     },
   });
@@ -28,13 +28,16 @@ function refusedAsOneOf(meta: CheckMeta, what: string, cases: readonly [ErrorCas
  * parameters can only be transmitted in the request-body and MUST NOT be included in the request URI". The MUST
  * NOT binds the client; a server that honours such a request keeps secrets flowing into logs and Referer
  * headers, so its refusal is judged as a SHOULD where the suite uses it. Refused as an invalid request or as a
- * request without client authentication.
+ * request without client authentication: as the spec documents either, or as RFC 6749 §5.2 allows invalid_client
+ * for a request that carries no Authorization header (HTTP 400 or 401: the 401 is a MUST only "If the client
+ * attempted to authenticate via the "Authorization" request header field", and this request does not).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export const queryClientSecretRejected = refusedAsOneOf(
   { id: 'request.query-client-secret-rejected', title: 'Client credentials in the query string are not honoured', requirement: 'RFC 6749 §2.3.1 (MUST NOT be included in the request URI)' },
   'token request with client_id and client_secret in the query string only',
   ['unknown_client', 'missing_parameter'],
+  ['unknown_client'],
 );
 
 /**

@@ -6,7 +6,7 @@
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
-import { judgeRejection, observedResponse } from './rejection.ts';
+import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejection.ts';
 import { judgeRefusedAtResource } from './rotation.ts';
 
 /**
@@ -102,13 +102,19 @@ export const revokedRefreshTokenRejected = defineCheck({
 /**
  * A revocation request carrying no client credentials is rejected as the spec documents a client it cannot
  * authenticate (RFC 7009 §2.2.1: the error presentation is RFC 6749 §5.2's, whose invalid_client covers "no
- * client authentication included").
+ * client authentication included"), or as RFC 6749 §5.2 allows that error for a request without an Authorization
+ * header: HTTP 400 or 401 (the 401 is a MUST only "If the client attempted to authenticate via the
+ * "Authorization" request header field", which this request does not).
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1
  */
 export const clientAuthRequired = defineCheck({
   id: 'revocation.client-auth-required',
   title: 'A revocation request without client authentication is rejected as invalid_client',
   requirement: 'RFC 7009 §2.1, §2.2.1; RFC 6749 §5.2',
-  evaluate: (ex: HttpExchange, spec: ProviderSpec): Outcome =>
-    judgeRejection(ex, spec, 'unknown_client', 'revocation request without client authentication', 'RFC 7009 §2.1, §2.2.1'),
+  evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
+    const what = 'revocation request without client authentication';
+    const documented = judgeRejection(ex, spec, 'unknown_client', what, 'RFC 7009 §2.1, §2.2.1');
+    const byRfc = judgeRejectionByRfc(ex, 'unknown_client', what, 'RFC 7009 §2.1, §2.2.1');
+    return documented.status !== 'passed' && byRfc.status === 'passed' ? byRfc : documented;
+  },
 });

@@ -127,6 +127,20 @@ export function authorizeRequest(t: SuiteContext, params: Record<string, string 
   return sendBuilt(t, buildAuthorizeRequest(t, params));
 }
 
+/**
+ * PKCE parameters for an authorization request that is not about PKCE (redirect-URI probes, fuzzing): a fresh
+ * code_challenge (S256 where the spec accepts it) for `response_type=code` wherever the spec's authorization_code
+ * grant has PKCE, as {@link obtainCode} sends by default. A server that requires PKCE (RFC 9700 §2.1.1; RFC 7636
+ * §4.4.1: it "MUST return the authorization error response" without a challenge) then judges the redirect URI, not
+ * the missing challenge. The verifier is dropped: these codes are never redeemed.
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ */
+export function challengeParams(t: SuiteContext, responseType: string): Record<string, string | undefined> {
+  if (responseType !== 'code' || pkceSupport(t.spec) === 'none') return {};
+  const pair = newPkcePair(defaultPkceMethod(t.spec));
+  return { code_challenge: pair.challenge, code_challenge_method: pair.method };
+}
+
 /** What {@link obtainCode} does about PKCE: the spec's default, none at all, or a given pair. */
 export type PkceChoice = 'default' | 'none' | PkcePair;
 

@@ -50,14 +50,27 @@ describe('refused redemptions (the one rejection rule, case invalid_grant)', () 
   for (const c of checks) {
     describe(c.id, () => {
       it('passes HTTP 400 invalid_grant', () => expect(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc).status).toBe('passed'));
-      it('fails the same status with invalid_request (RFC 7636 §4.6 names invalid_grant)', () =>
-        expectFailure(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc), /"invalid_grant"/, /"invalid_request"/));
+      if (c !== P.missingVerifierRejected) {
+        it('fails the same status with invalid_request (RFC 7636 §4.6 names invalid_grant)', () =>
+          expectFailure(c.evaluate(exchange(400, { error: 'invalid_request' }), rfc), /"invalid_grant"/, /"invalid_request"/));
+      }
+      it('fails the same status with another code (unsupported_grant_type)', () =>
+        expectFailure(c.evaluate(exchange(400, { error: 'unsupported_grant_type' }), rfc), /"invalid_grant"/, /"unsupported_grant_type"/));
       it('fails the same body with HTTP 200', () => expectFailure(c.evaluate(exchange(200, { error: 'invalid_grant' }), rfc), /^HTTP 400/, /^HTTP 200/));
       it('fails the same body with HTTP 500', () => expectFailure(c.evaluate(exchange(500, { error: 'invalid_grant' }), rfc), /^HTTP 400/, /^HTTP 500/));
       it('fails a token', () => expectFailure(c.evaluate(exchange(200, tokenBody), rfc), /no access_token/, /access_token/));
       it('quotes its requirement in the message', () => expect((c.evaluate(exchange(200, tokenBody), rfc) as { reason: string }).reason).toContain(c.requirement));
     });
   }
+});
+
+describe('missingVerifierRejected: no false failure for invalid_request (@jmondi/oauth2-server answers it)', () => {
+  // RFC 7636 §4.5 makes code_verifier REQUIRED; a request without it is "missing a required parameter", RFC 6749
+  // §5.2's invalid_request. §4.6's invalid_grant is for a verifier that does not match.
+  it('passes HTTP 400 invalid_request for a missing verifier', () =>
+    expect(P.missingVerifierRejected.evaluate(exchange(400, { error: 'invalid_request' }), rfc).status).toBe('passed'));
+  it('fails the same body with HTTP 200', () =>
+    expectFailure(P.missingVerifierRejected.evaluate(exchange(200, { error: 'invalid_request' }), rfc), /^HTTP 400/, /^HTTP 200/));
 });
 
 describe('challengeRequired (RFC 7636 §4.4.1)', () => {

@@ -52,6 +52,10 @@ describe('clientAuthRequired (judged by the one rejection rule, case unknown_cli
     }));
   it('fails the same body with HTTP 500', () => expectFailure(judge(500, { error: 'invalid_client' }), /HTTP 401/, /^HTTP 500/));
   it('fails the documented status with another error code', () => expectFailure(judge(401, { error: 'invalid_request' }), /invalid_client/, /invalid_request/));
+  // oidc-provider: RFC 6749 §5.2 lets a request that did not use the Authorization header get 400 invalid_client.
+  it('passes 400 invalid_client (no false failure: no Authorization header was sent)', () => expect(judge(400, { error: 'invalid_client' }).status).toBe('passed'));
+  it('fails the same status with invalid_request (§5.2 lists "no client authentication included" under invalid_client)', () =>
+    expectFailure(judge(400, { error: 'invalid_request' }), /HTTP 401 with "error" "invalid_client"/, /^HTTP 400 with \{"error":"invalid_request"\}$/));
   it('fails an empty 200 (the regression it exists for: revocation without credentials accepted)', () => expectFailure(V.clientAuthRequired.evaluate(empty(200), att), /HTTP 401/, /^HTTP 200 with an empty body$/));
 });
 

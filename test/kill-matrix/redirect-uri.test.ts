@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import redirectUri from '../../suites/redirect-uri.ts';
 import type { FaultName } from '../../providers/faults.ts';
-import { listBundledSpecIds, loadSpec } from '../../src/spec/load.ts';
+import { listBundledSpecIds, loadSpec, overlaySpec } from '../../src/spec/load.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
 import { Redactor } from '../../src/redact.ts';
@@ -82,6 +82,30 @@ describe('kill matrix: redirect URIs', () => {
       const r = result(await runWithoutConsent('att', ['redirect-host-suffix']), 'redirect-uri.probe.host-suffix');
       expect(r.status).toBe('failed');
       expect(r.reason).toContain('https://evilyourdomain.com/abc');
+    });
+  });
+
+  describe('a spec that requires PKCE (@jmondi/oauth2-server\'s default): no false failure from a missing code_challenge', () => {
+    /** Runs the suite (and the fuzz suite's redirect property) on the rfc6749 mock with `pkce: required`. */
+    const runRequired = async (faults: FaultName[] = []) => {
+      const spec = overlaySpec(loadSpec('rfc6749').spec, { grants: { authorization_code: { pkce: 'required' } } }, 'test');
+      const [run] = await runConformance({
+        suites: [redirectUri],
+        plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
+        timeoutMs: 5_000,
+        redactor: new Redactor(),
+      });
+      return run!.checks;
+    };
+
+    it('the clean mock, which refuses authorization requests without code_challenge, passes every check', async () => {
+      const results = await runRequired();
+      expect(result(results, 'redirect-uri.registered-accepted').status).toBe('passed');
+      expect(problems(results)).toEqual([]);
+    });
+
+    it('a fault is still caught under PKCE', async () => {
+      expect(result(await runRequired(['redirect-prefix-match']), 'redirect-uri.probe.path-suffix').status).toBe('failed');
     });
   });
 });

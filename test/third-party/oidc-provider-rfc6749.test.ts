@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
 import { runCli, summaryOf } from '../support/cli.ts';
+import { justifiedIds, verdictDoc } from '../support/third-party/verdict.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 
 const SECRET = 'oidc-provider-client-secret-0123456789';
@@ -86,6 +87,11 @@ describe('oidc-provider checked as a live target against the rfc6749 spec', () =
     // It sends no Pragma: no-cache (obsolete since RFC 9111; a SHOULD here).
     expect(byId('token.pragma-no-cache')).toMatchObject({ severity: 'SHOULD', status: 'failed', reason: '"Pragma" header: expected "no-cache" (RFC 6749 §5.1), observed (absent)' });
     expect(checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['error.invalid-scope', 'token.pragma-no-cache']);
+  });
+
+  it('has each of its failures justified in docs/verdicts/oidc-provider@9.13.3.md', () => {
+    const justified = justifiedIds(verdictDoc('oidc-provider@9.13.3'));
+    expect(checks.filter((c) => c.status === 'failed').map((c) => c.id).filter((id) => !justified.includes(id))).toEqual([]);
   });
 
   it('skips what needs a user to consent, saying so, instead of failing it', () => {
