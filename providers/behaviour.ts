@@ -26,6 +26,8 @@ export interface Lenience {
   missingParameter: boolean;
   reusedCode: boolean;
   expiredCode: boolean;
+  /** A code is redeemed whatever redirect_uri the token request carries (RFC 6749 §4.1.3). */
+  codeIgnoresRedirectUri: boolean;
   /** Unknown scope values are granted. */
   unknownScope: boolean;
   revokeWithoutClientAuth: boolean;
@@ -71,6 +73,18 @@ export interface ResourceHandling {
   ignoreExpiry: boolean;
   /** WWW-Authenticate on 401 (RFC 6750 §3). */
   challenge: boolean;
+  /** Any well-formed Bearer value is accepted, issued or not. */
+  acceptAnyBearer: boolean;
+  /** A refusal of a token that was never issued carries no WWW-Authenticate (expired ones still do). */
+  noChallengeOnUnknown: boolean;
+  /** The token is read as the first word after the scheme, so `Bearer <token> junk` passes (RFC 6750 §2.1 syntax). */
+  lenientBearerSyntax: boolean;
+  /** A JWT access token re-encoded with `alg: none` is accepted (matched to its original by jti). */
+  acceptAlgNone: boolean;
+  /** A JWT access token's signature is not verified: a copy re-signed or with changed claims is matched by jti. */
+  skipSignature: boolean;
+  /** Required headers (tenant, client_id) are enforced at the token endpoint but not at the resource. */
+  ignoreRequiredHeaders: boolean;
 }
 
 export interface RefreshHandling {
@@ -83,6 +97,10 @@ export interface RefreshHandling {
 
 export interface AuthorizeHandling {
   redirectOnError: boolean;
+  /** An authorization request without scope is refused with invalid_scope (RFC 6749 §3.3 allows this). */
+  requireScope: boolean;
+  /** Codes are granted the requested scope minus the resource's required scope (silently narrowed). */
+  narrowScope: boolean;
   dropState: boolean;
   implicitInQuery: boolean;
   loose: RedirectLooseness;
@@ -168,13 +186,16 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       unknownClient: false, wrongSecret: false, anyClientAuth: false,
       queryCredentials: false, repeatedParameter: false, twoClientAuthMethods: false,
       pkceNotVerified: false, pkceVerifierOptional: false, pkceAllowPlain: false, pkceDowngrade: false, pkceNotRequired: false, anyContentType: false, unsupportedGrant: false,
-      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, unknownScope: false, revokeWithoutClientAuth: false, basicNoFormDecode: false,
+      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, codeIgnoresRedirectUri: false, unknownScope: false, revokeWithoutClientAuth: false, basicNoFormDecode: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true, crashOnJunk: false },
-    resourceHandling: { rejectAll: false, ignoreExpiry: false, challenge: true },
+    resourceHandling: {
+      rejectAll: false, ignoreExpiry: false, challenge: true,
+      acceptAnyBearer: false, noChallengeOnUnknown: false, lenientBearerSyntax: false, acceptAlgNone: false, skipSignature: false, ignoreRequiredHeaders: false,
+    },
     refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
-    authorize: { redirectOnError: false, dropState: false, implicitInQuery: false, loose: {} },
+    authorize: { redirectOnError: false, requireScope: false, narrowScope: false, dropState: false, implicitInQuery: false, loose: {} },
     revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false, successStatus: 200 },
     taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false, ignoreQuery: false, anyOwnPath: false, optionalParts: new Set() },
     dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false },

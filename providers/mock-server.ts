@@ -75,6 +75,8 @@ interface RefreshTokenRecord {
 interface CodeRecord {
   clientId: string;
   scope: string[];
+  /** The scope the authorization request asked for (the default when it named none). */
+  requested: string[];
   redirectUri?: string;
   redirectUriSent: boolean;
   exp: number;
@@ -621,10 +623,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
           for (const t of rec.issued) revokeAny(t);
           throw errorCase('invalid_grant', 'authorization code already used');
         }
-        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
+        if (rec.redirectUriSent && params.redirect_uri !== rec.redirectUri && !b.lenient.codeIgnoresRedirectUri) throw errorCase('invalid_grant', 'redirect_uri differs from the authorization request');
         verifyPkce(rec, params.code_verifier);
         rec.used = true;
-        const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.scope, jkt);
+        const body2 = await issueTokens(cid, 'authorization_code', rec.scope, rec.requested, jkt);
         rec.issued.push(String(body2.access_token), ...(body2.refresh_token ? [String(body2.refresh_token)] : []));
         return sendJson(res, 200, body2);
       }
@@ -740,6 +742,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const scopeRaw = q.get('scope');
     const extra: Record<string, string> = {};
     if (state !== null && !b.authorize.dropState) extra.state = state;
+    // RFC 6749 §3.3: without scope, a server either uses a default or fails the request with invalid_scope.
+    if (scopeRaw === null && b.authorize.requireScope) return redirectTo(res, redirect!, { error: 'invalid_scope', error_description: 'scope is required', ...extra }, responseType === 'token');
     let scope: string[];
     try {
       scope = scopeRaw === null ? [...b.scope.default] : grantScope(splitScope(scopeRaw)!, undefined);
@@ -747,6 +751,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const err = e instanceof HttpError ? String(e.body.error) : 'invalid_scope';
       return redirectTo(res, redirect!, { error: err, ...extra }, responseType === 'token');
     }
+    // What was asked for, so that a redemption echoes a scope that differs from it (RFC 6749 §5.1); a silently
+    // narrowed grant counts as what was asked.
+    let asked = scopeRaw === null ? [...b.scope.default] : splitScope(scopeRaw)!;
+    if (b.authorize.narrowScope) asked = scope = scope.filter((s) => s !== b.resource.requiredScope);
     if (responseType === 'code' && b.grants.authorization_code && spec.grants.authorization_code) {
       // PKCE (RFC 7636 §4.4): the method defaults to plain; one the spec does not accept, or (pkce: required) no
       // challenge at all, is refused with invalid_request on the redirect (§4.4.1).
@@ -759,7 +767,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         challenge = { value: challengeValue, method };
       } else if (pkce === 'required' && !faults.has('pkce-not-required')) return redirectTo(res, redirect!, { error: 'invalid_request', error_description: 'PKCE required', ...extra }, false);
       const code = token(16);
-      capped(codes, code, { clientId, scope, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
+      capped(codes, code, { clientId, scope, requested: asked, redirectUri: redirect, redirectUriSent: sent, exp: now() + b.lifetimes.authorizationCode, used: false, issued: [], ...(challenge ? { challenge } : {}) });
       return redirectTo(res, redirect!, { code, ...extra }, false);
     }
     if (responseType === 'token' && b.grants.implicit) {
@@ -796,11 +804,35 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     return ath === undefined ? b.dpop.skipAth : b.dpop.skipAthValue;
   }
 
+  /**
+   * The record of an access token as the resource finds it: by its exact value, or — under the faults that
+   * weaken it — by the jti of a JWT whose signature or algorithm is not checked, or any value at all.
+   */
+  function resourceTokenRecord(value: string): AccessTokenRecord | undefined {
+    const rh = b.resourceHandling;
+    if (rh.rejectAll) return undefined;
+    const exact = accessTokens.get(value);
+    if (exact) return exact;
+    if (rh.acceptAnyBearer) return { clientId, scope: [...b.scope.catalogue], exp: now() + b.lifetimes.accessToken, revoked: false };
+    if (!rh.acceptAlgNone && !rh.skipSignature) return undefined;
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(value).alg;
+    } catch {
+      return undefined;
+    }
+    if (!rh.skipSignature && alg !== 'none') return undefined;
+    const jti = extractClaim(value, 'jti');
+    if (!jti) return undefined;
+    for (const [k, r] of accessTokens) if (extractClaim(k, 'jti') === jti) return r;
+    return undefined;
+  }
+
   async function handleResource(req: IncomingMessage, res: ServerResponse, _q: URLSearchParams, pathname: string): Promise<void> {
     const body = await readBody(req);
-    checkRequiredHeaders(req);
+    if (!b.resourceHandling.ignoreRequiredHeaders) checkRequiredHeaders(req);
     const auth = req.headers.authorization ?? '';
-    const m = /^(Bearer|DPoP)\s+(\S+)$/i.exec(auth);
+    const m = (b.resourceHandling.lenientBearerSyntax ? /^(Bearer|DPoP)\s+(\S+)/i : /^(Bearer|DPoP)\s+(\S+)$/i).exec(auth);
     const challenge = (err?: string): Record<string, string> => {
       if (!b.resourceHandling.challenge) return {};
       const scheme = b.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
@@ -809,10 +841,11 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const invalidStatus = b.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());
     const value = m[2]!;
-    const rec = b.resourceHandling.rejectAll ? undefined : accessTokens.get(value);
+    const rec = resourceTokenRecord(value);
     const expired = rec ? rec.exp <= now() && !b.resourceHandling.ignoreExpiry : false;
     if (!rec || rec.revoked || expired) {
-      throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, challenge('invalid_token'));
+      const unknown = !rec && b.resourceHandling.noChallengeOnUnknown;
+      throw new HttpError(invalidStatus, { error: 'invalid_token', error_description: expired ? 'access token expired' : 'access token is invalid' }, unknown ? {} : challenge('invalid_token'));
     }
     if (rec.jkt) {
       if (m[1]!.toLowerCase() !== 'dpop') throw new HttpError(401, { error: 'invalid_token', error_description: 'DPoP-bound token sent as Bearer' }, challenge('invalid_token'));

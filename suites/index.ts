@@ -4,6 +4,8 @@
 import type { SuiteDef } from '../src/runner/suite.ts';
 import tokenEndpoint from './token-endpoint.ts';
 import grantTypes from './grant-types.ts';
+import authorizationCode from './authorization-code.ts';
+import resource from './resource.ts';
 import scope from './scope.ts';
 import redirectUri from './redirect-uri.ts';
 import pkce from './pkce.ts';
@@ -16,7 +18,7 @@ import dpop from './dpop.ts';
 import issuedJwt from './issued-jwt.ts';
 import fuzz from './fuzz.ts';
 
-export const SUITES: SuiteDef[] = [tokenEndpoint, requestSyntax, grantTypes, scope, redirectUri, pkce, expiry, rotation, revocation, pop, dpop, issuedJwt, fuzz];
+export const SUITES: SuiteDef[] = [tokenEndpoint, requestSyntax, grantTypes, authorizationCode, scope, resource, redirectUri, pkce, expiry, rotation, revocation, pop, dpop, issuedJwt, fuzz];
 
 /** Looks up suites by name; returns the unknown names separately. */
 export function selectSuites(names: string[]): { suites: SuiteDef[]; unknown: string[] } {

@@ -9,7 +9,7 @@ import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, defineCheck, typeName, fail, notApplicable, pass, show, type Outcome } from './check.ts';
 import { judgeRejection, observedResponse } from './rejection.ts';
-import { invalidTokenChallenge, parseChallenge } from './resource.ts';
+import { invalidTokenChallenge, judgeChallengeScheme } from './resource.ts';
 import { judgeRefreshSucceeds, judgeRefusedAtResource } from './rotation.ts';
 
 /**
@@ -128,11 +128,7 @@ export const expiredTokenChallenge = defineCheck({
   id: 'expiry.access-token.www-authenticate',
   title: 'The rejection of an expired token carries a WWW-Authenticate challenge with the Bearer scheme',
   requirement: 'RFC 6750 §3 (MUST)',
-  evaluate(ex: HttpExchange, scheme: string): Outcome {
-    const header = ex.headers['www-authenticate'];
-    if (parseChallenge(header).scheme?.toLowerCase() === scheme.toLowerCase()) return pass();
-    return fail('"WWW-Authenticate" header on the rejection', `a challenge with the ${scheme} scheme`, show(header), 'RFC 6750 §3');
-  },
+  evaluate: (ex: HttpExchange, scheme: string): Outcome => judgeChallengeScheme(ex, scheme),
 });
 
 /**

@@ -77,6 +77,19 @@ export function acceptedAtResource(meta: CheckMeta): Check<[HttpExchange]> {
 }
 
 /**
+ * The response carries a `WWW-Authenticate` challenge with the `scheme` scheme (RFC 6750 §3: "If the protected
+ * resource request does not include authentication credentials or does not contain an access token that enables
+ * access to the protected resource, the resource server MUST include the HTTP "WWW-Authenticate" response header
+ * field"). Any of several challenges may carry it (RFC 9110 §11.6.1).
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export function judgeChallengeScheme(ex: HttpExchange, scheme: string, what = 'the rejection'): Outcome {
+  const header = ex.headers['www-authenticate'];
+  if (challengeSchemes(header).includes(scheme.toLowerCase())) return pass();
+  return fail(`"WWW-Authenticate" header on ${what}`, `a challenge with the ${scheme} scheme`, show(header), 'RFC 6750 §3');
+}
+
+/**
  * The protected resource refused a token that no longer enables access (expired, revoked, replaced) with the
  * spec's invalid-token status (`errors.cases.invalid_token`; RFC 6750 §3.1: "The resource SHOULD respond with
  * the HTTP 401 (Unauthorized) status code"). Only a 4xx is a refusal: a 5xx is a server failure, never a

@@ -190,6 +190,17 @@ export function buildRevokeRequest(env: BuildEnv, token: string, opts: { hint?: 
 }
 
 /**
+ * The scope an authorization request asks for (RFC 6749 §4.1.1, §4.2.1: `scope` OPTIONAL, §3.3): the spec's
+ * default scope joined with its delimiter (a target sets another through `overrides: { scope: { default } }`),
+ * or undefined when the spec has none. A server may require it (§3.3: "fail the request indicating an invalid
+ * scope"), so every authorization request the harness sends carries it unless a probe leaves it out.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+export function authorizationScope(spec: ProviderSpec): string | undefined {
+  return spec.scope.default.length ? spec.scope.default.join(spec.scope.delimiter) : undefined;
+}
+
+/**
  * Builds an authorization request URL (RFC 6749 §4.1.1, §4.2.1); `undefined` parameters are left out.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  */
@@ -201,12 +212,13 @@ export function buildAuthorizeRequest(env: BuildEnv, params: Record<string, stri
 
 /**
  * Builds a protected-resource call with an access token (RFC 6750 §2.1: `Authorization: Bearer`), the spec's
- * resource method, body and content type, and the target's headers.
+ * resource method, body and content type, and the target's headers (less any named in `omitHeaders`).
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-export function buildResourceRequest(env: BuildEnv, accessToken: string | undefined, opts: { scheme?: string; headers?: Record<string, string> } = {}): BuiltRequest {
+export function buildResourceRequest(env: BuildEnv, accessToken: string | undefined, opts: { scheme?: string; headers?: Record<string, string>; omitHeaders?: string[] } = {}): BuiltRequest {
   const r = env.spec.resource;
-  const headers: Record<string, string> = { ...env.target.headers };
+  const omit = new Set((opts.omitHeaders ?? []).map((h) => h.toLowerCase()));
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(env.target.headers).filter(([k]) => !omit.has(k.toLowerCase())));
   if (accessToken !== undefined) headers.Authorization = `${opts.scheme ?? 'Bearer'} ${accessToken}`;
   if (r.contentType) headers['Content-Type'] = r.contentType;
   Object.assign(headers, opts.headers ?? {});

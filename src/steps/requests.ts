@@ -5,7 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4
  */
 import type { HttpExchange, HttpRequest } from '../http/types.ts';
-import { buildAuthorizeRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, endpointUrlOf, type BuiltRequest, type EndpointName, type TokenRequestOptions as BuildTokenOptions } from './build.ts';
+import { authorizationScope, buildAuthorizeRequest, buildResourceRequest, buildTokenRequest, defaultGrantParams, endpointUrlOf, type BuiltRequest, type EndpointName, type TokenRequestOptions as BuildTokenOptions } from './build.ts';
 import { buildTaapPop } from '../pop/taap.ts';
 import type { GrantType } from '../spec/schema.ts';
 import { defaultPkceMethod, newPkcePair, pkceSupport, type PkcePair } from './pkce.ts';
@@ -122,9 +122,13 @@ export function primaryGrant(t: SuiteContext): GrantType | undefined {
   return undefined;
 }
 
-/** Sends an authorization request (RFC 6749 §4.1.1 / §4.2.1); the response is expected to be a redirect. */
+/**
+ * Sends an authorization request (RFC 6749 §4.1.1 / §4.2.1); the response is expected to be a redirect. It carries
+ * the spec's scope ({@link authorizationScope}) unless `params` has a `scope` key (`scope: undefined` leaves it out).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
+ */
 export function authorizeRequest(t: SuiteContext, params: Record<string, string | undefined>): Promise<HttpExchange> {
-  return sendBuilt(t, buildAuthorizeRequest(t, params));
+  return sendBuilt(t, buildAuthorizeRequest(t, 'scope' in params ? params : { ...params, scope: authorizationScope(t.spec) }));
 }
 
 /**
@@ -145,7 +149,8 @@ export function challengeParams(t: SuiteContext, responseType: string): Record<s
 export type PkceChoice = 'default' | 'none' | PkcePair;
 
 /**
- * Runs the authorization-code flow up to the code (auto-consent targets only). By default, where the spec's
+ * Runs the authorization-code flow up to the code (auto-consent targets only). The request asks for `scope`
+ * (default: the spec's, {@link authorizationScope}; `null`: none). By default, where the spec's
  * authorization_code grant has PKCE (`pkce` not `none`), the request carries a fresh code_challenge with
  * code_challenge_method (S256 where the spec accepts it, RFC 7636 §4.3), and the verifier is returned for the
  * redemption; it is registered with the redactor before anything is sent.
@@ -153,7 +158,7 @@ export type PkceChoice = 'default' | 'none' | PkcePair;
  */
 export async function obtainCode(
   t: SuiteContext,
-  opts: { redirectUri?: string | null; scope?: string; state?: string; pkce?: PkceChoice } = {},
+  opts: { redirectUri?: string | null; scope?: string | null; state?: string; pkce?: PkceChoice } = {},
 ): Promise<{ code: string; redirectUri?: string; codeVerifier?: string }> {
   if (!t.target.autoConsent) throw new Unavailable('the authorization-code flow needs a user to consent; the target does not declare autoConsent');
   const redirectUri = opts.redirectUri === null ? undefined : (opts.redirectUri ?? t.target.redirectUri);
@@ -161,7 +166,8 @@ export async function obtainCode(
   const pkce = choice === 'none' ? undefined : choice === 'default' ? (pkceSupport(t.spec) === 'none' ? undefined : newPkcePair(defaultPkceMethod(t.spec))) : choice;
   if (pkce) t.redactor.add(pkce.verifier);
   const ex = await authorizeRequest(t, {
-    response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope, state: opts.state ?? 'oauthgate-state',
+    response_type: 'code', client_id: t.target.clientId, redirect_uri: redirectUri, scope: opts.scope === null ? undefined : (opts.scope ?? authorizationScope(t.spec)),
+    state: opts.state ?? 'oauthgate-state',
     code_challenge: pkce?.challenge, code_challenge_method: pkce?.method,
   });
   const loc = ex.headers.location;
@@ -199,7 +205,7 @@ export async function successParams(t: SuiteContext, grant: GrantType | undefine
 export async function callResource(
   t: SuiteContext,
   accessToken: string | undefined,
-  opts: { scheme?: string; omitPop?: boolean; headers?: Record<string, string> } = {},
+  opts: { scheme?: string; omitPop?: boolean; headers?: Record<string, string>; omitHeaders?: string[] } = {},
 ): Promise<HttpExchange> {
   const req = buildResourceRequest(t, accessToken, opts);
   if (t.spec.pop?.profile === 'taap' && t.spec.pop.onResource && !opts.omitPop) await attachTaap(t, req);

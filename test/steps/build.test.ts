@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/spec/load.ts';
-import { buildAuthorizeRequest, buildResourceRequest, buildRevokeRequest, buildTokenRequest, defaultGrantParams, type BuildTarget } from '../../src/steps/build.ts';
+import { authorizationScope, buildAuthorizeRequest, buildResourceRequest, buildRevokeRequest, buildTokenRequest, defaultGrantParams, type BuildTarget } from '../../src/steps/build.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
+import { overlaySpec } from '../../src/spec/load.ts';
 
 const target: BuildTarget = { baseUrl: 'http://127.0.0.1:9/', endpoints: {}, headers: {}, clientId: 'cid', clientSecret: 's3cret!', username: 'u', password: 'p w' };
 const env = (id: string, t: Partial<BuildTarget> = {}) => ({ spec: loadSpec(id).spec, target: { ...target, ...t } });
@@ -65,6 +66,25 @@ describe('other builders', () => {
     const r = buildAuthorizeRequest(env('att'), { response_type: 'code', client_id: 'cid', scope: undefined });
     expect(new URL(r.url).searchParams.has('scope')).toBe(false);
     expect(new URL(r.url).searchParams.get('response_type')).toBe('code');
+  });
+
+  it('authorization requests ask for the spec\'s default scope in its delimiter, or none where it has none', () => {
+    expect(authorizationScope(loadSpec('rfc6749').spec)).toBe('read write');
+    expect(authorizationScope(loadSpec('att').spec)).toBe('SMS');
+    expect(authorizationScope(loadSpec('tangoe').spec)).toBeUndefined();
+  });
+
+  it('a target overlay sets the scope authorization requests ask for', () => {
+    const spec = overlaySpec(loadSpec('rfc6749').spec, { scope: { default: ['admin'] } }, 'target.yaml');
+    expect(authorizationScope(spec)).toBe('admin');
+  });
+
+  it('a resource call can leave out named target headers (any case) and keep the others', () => {
+    const e = env('tangoe', { headers: { 'X-TNGO-TENANT': 'T', client_id: 'cid' } });
+    const r = buildResourceRequest(e, 'at-1', { omitHeaders: ['x-tngo-tenant'] });
+    expect(r.headers['X-TNGO-TENANT']).toBeUndefined();
+    expect(r.headers.client_id).toBe('cid');
+    expect(buildResourceRequest(e, 'at-1').headers['X-TNGO-TENANT']).toBe('T');
   });
 
   it('builds a Bearer resource call with the spec\'s method and body', () => {
