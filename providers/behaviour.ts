@@ -73,6 +73,8 @@ export interface ResourceHandling {
   ignoreExpiry: boolean;
   /** WWW-Authenticate on 401 (RFC 6750 §3). */
   challenge: boolean;
+  /** The challenge names the error (RFC 6750 §3: "SHOULD include" error when the request carried a token). */
+  challengeError: boolean;
   /** Any well-formed Bearer value is accepted, issued or not. */
   acceptAnyBearer: boolean;
   /** A refusal of a token that was never issued carries no WWW-Authenticate (expired ones still do). */
@@ -146,6 +148,8 @@ export interface DpopHandling {
   allowNone: boolean;
   allowPrivateJwk: boolean;
   notBound: boolean;
+  /** token_type "DPoP" is answered, but the token is not bound (no cnf.jkt; usable as a Bearer token). */
+  typeWithoutBinding: boolean;
 }
 
 export interface JwtIssuing {
@@ -191,14 +195,14 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
     response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true, crashOnJunk: false },
     resourceHandling: {
-      rejectAll: false, ignoreExpiry: false, challenge: true,
+      rejectAll: false, ignoreExpiry: false, challenge: true, challengeError: true,
       acceptAnyBearer: false, noChallengeOnUnknown: false, lenientBearerSyntax: false, acceptAlgNone: false, skipSignature: false, ignoreRequiredHeaders: false,
     },
     refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, requireScope: false, narrowScope: false, dropState: false, implicitInQuery: false, loose: {} },
     revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false, successStatus: 200 },
     taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false, ignoreQuery: false, anyOwnPath: false, optionalParts: new Set() },
-    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false },
+    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false, typeWithoutBinding: false },
     jwt: { signWithForeignKey: false },
   };
 }

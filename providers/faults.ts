@@ -88,6 +88,7 @@ export const FAULTS = {
   'never-expire': 'Access tokens never expire at the resource.',
   'refresh-never-expire': 'Refresh tokens never expire.',
   'no-www-authenticate': 'The resource answers 401 without WWW-Authenticate.',
+  'challenge-without-error': 'The resource\'s WWW-Authenticate challenge names the scheme but no error attribute (invalid_token, insufficient_scope).',
   'refresh-expires-early': 'Refresh tokens expire with the access token instead of after the refresh-token lifetime.',
   // rotation
   'refresh-keeps-old-refresh': 'A refresh leaves the old refresh token usable.',
@@ -136,6 +137,7 @@ export const FAULTS = {
   'dpop-skip-ath': 'Resource calls with a DPoP proof lacking ath are accepted.',
   'dpop-skip-ath-value': 'A DPoP proof at the resource must carry ath, but its value is not compared with the access token.',
   'dpop-not-bound': 'DPoP token requests get Bearer tokens with no cnf.jkt binding.',
+  'dpop-type-unbound': 'DPoP token requests get token_type "DPoP", but the token is not bound to the proof\'s key (no cnf.jkt; usable as a Bearer token).',
   // issued JWTs
   'jwt-bad-signature': 'Issued JWTs are signed with a key that is not in the published JWKS.',
   'jwt-wrong-issuer': 'Issued JWTs name another issuer.',
@@ -255,6 +257,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'never-expire': set('resourceHandling', { ignoreExpiry: true }),
   'refresh-never-expire': set('refreshHandling', { ignoreExpiry: true }),
   'no-www-authenticate': set('resourceHandling', { challenge: false }),
+  'challenge-without-error': set('resourceHandling', { challengeError: false }),
   'refresh-expires-early': (b) => ({ ...b, lifetimes: { ...b.lifetimes, refreshToken: b.lifetimes.accessToken } }),
   'refresh-keeps-old-refresh': refreshPolicy({ invalidatesOldRefreshToken: false }),
   'refresh-keeps-old-access': refreshPolicy({ invalidatesOldAccessToken: false }),
@@ -300,6 +303,7 @@ export const FAULT_PATCHES: Record<FaultName, FaultPatch> = {
   'dpop-skip-ath': set('dpop', { skipAth: true }),
   'dpop-skip-ath-value': set('dpop', { skipAthValue: true }),
   'dpop-not-bound': set('dpop', { notBound: true }),
+  'dpop-type-unbound': set('dpop', { typeWithoutBinding: true }),
   'jwt-bad-signature': set('jwt', { signWithForeignKey: true }),
   'jwt-wrong-issuer': set('jwt', { issuer: 'https://issuer.invalid/' }),
   'jwt-wrong-audience': set('jwt', { audience: 'someone-else' }),

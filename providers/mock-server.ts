@@ -292,10 +292,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   async function issueTokens(clientIdFor: string, grant: GrantType, scope: string[], requestedScope: string[] | undefined, jkt?: string, family?: string): Promise<Json> {
     const g = b.grants[grant];
     const life = b.lifetimes.accessToken;
+    // The key the token is bound to (none where the dpop-type-unbound fault answers "DPoP" without binding).
+    const bound = jkt && !b.dpop.typeWithoutBinding ? jkt : undefined;
     const access = b.token.accessTokenIsJwt
-      ? await signJwt({ sub: clientIdFor, aud: clientIdFor, client_id: clientIdFor, scope: joinScope(scope), ...(jkt ? { cnf: { jkt } } : {}) }, life)
+      ? await signJwt({ sub: clientIdFor, aud: clientIdFor, client_id: clientIdFor, scope: joinScope(scope), ...(bound ? { cnf: { jkt: bound } } : {}) }, life)
       : token(24);
-    const rec: AccessTokenRecord = { clientId: clientIdFor, scope, exp: now() + life, revoked: false, ...(jkt ? { jkt } : {}) };
+    const rec: AccessTokenRecord = { clientId: clientIdFor, scope, exp: now() + life, revoked: false, ...(bound ? { jkt: bound } : {}) };
     capped(accessTokens, access, rec);
     const body: Json = {};
     if (!b.response.omitAccessToken) body.access_token = access;
@@ -836,7 +838,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const challenge = (err?: string): Record<string, string> => {
       if (!b.resourceHandling.challenge) return {};
       const scheme = b.pop?.profile === 'dpop' && m?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
-      return { 'www-authenticate': err ? `${scheme} realm="oauthgate-mock", error="${err}"` : `${scheme} realm="oauthgate-mock"` };
+      return { 'www-authenticate': err && b.resourceHandling.challengeError ? `${scheme} realm="oauthgate-mock", error="${err}"` : `${scheme} realm="oauthgate-mock"` };
     };
     const invalidStatus = b.resource.invalidTokenStatus;
     if (!m) throw new HttpError(invalidStatus, { error: 'invalid_request', error_description: 'no access token' }, challenge());

@@ -13,6 +13,7 @@
  * - a DPoP proof breaking one RFC 9449 §4.3 rule is rejected (a fresh one accepted), where the server binds tokens.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
+import { dpopNotOffered } from '../src/checks/dpop.ts';
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair } from 'jose';
 import { defineSuite, Unavailable, type SuiteContext } from '../src/runner/suite.ts';
@@ -231,9 +232,11 @@ async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>,
     if (ex.failure) throw new Error(`${ex.failure.code}: ${ex.failure.message}`);
     const type = bodyObject(ex)?.token_type;
     if (ex.status !== 200) throw new Error(`a valid DPoP proof got HTTP ${ex.status}, not a token (the dpop suite judges that)`);
-    const unbound = typeof type !== 'string' || type.toLowerCase() !== 'dpop'
+    // Not bound: where the spec does not require DPoP, the dpop suite's reason (RFC 9449 §5); where it does, the dpop
+    // suite owns the failure (dpop.token.token-type-dpop) and there is no proof validation to fuzz either way.
+    const unbound = dpopNotOffered(ex, spec.pop!.required) ?? (typeof type !== 'string' || type.toLowerCase() !== 'dpop'
       ? `the server answered a valid proof with token_type ${JSON.stringify(type)}: it does not bind tokens with DPoP (RFC 9449 §5), so there is no proof validation to fuzz`
-      : undefined;
+      : undefined);
     return { ...k, unbound };
   });
   if (keys.ok && keys.value.unbound) return void t.notApplicable(F.mutatedDpopRejected, 'MUST', keys.value.unbound);

@@ -6,7 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449
  */
 import type { HttpExchange } from '../http/types.ts';
-import { bodyObject, defineCheck, fail, isClientError, pass, show, type Check, type Outcome } from './check.ts';
+import { bodyObject, defineCheck, fail, isClientError, pass, show, type Check, type CheckMeta, type Outcome } from './check.ts';
 import { decodeJwt } from './jwt.ts';
 import { isServed, refusedWithoutToken } from './pop.ts';
 import { observedResponse } from './rejection.ts';
@@ -28,6 +28,21 @@ export const dpopValidProofAccepted = defineCheck({
 });
 
 /**
+ * Whether the server declined to bind: RFC 9449 §5 says "An authorization server MAY elect to issue access tokens
+ * that are not DPoP bound, which is signaled to the client with a value of Bearer in the token_type parameter".
+ * When the answer to a DPoP-proofed token request is a Bearer token and the spec does not require DPoP
+ * (`pop.required` false), the server does not offer DPoP and no DPoP check applies: returns that reason, quoting
+ * the observed token_type. Returns undefined when the token is not a Bearer token, or the spec requires DPoP
+ * (then {@link dpopTokenTypeIsDpop} fails, once, and the other checks are skipped behind it).
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+export function dpopNotOffered(ex: HttpExchange, required: boolean): string | undefined {
+  const v = bodyObject(ex)?.token_type;
+  if (required || ex.status !== 200 || typeof v !== 'string' || v.toLowerCase() !== 'bearer') return undefined;
+  return `the server answered a token request carrying a valid DPoP proof with token_type ${show(v)}: it did not bind the token, which RFC 9449 §5 allows ("MAY elect to issue access tokens that are not DPoP bound, which is signaled to the client with a value of Bearer"), and the spec does not require DPoP (pop.required false)`;
+}
+
+/**
  * RFC 9449 §5: a token bound to the proof's key is answered with `token_type` "DPoP" (compared case-insensitively,
  * RFC 6749 §7.1).
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
@@ -39,7 +54,8 @@ export const dpopTokenTypeIsDpop = defineCheck({
   evaluate(ex: HttpExchange): Outcome {
     const v = bodyObject(ex)?.token_type;
     if (typeof v === 'string' && v.toLowerCase() === 'dpop') return pass();
-    return fail('"token_type" in the response to a DPoP token request', '"DPoP"', show(v), 'RFC 9449 §5');
+    const unbound = typeof v === 'string' && v.toLowerCase() === 'bearer' ? ' (the token was not bound to the proof\'s key)' : '';
+    return fail('"token_type" in the response to a DPoP token request', '"DPoP"', `${show(v)}${unbound}`, 'RFC 9449 §5');
   },
 });
 
@@ -161,3 +177,13 @@ export function jwtClaimsOf(token: string): Record<string, unknown> | undefined 
   const d = decodeJwt(token);
   return typeof d === 'string' || typeof d.header.alg !== 'string' ? undefined : d.claims;
 }
+
+/**
+ * Every check of the dpop suite, in the order it runs them: where the server does not offer DPoP
+ * ({@link dpopNotOffered}) each is recorded as not applicable with that reason.
+ */
+export const DPOP_CHECKS: readonly CheckMeta[] = [
+  dpopValidProofAccepted, dpopTokenTypeIsDpop, dpopTokenBoundToKey, dpopResourceProofAccepted, dpopResourceMissingAthRejected,
+  dpopResourceWrongAthRejected, dpopWrongHtmRejected, dpopWrongHtuRejected, dpopStaleIatRejected, dpopFutureIatRejected,
+  dpopReusedJtiRejected, dpopAlgNoneRejected, dpopPrivateJwkRejected,
+];

@@ -9,7 +9,8 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { Citation, ProviderSpec } from '../spec/schema.ts';
-import { bodyObject, defineCheck, fail, pass, show, type Outcome } from './check.ts';
+import { fieldProvenance } from '../spec/provenance.ts';
+import { bodyObject, defineCheck, fail, notApplicable, pass, show, type Outcome, type Severity } from './check.ts';
 import { judgeRejection, observedResponse } from './rejection.ts';
 import { checkResourceAccepts, judgeRefusedAtResource } from './resource.ts';
 
@@ -23,6 +24,36 @@ export function specBasis(section: { source?: Citation[] | undefined; standard?:
   if (section?.standard) return section.standard;
   if (section?.assumption) return "the spec's stated assumption";
   return 'provider spec';
+}
+
+// ---------- how firmly a refresh policy binds ----------
+
+/** RFC 6749 §6 on refresh-token rotation: both halves are a MAY. */
+export const RFC6749_ROTATION_MAY = 'RFC 6749 §6: "The authorization server MAY issue a new refresh token" and "MAY revoke the old refresh token after issuing a new refresh token to the client"';
+/** RFC 9700 §4.14.2: rotation (or sender-constrained refresh tokens) is required for public clients only. */
+export const RFC9700_PUBLIC_ONLY = 'RFC 9700 §4.14.2 requires refresh token rotation or sender-constrained refresh tokens only "for public clients"';
+
+/** The refresh-policy fields whose firmness {@link refreshPolicyRule} decides. */
+export type RefreshPolicyField = 'rotatesRefreshToken' | 'invalidatesOldRefreshToken' | 'invalidatesOldAccessToken' | 'reuseDetection';
+
+/**
+ * How a check of the spec's refresh policy field `field` is judged. A provider's document, an overlay of the
+ * user's, or a stated assumption (which the runner caps at SHOULD, src/spec/judged-fields.ts) bind the server: MUST.
+ * A policy that only follows the RFCs (`standard`, the rfc6749 profile) binds it only as far as the RFCs do:
+ * rotation and revoking the old refresh token are a MAY (RFC 6749 §6) for a confidential client and at most a
+ * SHOULD for a public one (RFC 9700 §4.14.2 also accepts sender-constrained refresh tokens instead); and no RFC
+ * says what a refresh does to the old access token. `optional` holds the reason a server that does otherwise
+ * breaks no rule.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
+ */
+export function refreshPolicyRule(spec: ProviderSpec, field: RefreshPolicyField, publicClient: boolean): { severity: Severity; optional?: string } {
+  if (fieldProvenance(spec, `refresh.${field}`).kind !== 'standard') return { severity: 'MUST' };
+  if (field === 'invalidatesOldAccessToken') {
+    return { severity: 'MUST', optional: 'RFC 6749 §6 sets no rule for the access token a refresh replaces: revoking it or keeping it until it expires is the server\'s choice, and the spec cites no provider document for it' };
+  }
+  if (publicClient) return { severity: 'SHOULD' };
+  return { severity: 'MUST', optional: `the spec's refresh policy is the RFCs' (no provider document), and for a confidential client ${RFC6749_ROTATION_MAY}; ${RFC9700_PUBLIC_ONLY}` };
 }
 
 // ---------- judgements shared by the refresh, expiry and revocation checks ----------
@@ -68,8 +99,10 @@ export const newRefreshTokenIssued = defineCheck({
   id: 'rotation.new-refresh-token-issued',
   title: 'A refresh returns a new refresh token (rotation), as the spec says',
   requirement: 'RFC 9700 §4.14.2 and provider spec refresh.rotatesRefreshToken',
-  evaluate(ex: HttpExchange, oldRefreshToken: string, basis: string): Outcome {
+  evaluate(ex: HttpExchange, oldRefreshToken: string, basis: string, optional?: string): Outcome {
     const rt = bodyObject(ex)?.refresh_token;
+    const rotated = typeof rt === 'string' && rt.length > 0 && rt !== oldRefreshToken;
+    if (!rotated && optional) return notApplicable(`${optional}; observed: the refresh returned ${rt === undefined ? 'no refresh token' : 'the same refresh token'}`);
     if (typeof rt !== 'string' || rt.length === 0) return fail('"refresh_token" in refresh response', 'a new refresh token (rotation)', rt === undefined ? '(absent)' : show(rt), basis);
     if (rt === oldRefreshToken) return fail('"refresh_token" in refresh response', 'a new refresh token (rotation)', 'the refresh token that was just used', basis);
     return pass();
@@ -135,8 +168,10 @@ export const oldRefreshTokenRejected = defineCheck({
   id: 'rotation.old-refresh-token-rejected',
   title: 'A refresh token already used is rejected as invalid_grant, as the spec says',
   requirement: 'RFC 6749 §5.2, RFC 9700 §4.14.2 and provider spec refresh.invalidatesOldRefreshToken',
-  evaluate: (ex: HttpExchange, spec: ProviderSpec, basis: string): Outcome =>
-    judgeRejection(ex, spec, 'invalid_grant', 'second refresh with the refresh token already used', `RFC 6749 §5.2; ${basis}`),
+  evaluate(ex: HttpExchange, spec: ProviderSpec, basis: string, optional?: string): Outcome {
+    if (optional && judgeRefreshSucceeds(ex, 'second refresh').status === 'passed') return notApplicable(`${optional}; observed: the used refresh token still works (HTTP ${ex.status} with an access_token)`);
+    return judgeRejection(ex, spec, 'invalid_grant', 'second refresh with the refresh token already used', `RFC 6749 §5.2; ${basis}`);
+  },
 });
 
 /**

@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
  * @see https://docs.pact.io/getting_started/matching
  */
+import { firstAssumption } from '../spec/provenance.ts';
 import { MatchersV3 as M } from '@pact-foundation/pact';
 import type { HttpRequest } from '../http/types.ts';
 import type { Severity } from '../checks/check.ts';
@@ -159,6 +160,9 @@ function fieldMatcher(spec: ProviderSpec, name: string, f: ProviderSpec['tokenRe
 }
 
 /** The documented error cases a consumer relies on, built as the token-endpoint suite builds them. */
+/** Spec values an error case stands for besides its own status and code (src/spec/judged-fields.ts for the suites). */
+const judgedBy: Partial<Record<ErrorCaseName, readonly string[]>> = { invalid_scope: ['scope.unknownScope'] };
+
 function errorCases(spec: ProviderSpec): ContractCase[] {
   const grant = primaryGrant({ spec } as SuiteContext);
   if (!grant) return [];
@@ -175,7 +179,8 @@ function errorCases(spec: ProviderSpec): ContractCase[] {
       key: `error.${name.replace(/_/g, '-')}`,
       description,
       states,
-      severity: assumedOnly(c) && assumedOnly(spec.errors) ? 'SHOULD' : 'MUST',
+      // SHOULD where the case, or the behaviour it stands for (an unknown scope refused), is only the spec's assumption.
+      severity: (assumedOnly(c) && assumedOnly(spec.errors)) || firstAssumption(spec, judgedBy[name] ?? []) ? 'SHOULD' : 'MUST',
       requirement: `RFC 6749 §5.2 and provider spec errors.cases.${name}`,
       exactFields,
       build,

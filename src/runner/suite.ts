@@ -8,6 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { deviationsForCheck } from '../spec/deviations.ts';
+import { judgedFields } from '../spec/judged-fields.ts';
+import { firstAssumption } from '../spec/provenance.ts';
 import type { Target } from '../target/target.ts';
 import type { Sender } from '../http/breaker.ts';
 import type { HttpExchange } from '../http/types.ts';
@@ -233,11 +235,13 @@ export class SuiteContext {
   }
 
   #record(meta: CheckMeta, opts: CheckOptions<readonly Prereq<unknown>[]>, outcome: Outcome, durationMs: number, exchanges: HttpExchange[]): CheckResult {
+    // A check judging a value the spec only assumes is at most a SHOULD (src/spec/judged-fields.ts).
+    const assumed = opts.severity === 'MAY' ? undefined : firstAssumption(this.spec, judgedFields(meta.id));
     const r: CheckResult = {
       id: meta.id,
       suite: this.suite,
       title: meta.title,
-      severity: opts.severity,
+      severity: assumed ? 'SHOULD' : opts.severity,
       status: outcome.status,
       requirement: meta.requirement,
       durationMs: Math.round(durationMs * 10) / 10,
@@ -259,6 +263,10 @@ export class SuiteContext {
         const cite = devs.map((d) => `"${d.id}" from ${d.rfc} (${d.source.map((c) => `${c.doc} line ${c.line}`).join(', ')})`).join('; ');
         r.reason = `documented deviation ${cite}: ${r.reason}`;
       }
+    }
+    if (assumed && (r.status === 'failed' || r.status === 'deviation')) {
+      const capped = opts.severity === 'MUST' ? 'SHOULD, not MUST: ' : '';
+      r.reason = `${r.reason}; ${capped}spec assumption (${assumed.path}): ${this.redactor.redact(assumed.assumption ?? '')}`;
     }
     if (exchanges.length) r.evidence = exchanges.slice(-MAX_EVIDENCE).map((e) => toEvidence(e, this.redactor));
     this.results.push(r);

@@ -30,6 +30,7 @@ export const SPEC_FIELD_READERS: Record<string, FieldReaders> = {
   '*.source': META('traceability; test/spec/load.test.ts checks every quote against its document line'),
   '*.assumption': META('traceability: what was assumed, for readers and reports'),
   '*.standard': META('traceability: the RFC section a value follows'),
+  '*.assumed': META('traceability: which fields rest on the assumption; read by src/spec/provenance.ts, which caps the severity of checks judging them (src/runner/suite.ts)'),
 
   'endpoints.token.path': both('endpoints.token.path', 'endpoints[name]?.path'),
   'endpoints.token.method': both('endpoints.token.method', 'endpoints.token.method'),

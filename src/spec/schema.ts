@@ -24,6 +24,7 @@ const traceFields = {
   source: z.array(Citation).min(1).optional().describe('Provider document lines this section comes from.'),
   assumption: z.string().min(10).optional().describe('What this section assumes where no document speaks, and why.'),
   standard: z.string().min(3).optional().describe('The standard this section follows where it is the normative source (e.g. "RFC 6749 §5.1").'),
+  assumed: z.array(z.string().min(1)).min(1).optional().describe('Fields of this section that rest on `assumption` although the section also cites a `source` or `standard` (a section with only an assumption rests on it entirely). A check judging an assumed value fails at most as SHOULD, naming the assumption.'),
 };
 
 /** Adds `source`/`assumption` to a section and requires one of them. */
@@ -33,6 +34,14 @@ function traced<T extends z.ZodRawShape>(shape: T) {
     .strict()
     .refine((v: { source?: unknown; assumption?: unknown; standard?: unknown }) => v.source !== undefined || v.assumption !== undefined || v.standard !== undefined, {
       message: 'expected `source` (a citation), `standard` (an RFC section) or `assumption` (a stated assumption): every spec value must trace to a document',
+    })
+    .refine((v: { assumption?: unknown; assumed?: unknown }) => v.assumed === undefined || v.assumption !== undefined, {
+      message: 'expected `assumption` beside `assumed`: the fields named there rest on it',
+      path: ['assumed'],
+    })
+    .refine((v: { assumed?: unknown }) => !Array.isArray(v.assumed) || v.assumed.every((f) => typeof f === 'string' && f in shape), {
+      message: `expected \`assumed\` to name fields of this section (${Object.keys(shape).join(', ')})`,
+      path: ['assumed'],
     });
 }
 

@@ -46,7 +46,7 @@ describe('dpop.token.token-type-dpop', () => {
   it('fails on "Bearer", on a missing token_type and on a non-string one', () => {
     expect(c.evaluate(exchange(200, { ...dpopToken, token_type: 'Bearer' }))).toMatchObject({
       status: 'failed',
-      reason: '"token_type" in the response to a DPoP token request: expected "DPoP" (RFC 9449 §5), observed "Bearer"',
+      reason: '"token_type" in the response to a DPoP token request: expected "DPoP" (RFC 9449 §5), observed "Bearer" (the token was not bound to the proof\'s key)',
     });
     const { token_type: __, ...noType } = dpopToken;
     expect(c.evaluate(exchange(200, noType))).toMatchObject({ status: 'failed', observed: '(absent)' });
@@ -152,4 +152,20 @@ describe('jwtClaimsOf', () => {
       D.jwtClaimsOf(a);
     }));
   });
+});
+
+describe('dpopNotOffered: a Bearer answer to a DPoP-proofed request (RFC 9449 §5)', () => {
+  const bearer = exchange(200, { access_token: 'at', token_type: 'Bearer' });
+  it('names the observed token_type where the spec does not require DPoP', () =>
+    expect(D.dpopNotOffered(bearer, false)).toMatch(/with token_type "Bearer": it did not bind the token, which RFC 9449 §5 allows.*pop\.required false/));
+  it('is case-insensitive about Bearer (RFC 6749 §7.1)', () => expect(D.dpopNotOffered(exchange(200, { access_token: 'at', token_type: 'bearer' }), false)).toMatch(/"bearer"/));
+  it('does not excuse a server where the spec requires DPoP (one property differs: pop.required)', () => expect(D.dpopNotOffered(bearer, true)).toBeUndefined());
+  it('does not excuse a DPoP token, another token_type, or an error', () => {
+    expect(D.dpopNotOffered(exchange(200, { access_token: 'at', token_type: 'DPoP' }), false)).toBeUndefined();
+    expect(D.dpopNotOffered(exchange(200, { access_token: 'at', token_type: 'mac' }), false)).toBeUndefined();
+    expect(D.dpopNotOffered(exchange(400, { error: 'invalid_dpop_proof', token_type: 'Bearer' }), false)).toBeUndefined();
+  });
+  it('token-type-dpop says the Bearer token was not bound', () =>
+    expect(D.dpopTokenTypeIsDpop.evaluate(bearer)).toMatchObject({ status: 'failed', observed: '"Bearer" (the token was not bound to the proof\'s key)' }));
+  it('DPOP_CHECKS lists every check once', () => expect(new Set(D.DPOP_CHECKS.map((c) => c.id)).size).toBe(13));
 });

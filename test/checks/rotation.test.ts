@@ -202,3 +202,30 @@ describe('properties', () => {
     );
   });
 });
+
+describe('what the RFCs leave to the server (issue 8 item 2)', () => {
+  const publicRfc: ProviderSpec = { ...rfc, clientAuth: { ...rfc.clientAuth, methods: ['none'] } };
+  it('refreshPolicyRule: a provider citation binds (MUST), whatever the client', () => {
+    expect(R.refreshPolicyRule(att, 'invalidatesOldRefreshToken', false)).toEqual({ severity: 'MUST' });
+    expect(R.refreshPolicyRule(att, 'invalidatesOldAccessToken', false)).toEqual({ severity: 'MUST' });
+  });
+  it('refreshPolicyRule: the RFC profile makes rotation optional for a confidential client and a SHOULD for a public one', () => {
+    expect(R.refreshPolicyRule(rfc, 'invalidatesOldRefreshToken', false)).toMatchObject({ severity: 'MUST', optional: expect.stringContaining('MAY revoke the old refresh token') });
+    expect(R.refreshPolicyRule(publicRfc, 'invalidatesOldRefreshToken', true)).toEqual({ severity: 'SHOULD' });
+    expect(R.refreshPolicyRule(rfc, 'invalidatesOldAccessToken', true)).toMatchObject({ optional: expect.stringContaining('RFC 6749 §6 sets no rule for the access token') });
+  });
+  const optional = R.refreshPolicyRule(rfc, 'invalidatesOldRefreshToken', false).optional;
+  it('oldRefreshTokenRejected: a used refresh token that still works is not applicable where the rotation is optional', () => {
+    expect(R.oldRefreshTokenRejected.evaluate(exchange(200, refreshed), rfc, 'RFC 9700 §4.14.2', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the used refresh token still works \(HTTP 200/) });
+    // The same answer where rotation is binding is a failure.
+    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(200, refreshed), rfc, 'RFC 9700 §4.14.2'), /invalid_grant/, /^HTTP 200/);
+  });
+  it('oldRefreshTokenRejected: a refusal with the wrong status still fails where the rotation is optional', () =>
+    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(500, invalidGrant), rfc, 'b', optional), /invalid_grant/, /^HTTP 500/));
+  it('newRefreshTokenIssued: no new refresh token is not applicable where the rotation is optional; a new one passes', () => {
+    const { refresh_token: _rt, ...noRt } = refreshed;
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, noRt), 'rt-1', 'b', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned no refresh token$/) });
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 'rt-1' }), 'rt-1', 'b', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/the same refresh token$/) });
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, refreshed), 'rt-1', 'b', optional).status).toBe('passed');
+  });
+});

@@ -65,6 +65,10 @@ describe('faults caught by a property, with a shrunk counterexample', () => {
     expect(r.reason).toMatch(/counterexample .*\(seed -?\d+.*reproduce with --seed 424242 --fuzz-runs 60\)/);
   });
 
+  it('a server that answers DPoP proofs with Bearer tokens, where the spec does not require DPoP: not applicable (RFC 9449 §5)', async () => {
+    expect(result(await fuzzOn('rfc6749', ['dpop-not-bound']), 'fuzz.dpop.mutated-proof-rejected')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/token_type "Bearer": it did not bind the token/) });
+  });
+
   it('gives the same verdicts and counterexample for the same seed', async () => {
     const strip = (s: string | undefined) => (s ?? '').replace(/\[redacted:[0-9a-f]{8}\]/g, '[redacted]').replace(/:\d{4,5}\//g, ':PORT/');
     const a = result(await fuzzOn('att', ['redirect-prefix-match']), 'fuzz.redirect-uri.decision-matches-rule');

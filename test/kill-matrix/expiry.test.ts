@@ -30,7 +30,8 @@ const cases: Array<[string, FaultName, string]> = [
   ['att', 'expires-in-wrong', 'expiry.access-token.rejected-after-expiry'],
   ['mobile-digital', 'no-www-authenticate', 'expiry.access-token.www-authenticate'],
   ['rfc6749', 'no-www-authenticate', 'expiry.access-token.www-authenticate'],
-  ['mobile-digital', 'no-www-authenticate', 'expiry.access-token.invalid-token-challenge'],
+  // A missing challenge is expiry.access-token.www-authenticate's alone; a challenge without error is this one's.
+  ['mobile-digital', 'challenge-without-error', 'expiry.access-token.invalid-token-challenge'],
   ['att', 'refresh-expires-early', 'expiry.refresh-token.accepted-before-expiry'],
   ['rfc6749', 'refresh-expires-early', 'expiry.refresh-token.accepted-before-expiry'],
   ['att', 'refresh-never-expire', 'expiry.refresh-token.rejected-after-expiry'],
@@ -41,6 +42,12 @@ const clean = (spec: string) => cleanRun(expiry, spec);
 
 describe('kill matrix: expiry', () => {
   killMatrix(expiry, cases, listBundledSpecIds());
+
+  it('one owner per behaviour: a rejection without any challenge fails www-authenticate alone; the error-code check is skipped behind it', async () => {
+    const r = await runOnMock(expiry, 'mobile-digital', ['no-www-authenticate']);
+    expect(r.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['expiry.access-token.www-authenticate']);
+    expect(result(r, 'expiry.access-token.invalid-token-challenge')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('prerequisite "check expiry.access-token.www-authenticate passes" failed') });
+  });
 
   it('records not_applicable with a reason where the spec documents no refresh lifetime or tokens are opaque', async () => {
     const tangoe = await clean('tangoe');

@@ -122,3 +122,15 @@ describe('every bundled spec', () => {
     });
   }
 });
+
+describe('an assumed behaviour is a SHOULD interaction (issue 8 item 5)', () => {
+  it('the invalid-scope interaction is SHOULD where rejecting unknown scope is the spec\'s assumption, MUST where the user states it', async () => {
+    const { recordOverrides } = await import('../../src/spec/overlay.ts');
+    const assumed = structuredClone(loadSpec('rfc6749').spec);
+    expect(contractCases(assumed).find((c) => c.key === 'error.invalid-scope')?.severity).toBe('SHOULD');
+    const stated = structuredClone(loadSpec('rfc6749').spec);
+    recordOverrides(stated, ['scope.unknownScope']);
+    expect(contractCases(stated).find((c) => c.key === 'error.invalid-scope')?.severity).toBe('MUST');
+    expect(contractCases(stated).find((c) => c.key === 'error.unknown-client')?.severity).toBe('MUST');
+  });
+});

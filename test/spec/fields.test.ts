@@ -12,7 +12,7 @@ import { ProviderSpec } from '../../src/spec/schema.ts';
 import { SPEC_FIELD_READERS } from '../../src/spec/fields.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const TRACE = new Set(['source', 'assumption', 'standard']);
+const TRACE = new Set(['source', 'assumption', 'standard', 'assumed']);
 const WRAPPERS = new Set(['optional', 'default', 'nullable', 'prefault', 'readonly']);
 
 /** Leaf paths of a zod schema: objects are walked, grants collapse to `grants.*`, trace fields to `*.<name>`. */

@@ -73,8 +73,14 @@ describe('spec errors are one line per problem, naming file and field', () => {
   });
 
   it('rejects a section with neither source, standard nor assumption', () => {
-    const text = attText.replace(/lifetimes:\n  accessToken: 172800\n  refreshToken: 7776000\n  authorizationCode: 600\n  source:\n(    - .*\n)+  assumption: .*\n/, 'lifetimes:\n  accessToken: 172800\n');
+    const text = attText.replace(/lifetimes:\n  accessToken: 172800\n  refreshToken: 7776000\n  authorizationCode: 600\n  source:\n(    - .*\n)+  assumption: .*\n  assumed: .*\n/, 'lifetimes:\n  accessToken: 172800\n');
     expect(problemsOf(text)).toEqual([expect.stringMatching(/^specs\/x\.yaml: lifetimes: expected `source`/)]);
+  });
+
+  it('rejects `assumed` naming a field the section does not have, or standing without an assumption', () => {
+    expect(problemsOf(attText.replace('assumed: [authorizationCode]', 'assumed: [authorisationCode]'))).toEqual([expect.stringMatching(/^specs\/x\.yaml: lifetimes\.assumed: expected `assumed` to name fields of this section \(accessToken, refreshToken, authorizationCode/)]);
+    const bare = attText.replace(/  assumption: The authorization-code lifetime is not documented.*\n/, '');
+    expect(problemsOf(bare)).toEqual(['specs/x.yaml: lifetimes.assumed: expected `assumption` beside `assumed`: the fields named there rest on it']);
   });
 
   it('rejects a citation of an undeclared document', () => {

@@ -22,13 +22,8 @@ const COMMON_FAILURES = [
   'request.repeated-parameter-rejected', 'request.two-auth-methods-rejected',
   'grant.authorization-code.reuse-rejected',
   'redirect-uri.exact.query-extension-rejected', 'redirect-uri.probe.other-port', 'redirect-uri.probe.userinfo', 'fuzz.redirect-uri.decision-matches-rule',
-  'revocation.client-auth-required', 'revocation.refresh-token-rejected',
+  'revocation.client-auth-required', 'revocation.refresh-token-rejected', 'rotation.old-refresh-token-rejected',
   'grant.implicit.end-to-end', 'redirect-uri.implicit.token-in-fragment',
-  // harness false failures, fixes in progress (issue 8 items 1 and 2)
-  'dpop.resource.valid-proof-accepted', 'dpop.token.alg-none-rejected', 'dpop.token.bound-to-key', 'dpop.token.future-iat-rejected',
-  'dpop.token.private-jwk-rejected', 'dpop.token.reused-jti-rejected', 'dpop.token.stale-iat-rejected', 'dpop.token.token-type-dpop',
-  'dpop.token.wrong-htm-rejected', 'dpop.token.wrong-htu-rejected',
-  'rotation.old-access-token-still-valid', 'rotation.old-refresh-token-rejected', 'rotation.reuse-revokes-active-refresh-token',
 ];
 /** Failed only with `requiresPKCE: false`: a code requested without a challenge is redeemed with a verifier. */
 const PKCE_OFF_ONLY = ['pkce.verifier-without-challenge-rejected'];

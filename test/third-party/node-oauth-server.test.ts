@@ -21,11 +21,6 @@ const PINNED_FAILURES = [
   'request.two-auth-methods-rejected',
   'scope.resource.insufficient-scope-challenge',
   'resource.bogus-token-challenge', 'resource.malformed-token-challenge',
-  // harness false failures, fixes in progress (issue 8 items 1 and 2)
-  'dpop.resource.valid-proof-accepted', 'dpop.token.alg-none-rejected', 'dpop.token.bound-to-key', 'dpop.token.future-iat-rejected',
-  'dpop.token.private-jwk-rejected', 'dpop.token.reused-jti-rejected', 'dpop.token.stale-iat-rejected', 'dpop.token.token-type-dpop',
-  'dpop.token.wrong-htm-rejected', 'dpop.token.wrong-htu-rejected',
-  'rotation.reuse-revokes-active-refresh-token',
 ].sort();
 
 let server: NodeOauthServer;

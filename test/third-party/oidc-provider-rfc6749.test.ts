@@ -82,11 +82,12 @@ describe('oidc-provider checked as a live target against the rfc6749 spec', () =
   });
 
   it('finds what oidc-provider really does differently, naming expected and observed — and nothing else fails', () => {
-    // oidc-provider drops unknown scope values silently (200) instead of answering invalid_scope (a MUST here).
-    expect(byId('error.invalid-scope')).toMatchObject({ severity: 'MUST', status: 'failed', reason: expect.stringMatching(/expected HTTP 400 with "error" "invalid_scope" and no access_token \(RFC 6749 §5\.2, provider spec errors\.cases\.invalid_scope\), observed HTTP 200 with \{"access_token"/) });
+    // oidc-provider drops unknown scope values silently (200), which RFC 6749 §3.3 allows ("MAY fully or partially
+    // ignore the scope requested"): no invalid_scope error to judge (issue 8 item 6; scope.unknown-rejected owns it).
+    expect(byId('error.invalid-scope')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/MAY fully or partially ignore the scope requested/) });
     // It sends no Pragma: no-cache (obsolete since RFC 9111; a SHOULD here).
     expect(byId('token.pragma-no-cache')).toMatchObject({ severity: 'SHOULD', status: 'failed', reason: '"Pragma" header: expected "no-cache" (RFC 6749 §5.1), observed (absent)' });
-    expect(checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['error.invalid-scope', 'token.pragma-no-cache']);
+    expect(checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['token.pragma-no-cache']);
   });
 
   it('has each of its failures justified in docs/verdicts/oidc-provider@9.13.3.md', () => {
@@ -100,8 +101,8 @@ describe('oidc-provider checked as a live target against the rfc6749 spec', () =
     for (const c of skipped) expect(c.reason, c.id).toMatch(/autoConsent|no grant produced a refresh token/);
   });
 
-  it('exits 1 and keeps the secret out of the output', () => {
-    expect(exitCode).toBe(1);
+  it('exits 0 (no MUST check failed) and keeps the secret out of the output', () => {
+    expect(exitCode).toBe(0);
     expect(stdout).not.toContain(SECRET);
   });
 });
