@@ -22,6 +22,8 @@ const KILLS_NOTHING_BY_DESIGN: Record<string, string> = {
 
 const KILLED_ON_VARIANTS: Record<string, string> = {
   'pkce-not-required': 'test/kill-matrix/pkce.test.ts: no bundled spec requires PKCE; a variant that does is killed by it',
+  'no-reuse-detection': 'test/kill-matrix/rotation.test.ts: reuse detection is promised only for a public client (RFC 9700 §4.14.2), a variant of rfc6749',
+  'dpop-not-bound': 'test/kill-matrix/dpop.test.ts: an unbound token is not applicable where DPoP is optional (RFC 9449 §5); a variant requiring DPoP is killed by it',
   'basic-no-form-decode': 'test/kill-matrix/request-syntax.test.ts: a bundled mock\'s random secret has no character the form encoding changes; mocks given one are killed by it',
 };
 let clean: Promise<KillMatrix> | undefined;

@@ -16,7 +16,8 @@ export interface KillRow {
   file: string;
 }
 
-const ROW = /\[\s*'([a-z0-9-]+)',\s*'([a-z0-9-]+)',\s*'([a-z0-9.-]+)'\s*\]/g;
+/** `['spec', 'fault', 'check.id']`: a check id always has a dot, which tells a row from a list of three spec ids. */
+const ROW = /\[\s*'([a-z0-9-]+)',\s*'([a-z0-9-]+)',\s*'([a-z0-9-]+\.[a-z0-9.-]+)'\s*\]/g;
 
 /** The files holding kill-matrix tables, relative to the project root. */
 export function killTableFiles(): string[] {
