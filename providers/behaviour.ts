@@ -31,6 +31,8 @@ export interface Lenience {
   /** Unknown scope values are granted. */
   unknownScope: boolean;
   revokeWithoutClientAuth: boolean;
+  /** HTTP Basic user-id and password are used as sent, not form-decoded (RFC 6749 §2.3.1). */
+  basicNoFormDecode: boolean;
 }
 
 /** How scope strings are read and granted. */
@@ -57,6 +59,10 @@ export interface ResponseShape {
   errorBody: 'json' | 'text';
   /** Status every error is sent with instead of its own, when set. */
   errorStatus?: number;
+  /** Content-Type of successful token responses instead of application/json, when set. */
+  tokenContentType?: string;
+  /** WWW-Authenticate: Basic on a 401 invalid_client (RFC 6749 §5.2). */
+  basicChallenge: boolean;
   /** A token request carrying a control character (raw or percent-encoded) or a body over 4 KiB gets a 500 HTML page, like a carrier gateway whose parser crashes on junk. */
   crashOnJunk: boolean;
 }
@@ -85,6 +91,10 @@ export interface ResourceHandling {
 
 export interface RefreshHandling {
   ignoreExpiry: boolean;
+  /** A refresh answers with the access token being refreshed. */
+  sameAccessToken: boolean;
+  /** The rotated refresh token is returned but never stored. */
+  forgetNewRefreshToken: boolean;
 }
 
 export interface AuthorizeHandling {
@@ -105,6 +115,8 @@ export interface RevokeHandling {
   keepsAccessOfRefresh: boolean;
   /** A token is looked up only among the type token_type_hint names. */
   hintStrict: boolean;
+  /** Status of a revocation that revoked something (RFC 7009 §2.2: 200). */
+  successStatus: number;
 }
 
 /** TAAP PoP verification switches. */
@@ -116,6 +128,12 @@ export interface TaapHandling {
   edtsCaseInsensitive: boolean;
   /** edts over the concatenation only; no pinned method/uri, no strict part syntax. */
   splitTolerant: boolean;
+  /** The uri is also hashed without its query (a server that hashes the path, not the request target). */
+  ignoreQuery: boolean;
+  /** The uri is also hashed as any path this server serves (one verifier for every hop). */
+  anyOwnPath: boolean;
+  /** Required parts (lower-case) that are not enforced. */
+  optionalParts: ReadonlySet<string>;
 }
 
 /** DPoP verification switches (RFC 9449). */
@@ -125,6 +143,8 @@ export interface DpopHandling {
   skipIat: boolean;
   skipJti: boolean;
   skipAth: boolean;
+  /** ath is required but its value is not compared. */
+  skipAthValue: boolean;
   allowNone: boolean;
   allowPrivateJwk: boolean;
   notBound: boolean;
@@ -138,6 +158,12 @@ export interface JwtIssuing {
   issuer?: string;
   /** Audience claim instead of the client. */
   audience?: string;
+  /** The JOSE header segment is not JSON. */
+  headerNotJson?: boolean;
+  /** exp equals iat: expired when issued. */
+  expiredOnIssue?: boolean;
+  /** ID tokens lack sub. */
+  idTokenWithoutSub?: boolean;
 }
 
 /** Everything a mock does. */
@@ -164,19 +190,19 @@ export function cleanBehaviour(spec: ResolvedSpec): MockBehaviour {
       unknownClient: false, wrongSecret: false, anyClientAuth: false,
       queryCredentials: false, repeatedParameter: false, twoClientAuthMethods: false,
       pkceNotVerified: false, pkceVerifierOptional: false, pkceAllowPlain: false, pkceDowngrade: false, pkceNotRequired: false, anyContentType: false, unsupportedGrant: false,
-      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, codeIgnoresRedirectUri: false, unknownScope: false, revokeWithoutClientAuth: false,
+      missingGrantType: false, missingParameter: false, reusedCode: false, expiredCode: false, codeIgnoresRedirectUri: false, unknownScope: false, revokeWithoutClientAuth: false, basicNoFormDecode: false,
     },
     scopeHandling: { splitOn: 'spec', grantWholeCatalogue: false, rejectDuplicates: false, emptyItemIsWildcard: false, rejectMissing: false },
-    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', crashOnJunk: false },
+    response: { omitAccessToken: false, garbageTokenBody: false, boundTokenType: 'DPoP', errorBody: 'json', basicChallenge: true, crashOnJunk: false },
     resourceHandling: {
       rejectAll: false, ignoreExpiry: false, challenge: true, challengeError: true,
       acceptAnyBearer: false, noChallengeOnUnknown: false, lenientBearerSyntax: false, acceptAlgNone: false, skipSignature: false, ignoreRequiredHeaders: false,
     },
-    refreshHandling: { ignoreExpiry: false },
+    refreshHandling: { ignoreExpiry: false, sameAccessToken: false, forgetNewRefreshToken: false },
     authorize: { redirectOnError: false, requireScope: false, narrowScope: false, dropState: false, implicitInQuery: false, loose: {} },
-    revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false },
-    taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false },
-    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, allowNone: false, allowPrivateJwk: false, notBound: false, typeWithoutBinding: false },
+    revokeHandling: { noop: false, unknownIs400: false, keepsAccessOfRefresh: false, hintStrict: false, successStatus: 200 },
+    taap: { ignore: new Set(), allowNone: false, allowHs256: false, edtsCaseInsensitive: false, splitTolerant: false, ignoreQuery: false, anyOwnPath: false, optionalParts: new Set() },
+    dpop: { skipHtm: false, skipHtu: false, skipIat: false, skipJti: false, skipAth: false, skipAthValue: false, allowNone: false, allowPrivateJwk: false, notBound: false, typeWithoutBinding: false },
     jwt: { signWithForeignKey: false },
   };
 }

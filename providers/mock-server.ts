@@ -46,6 +46,11 @@ export interface MockServerOptions {
   adminApi?: boolean;
   /** Most entries kept per token store before the oldest are dropped (default 200 000). */
   maxStoreEntries?: number;
+  /**
+   * The client secret to issue instead of a random one (where the spec has secret methods): one with `:`, `%`,
+   * `+` or a space exercises the form encoding of Basic credentials (RFC 6749 §2.3.1).
+   */
+  clientSecret?: string;
 }
 
 interface AccessTokenRecord {
@@ -188,7 +193,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   // Credentials follow the spec as resolved, never the faults: a fault changes what the server does, not
   // what a client was told.
   const clientId = `oauthgate-${spec.id}-${token(6)}`;
-  const clientSecret = resolved.clientAuth.secretMethods.length ? token(24) : undefined;
+  const clientSecret = resolved.clientAuth.secretMethods.length ? opts.clientSecret ?? token(24) : undefined;
   const username = 'probe.user@example.com';
   const password = token(18);
   const tenant = 'OAUTHGATE';
@@ -239,7 +244,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const status = override?.status ?? c.status;
     const body: Json = { error: b.response.errorCode ?? override?.error ?? c.error, error_description: description };
     const h: Record<string, string> = {};
-    if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret')) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
+    if (status === 401 && (name === 'unknown_client' || name === 'wrong_secret') && b.response.basicChallenge) h['www-authenticate'] = 'Basic realm="oauthgate-mock"';
     return new HttpError(status, body, h);
   };
 
@@ -263,13 +268,17 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
+    if (b.jwt.headerNotJson) {
+      const real = await new SignJWT(c).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' }).setIssuedAt(iat).setExpirationTime(iat + lifetime).sign(serverKeys.privateKey);
+      return `${Buffer.from('not json').toString('base64url')}.${real.slice(real.indexOf('.') + 1)}`;
+    }
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
     const key = b.jwt.signWithForeignKey ? testKeyPair('taap-client').privateKey : serverKeys.privateKey;
     return new SignJWT(c)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
       .setIssuer(b.jwt.issuer ?? issuer())
       .setIssuedAt(iat)
-      .setExpirationTime(iat + lifetime)
+      .setExpirationTime(b.jwt.expiredOnIssue ? iat : iat + lifetime)
       .setJti(randomUUID())
       .sign(key);
   }
@@ -329,7 +338,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const narrowed = requestedScope === undefined || joinScope(requestedScope) !== joinScope(scope);
     if (echo === 'always' || (echo === 'when-narrowed' && narrowed && scope.length > 0)) body.scope = joinScope(scope);
     // OpenID Connect Core §2: aud contains the client_id, unless the spec documents another audience.
-    if (b.token.issuesIdToken) body.id_token = await signJwt({ sub: clientIdFor, aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
+    if (b.token.issuesIdToken) body.id_token = await signJwt({ ...(b.jwt.idTokenWithoutSub ? {} : { sub: clientIdFor }), aud: b.idToken?.audienceIsClientId === false ? 'oauthgate-mock-audience' : clientIdFor }, life);
     for (const [name, f] of Object.entries(b.token.fields)) {
       if (!(name in body) && f.value !== undefined && name !== 'token_type' && name !== 'expires_in') body[name] = f.value;
     }
@@ -419,6 +428,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i < 0) throw errorCase('unknown_client', 'malformed Basic credentials');
+    // The fault: user-id and password taken as they are, without the form decoding RFC 6749 §2.3.1 defines.
+    if (b.lenient.basicNoFormDecode) return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
     try {
       return { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) };
     } catch {
@@ -489,20 +500,56 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     // Boundary-shift defences (src/pop/taap.ts): well-formed parts, and the route's own method and path pinned.
     const route = where === 'token' ? b.endpoints.token : b.resource;
     const splitTolerant = b.taap.splitTolerant;
-    const result = await verifyTaapPop(tokenValue, {
+    const requiredParts = pop.requiredParts.filter((p) => !b.taap.optionalParts.has(p.toLowerCase()));
+    const verify = (request: PopRequest, pinUri: string | undefined) => verifyTaapPop(tokenValue, {
       publicKey: popPublicKey,
-      request: popReq,
-      requiredParts: pop.requiredParts,
+      request,
+      requiredParts,
       maxLifetimeSeconds: pop.maxLifetimeSeconds,
       clockSkewSeconds: pop.clockSkewSeconds,
       now: now(),
       ...(b.taap.ignore.has('replayed') ? {} : { replayCache: popReplay }),
       strictPartSyntax: !splitTolerant,
-      ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, uri: route.path } }),
+      ...(splitTolerant ? {} : { pinnedValues: { 'http-method': route.method, ...(pinUri !== undefined ? { uri: pinUri } : {}) } }),
     });
+    let result = await verify(popReq, pinnedUri(where, popReq.uri, route.path));
+    // Faults that hash another uri than the one received (one-hop faults): the first that verifies wins.
+    if (!result.ok && (result.code === 'edts_mismatch' || result.code === 'bad_part')) {
+      for (const alt of otherUris(popReq.uri)) {
+        const r = await verify({ ...popReq, uri: alt.uri }, alt.pin);
+        if (r.ok) {
+          result = r;
+          break;
+        }
+      }
+    }
     if (result.ok || b.taap.ignore.has(result.code)) return;
     if (result.code === 'edts_mismatch' && b.taap.edtsCaseInsensitive && tokenValue && edtsMatchesIgnoringCase(tokenValue, popReq)) return;
     throw new HttpError(401, { error: 'invalid_request', error_description: `PoP token rejected (${result.code}): ${result.message}` }, { 'www-authenticate': 'PoP error="invalid_token"' });
+  }
+
+  /**
+   * The uri value the route pins: its own path; at the resource a query is the caller's business, so a
+   * well-formed one (`name=value` pairs, both non-empty) is let through with the path. The token endpoint takes
+   * no query, so a re-split that moves characters into its uri is refused (the boundary-shift probe).
+   */
+  function pinnedUri(where: 'token' | 'resource', uri: string, path: string): string {
+    const i = uri.indexOf('?');
+    if (where === 'token' || i < 0) return path;
+    const query = uri.slice(i + 1);
+    const wellFormed = query.split('&').every((pair) => /^[^=]+=.+$/.test(pair));
+    return wellFormed ? `${path}?${query}` : path;
+  }
+
+  /** The uris a one-hop fault also hashes: the path without its query, or any path this server serves. */
+  function otherUris(uri: string): Array<{ uri: string; pin: string | undefined }> {
+    const out: Array<{ uri: string; pin: string | undefined }> = [];
+    const path = uri.split('?')[0]!;
+    if (b.taap.ignoreQuery && path !== uri) out.push({ uri: path, pin: path });
+    if (b.taap.anyOwnPath) {
+      for (const e of [b.endpoints.token, b.resource, b.endpoints.revoke, b.endpoints.authorize]) if (e && e.path !== uri) out.push({ uri: e.path, pin: undefined });
+    }
+    return out;
   }
 
   function edtsMatchesIgnoringCase(tokenValue: string, popReq: PopRequest): boolean {
@@ -654,6 +701,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       delete out.refresh_token;
       rec.accessTokens.push(String(out.access_token));
     }
+    if (b.refreshHandling.sameAccessToken && rec.accessTokens.length) out.access_token = rec.accessTokens[rec.accessTokens.length - 1]!;
+    if (b.refreshHandling.forgetNewRefreshToken && out.refresh_token) refreshTokens.delete(String(out.refresh_token));
     if (policy.invalidatesOldAccessToken) for (const a of rec.accessTokens) if (a !== out.access_token) revokeAny(a);
     if (policy.invalidatesOldRefreshToken) {
       rec.used = true;
@@ -693,6 +742,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     if (!t) throw errorCase('missing_parameter', 'token is required');
     const owner = accessTokens.get(t)?.clientId ?? refreshTokens.get(t)?.clientId;
     const rv = b.revokeHandling;
+    let status = 200;
     if (owner === undefined) {
       if (rv.unknownIs400) throw errorCase('invalid_grant', 'unknown token', { status: 400, error: 'invalid_request' });
     } else if (cid === undefined || owner === cid) {
@@ -703,8 +753,9 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
         // answers 200, revokes nothing
       } else if (rt && rv.keepsAccessOfRefresh) rt.revoked = true;
       else revokeAny(t);
+      status = rv.successStatus;
     }
-    res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' });
+    res.writeHead(status, { 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   }
 
@@ -788,6 +839,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     res.end();
   }
 
+  /** Whether the DPoP proof's ath goes unchecked: missing with skipAth, or present with skipAthValue. */
+  function athUnchecked(proof: string): boolean {
+    const ath = extractClaim(proof, 'ath');
+    return ath === undefined ? b.dpop.skipAth : b.dpop.skipAthValue;
+  }
+
   /**
    * The record of an access token as the resource finds it: by its exact value, or — under the faults that
    * weaken it — by the jti of a JWT whose signature or algorithm is not checked, or any value at all.
@@ -837,7 +894,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const r = await verifyDpopProof(typeof proofHeader === 'string' ? proofHeader : undefined, {
         htm: req.method ?? 'GET',
         htu: `${baseUrl}${pathname}`,
-        ...(b.dpop.skipAth && !extractClaim(String(proofHeader ?? ''), 'ath') ? {} : { accessToken: value }),
+        ...(athUnchecked(String(proofHeader ?? '')) ? {} : { accessToken: value }),
         now: now(),
         maxAgeSeconds: b.pop?.maxLifetimeSeconds ?? 300,
         expectedJkt: rec.jkt,
@@ -880,7 +937,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       res.end('{"access_token": "trunc');
       return;
     }
-    const h: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
+    const h: Record<string, string> = { 'content-type': isTokenResponse && status === 200 && b.response.tokenContentType ? b.response.tokenContentType : 'application/json;charset=UTF-8' };
     if (isTokenResponse && b.token.cacheControl) {
       h['cache-control'] = b.token.cacheControl;
       h.pragma = 'no-cache';

@@ -15,6 +15,8 @@ export type RedirectRule = 'exact' | 'extension';
 export interface RedirectLooseness {
   /** Only the exact registered URI matches (breaks the AT&T extension rule). */
   exactOnly?: boolean;
+  /** The registered URI itself is refused; only its extensions match (a prefix check demanding more). */
+  extensionOnly?: boolean;
   /** Plain string prefix, no path-segment boundary. */
   prefixMatch?: boolean;
   /** Any URI on the registered host. */
@@ -42,6 +44,8 @@ function parse(u: string): URL | undefined {
 /** True when `candidate` is acceptable for `registered` under `rule`, loosened as `loose` says (a clean mock: `{}`). */
 export function redirectUriMatches(rule: RedirectRule, registered: string, candidate: string, loose: RedirectLooseness = {}): boolean {
   if (loose.exactOnly) return candidate === registered;
+  if (loose.extensionOnly && candidate === registered) return false;
+  const { extensionOnly: _refusesOnlyTheRegistered, ...loosened } = loose;
   if (loose.prefixMatch && candidate.startsWith(registered)) return true;
   const reg = parse(registered);
   const cand = parse(candidate);
@@ -51,7 +55,7 @@ export function redirectUriMatches(rule: RedirectRule, registered: string, candi
     if (candidate === registered) return true;
     // Simple string comparison (RFC 6749 §3.1.2.3, RFC 9700 §2.1): no case folding of the host, no default port
     // dropped, nothing normalised — unless a fault loosens one component.
-    if (!Object.values(loose).some(Boolean)) return false;
+    if (!Object.values(loosened).some(Boolean)) return false;
     // Faults that loosen one component of an otherwise exact comparison; the rest stays exact (raw path, query, fragment).
     return looseEqual(reg, cand, loose) && rawPath(candidate) === rawPath(registered) && cand.search === reg.search
       && (!candidate.includes('#') || loose.allowFragment === true);

@@ -3,10 +3,14 @@
  *
  * A token request signed as the spec says must be served; then the same, otherwise valid request (correct Basic
  * auth, body and headers) is sent with a PoP token that is wrong in exactly one way, and each must be refused:
- * no token, expired, issued in the future, living too long, replayed, signed over another body, URI, method or
- * header value, lacking a required ehts part, signed by an unregistered key, alg "none", HS256 keyed with the
- * public key, malformed, an edts differing only in letter case, and a request re-split across two signed parts.
- * Where the spec puts PoP on resource calls too, the resource gets the same treatment. Times come from the
+ * no token, expired, issued in the future, living too long, replayed, signed over another URI, method or header
+ * value, made for the other hop (the resource path; 002 line 41: "the PoP Token only works for one hop"), lacking
+ * each required ehts part in turn (one probe per part), signed by an unregistered key, alg "none", HS256 keyed
+ * with the public key, malformed, an edts differing only in letter case, and a request re-split across two signed
+ * parts. The changed-body probe sends an equivalent body the server accepts, with a PoP token signed over the body
+ * as first built, and a control (the same body, correctly signed) that must be served, so a refusal proves the
+ * body binding. Where the spec puts PoP on resource calls too, the resource gets the same treatment, plus a PoP
+ * made for the token endpoint and one made for the resource path without its query (with a control). Times come from the
  * target's clock (`target.now()`), so they move with a mock's clock.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
@@ -18,7 +22,7 @@ import { defineSuite, SuiteContext, type Prereq, passed, Unavailable } from '../
 import { CheckAbort, notApplicable, skipped } from '../src/checks/check.ts';
 import * as P from '../src/checks/pop.ts';
 import { decodeTaapPop, forgeTaapPop, type PopRequest, type TaapForgeOptions } from '../src/pop/taap.ts';
-import { callResource, grantParams, obtainToken, primaryGrant, send, tokenRequest } from '../src/steps/requests.ts';
+import { callResource, endpointUrl, grantParams, obtainToken, primaryGrant, send, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpClient } from '../src/http/client.ts';
 import type { HttpExchange, HttpRequest } from '../src/http/types.ts';
 
@@ -60,8 +64,10 @@ export default defineSuite({
       if (first.status !== 200) return abortSkipped(`the first use of the PoP token was not served (HTTP ${first.status ?? first.failure?.code}), so a replay proves nothing`);
       return sendWithPop(t, req, once);
     });
-    await refuses(P.popBodyChangedRejected, () => signedOver(t, genuine, (r) => ({ ...r, body: `${r.body}oauthgate-changed` })));
+    await t.check(P.popBodyChangedRejected, { severity: 'MUST', needs: [accepted] }, () => bodyChangedProbe(t, genuine));
     await refuses(P.popUriChangedRejected, () => signedOver(t, genuine, (r) => ({ ...r, uri: `${r.uri}${r.uri.includes('?') ? '&' : '?'}oauthgate=changed` })));
+    // One hop (002 line 41): only the uri differs from the genuine request, so a refusal proves the hop is bound.
+    await refuses(P.popOtherHopRejected, () => signedOver(t, genuine, (r) => ({ ...r, uri: requestTarget(endpointUrl(t, 'resource')) })));
     await refuses(P.popMethodChangedRejected, () => signedOver(t, genuine, (r) => ({ ...r, method: r.method === 'PUT' ? 'POST' : 'PUT' })));
     await refuses(P.popHeaderChangedRejected, () => signedOver(t, genuine, (r, parts) => {
       const names = parts ?? Object.keys(r.headers);
@@ -121,7 +127,7 @@ export default defineSuite({
     // ---- resource ----
     if (!pop.onResource) {
       const why = 'the spec does not put PoP tokens on resource calls (spec.pop.onResource is false)';
-      for (const meta of [P.resourceValidPopAccepted, ...P.RESOURCE_REJECTIONS]) t.notApplicable(meta, 'MUST', why);
+      for (const meta of [P.resourceValidPopAccepted, ...P.RESOURCE_REJECTIONS, P.resourcePopBodyChangedRejected, P.resourcePopQueryOmittedRejected]) t.notApplicable(meta, 'MUST', why);
       return;
     }
     const token = await t.step('obtain an access token (with a valid PoP token)', () => obtainToken(t));
@@ -146,13 +152,51 @@ export default defineSuite({
       if (!P.isServed(first)) return abortSkipped(`the first use of the PoP token was not served (HTTP ${first.status ?? first.failure?.code}), so a replay proves nothing`);
       return sendWithPop(t, req, once);
     });
-    await resourceRefuses(P.resourcePopBodyChangedRejected, (genuine) => signedOver(t, genuine, (r) => ({ ...r, body: `${r.body}oauthgate-changed` })));
+    /** A controlled resource probe: the defective call and its control, with the access token. */
+    const resourceControlled = (r: P.ControlledPopRejection, probe: (genuine: () => Promise<HttpRequest>) => Promise<[HttpExchange, HttpExchange]>) =>
+      t.check(r, { severity: 'MUST', needs: [token, served] }, async ({ accessToken }) => probe(() => rgenuine(accessToken)));
+    await resourceControlled(P.resourcePopBodyChangedRejected, (genuine) => bodyChangedProbe(t, genuine));
     await resourceRefuses(P.resourcePopUriChangedRejected, (genuine) => signedOver(t, genuine, (r) => ({ ...r, uri: `${r.uri}${r.uri.includes('?') ? '&' : '?'}oauthgate=changed` })));
+    await resourceRefuses(P.resourcePopOtherHopRejected, (genuine) => signedOver(t, genuine, (r) => ({ ...r, uri: requestTarget(endpointUrl(t, 'token')) })));
+    await resourceControlled(P.resourcePopQueryOmittedRejected, async (genuine) => {
+      const req = await genuine();
+      const u = new URL(req.url);
+      const q = P.withQuery(`${u.pathname}${u.search}`);
+      const queried: HttpRequest = { ...req, url: `${u.origin}${q.full}` };
+      const pathOnly = { ...P.taapRequestOf(queried, pop.header), uri: q.path };
+      const probe = await sendWithPop(t, queried, await forge(t, queried, { request: pathOnly }));
+      const control = await sendWithPop(t, queried, await forge(t, queried));
+      return [probe, control];
+    });
     await resourceRefuses(P.resourcePopAlgNoneRejected, (genuine) => rWithForged(genuine, { sign: 'none' }));
   },
 });
 
 // ---------- helpers ----------
+
+/** Path plus query of `url`: the TAAP `uri` a request to it signs. */
+function requestTarget(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
+/** The request's Content-Type header value, whatever its case. */
+function contentTypeOf(req: HttpRequest): string | undefined {
+  return Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+}
+
+/**
+ * The changed-body probe and its control: the request with an equivalent, acceptable body
+ * ({@link P.equivalentBody}), sent once with a PoP token signed over the body as first built (the attack: a body
+ * changed after signing) and once with a PoP token signed over the new body (the control, which must be served).
+ */
+async function bodyChangedProbe(t: SuiteContext, genuine: () => Promise<HttpRequest>): Promise<[HttpExchange, HttpExchange]> {
+  const req = await genuine();
+  const changed: HttpRequest = { ...req, body: P.equivalentBody(req.body ?? '', contentTypeOf(req)) };
+  const probe = await sendWithPop(t, changed, await forge(t, req));
+  const control = await sendWithPop(t, changed, await forge(t, changed));
+  return [probe, control];
+}
 
 /** A step value: the exchange, unless nothing came back (then the step fails with the transport reason). */
 async function delivered(ex: Promise<HttpExchange>): Promise<HttpExchange> {

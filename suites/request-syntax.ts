@@ -1,7 +1,10 @@
 /**
  * Token-request syntax (RFC 6749 §2.3, §2.3.1, §3.2, §5.2): what a server must not honour even though it could.
  *
- * First a well-formed request with the spec's primary grant gets a token: the baseline that makes each refusal
+ * First, where the client id or secret has a character the form encoding changes (`:`, `%`, `+`, a space), a
+ * request with HTTP Basic credentials form-urlencoded before base64 (RFC 6749 §2.3.1) must get a token; elsewhere
+ * that check is not applicable (the harness cannot change a live server's secret; a mock can be given one).
+ * Then a well-formed request with the spec's primary grant gets a token: the baseline that makes each refusal
  * mean something. Then, each changed in one way from that request: client credentials moved to the query string,
  * (for the password grant) the password moved to the query string, grant_type sent twice, and HTTP Basic plus
  * client_secret in the body. Each must be refused. Two authentication methods are not applicable where the spec
@@ -10,8 +13,9 @@
  */
 import { defineSuite, type SuiteContext } from '../src/runner/suite.ts';
 import * as S from '../src/checks/request-syntax.ts';
+import { formEncodingChanges } from '../src/checks/request-syntax.ts';
 import { attachTaap, expectToken, grantParams, obtainCode, primaryGrant, sendBuilt } from '../src/steps/requests.ts';
-import { buildTokenRequest, type BuiltRequest, type TokenRequestOptions } from '../src/steps/build.ts';
+import { buildTokenRequest, specAuthMode, type BuiltRequest, type TokenRequestOptions } from '../src/steps/build.ts';
 import { formEncode } from '../src/http/client.ts';
 import type { GrantType } from '../src/spec/schema.ts';
 
@@ -46,6 +50,21 @@ export default defineSuite({
     const grant = primaryGrant(t)!;
     const names = spec.request.paramNames;
     const wire = (k: string) => names[k] ?? k;
+
+    // ---- Basic credentials form-urlencoded (RFC 6749 §2.3.1) ----
+    // First and on its own: a server that does not form-decode fails every Basic request, the baseline included.
+    const changed = formEncodingChanges(t.target.clientId, t.target.clientSecret);
+    const authMode = specAuthMode(spec);
+    if (!spec.clientAuth.methods.includes('client_secret_basic')) t.notApplicable(S.basicFormEncodedAccepted, 'MUST', 'the spec does not list client_secret_basic');
+    else if (t.target.clientSecret === undefined) t.notApplicable(S.basicFormEncodedAccepted, 'MUST', 'the target is a public client: it has no client secret');
+    else if (!changed) {
+      t.notApplicable(S.basicFormEncodedAccepted, 'MUST', 'the target\'s client id and secret have no character the form encoding changes (":", "%", "+", a space, ...), so a server that skips form decoding cannot be told apart; the harness cannot change a live server\'s secret');
+    } else {
+      await t.check(S.basicFormEncodedAccepted, { severity: 'MUST', needs: [] }, async () => [
+        await sendEdited(t, grant, { params: await paramsFor(t, grant), auth: authMode === 'both' ? 'both' : 'basic' }, () => {}),
+        changed,
+      ]);
+    }
 
     // ---- baseline ----
     const base = await t.step(`obtain a token with ${grant}`, async () => expectToken(await sendEdited(t, grant, { params: await paramsFor(t, grant) }, () => {})));

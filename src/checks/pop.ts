@@ -134,22 +134,43 @@ export const popExpiredRejected = tokenRejection('pop.taap.expired-rejected', 'A
 export const popFutureIatRejected = tokenRejection('pop.taap.future-iat-rejected', 'A PoP token issued in the future is rejected', 'a PoP token whose iat and whole validity lie in the future', REQ_LIFETIME);
 export const popLifetimeTooLongRejected = tokenRejection('pop.taap.lifetime-too-long-rejected', 'A PoP token living longer than the documented maximum is rejected', 'a PoP token whose exp - iat exceeds the documented maximum', REQ_LIFETIME);
 export const popReplayRejected = tokenRejection('pop.taap.replayed-jti-rejected', 'A PoP token used a second time is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
-export const popBodyChangedRejected = tokenRejection('pop.taap.body-changed-rejected', 'A PoP token signed over another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
 export const popUriChangedRejected = tokenRejection('pop.taap.uri-changed-rejected', 'A PoP token signed over another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
 export const popMethodChangedRejected = tokenRejection('pop.taap.method-changed-rejected', 'A PoP token signed over another HTTP method is rejected', 'a PoP token whose edts covers a different http-method', REQ_EDTS);
 export const popHeaderChangedRejected = tokenRejection('pop.taap.header-changed-rejected', 'A PoP token signed over another value of a signed header is rejected', 'a PoP token whose edts covers a different value of a signed header', REQ_EDTS);
-export const popRequiredPartMissingRejected = tokenRejection('pop.taap.required-part-missing-rejected', 'A PoP token whose ehts lacks a required part is rejected', 'a PoP token whose ehts lacks a required part', 'provider spec pop.requiredParts (the ehts of the example token, 002 line 56)');
+const REQ_PARTS = 'provider spec pop.requiredParts (the ehts of the example token, 002 line 56)';
+const PART_DEFECT = 'a PoP token whose ehts lacks a required part';
+
+/**
+ * One probe per required ehts part, each a token whose ehts lacks that part (and only that one); every probe is
+ * refused. A failure names every part whose omission was served, not only the first, so a report says which
+ * parts the server does not enforce.
+ * @see https://github.com/tmobile/tmobile-api-security-lib
+ */
+export const popRequiredPartMissingRejected: PopRejection = defineCheck({
+  id: 'pop.taap.required-part-missing-rejected',
+  title: 'A PoP token whose ehts lacks a required part is rejected (each part in turn)',
+  requirement: REQ_PARTS,
+  evaluate(probes: PopProbes): Outcome {
+    const all = asProbes(probes);
+    if (all.length === 0) return noProbe(PART_DEFECT);
+    const served = all.filter((p) => !refusedWithoutToken(p.exchange));
+    if (served.length === 0) return pass();
+    const names = served.map((p) => p.variant).join(', ');
+    return fail(`token request with ${PART_DEFECT} (${names})`, `a 4xx error without access_token for each of the ${all.length} parts`, `${served.length} not refused; first: ${observedResponse(served[0]!.exchange)}`, REQ_PARTS);
+  },
+});
 export const popUnregisteredKeyRejected = tokenRejection('pop.taap.unregistered-key-rejected', 'A PoP token signed with an unregistered key is rejected', 'a PoP token signed by a key the client never registered', REQ_SIGNATURE);
 export const popAlgNoneRejected = tokenRejection('pop.taap.alg-none-rejected', 'An unsigned (alg "none") PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
 export const popHs256ConfusionRejected = tokenRejection('pop.taap.alg-hs256-confusion-rejected', 'An HS256 PoP token keyed with the client\'s public key is rejected', 'an HS256 PoP token keyed with the client\'s public key (algorithm confusion)', `${REQ_ALG}, RFC 8725 §2.1`);
+export const popOtherHopRejected = tokenRejection('pop.taap.other-hop-rejected', 'A PoP token made for the resource is rejected at the token endpoint (one hop)', 'a PoP token made for the resource path (the request otherwise as sent)', REQ_ONE_HOP);
 export const popMalformedRejected = tokenRejection('pop.taap.malformed-rejected', 'A PoP header that is not a compact JWS is rejected', 'a malformed PoP token', 'RFC 7515 §7.1 compact serialization');
 export const popEdtsCaseRejected = tokenRejection('pop.taap.edts-case-changed-rejected', 'A PoP token whose edts differs only in letter case is rejected', 'a PoP token whose edts differs from the correct one only in letter case', `${REQ_EDTS}; base64url (RFC 4648 §5) is case-sensitive`);
 
 /** The token-endpoint rejection checks judged by one answer (or one per variant), in the order the suite runs them. */
 export const TOKEN_REJECTIONS = [
   popMissingRejected, popExpiredRejected, popFutureIatRejected, popLifetimeTooLongRejected, popReplayRejected,
-  popBodyChangedRejected, popUriChangedRejected, popMethodChangedRejected, popHeaderChangedRejected,
-  popRequiredPartMissingRejected, popUnregisteredKeyRejected, popAlgNoneRejected, popHs256ConfusionRejected,
+  popUriChangedRejected, popOtherHopRejected, popMethodChangedRejected, popHeaderChangedRejected,
+  popUnregisteredKeyRejected, popAlgNoneRejected, popHs256ConfusionRejected,
   popMalformedRejected, popEdtsCaseRejected,
 ] as const;
 
@@ -179,15 +200,48 @@ export const popBoundaryShiftRejected = defineCheck({
 export const resourcePopMissingRejected = resourceRejection('pop.taap.resource.missing-rejected', 'A resource call without a PoP token is rejected', 'no PoP token', REQ_RESOURCE);
 export const resourcePopExpiredRejected = resourceRejection('pop.taap.resource.expired-rejected', 'A resource call with an expired PoP token is rejected', 'an expired PoP token', REQ_LIFETIME);
 export const resourcePopReplayRejected = resourceRejection('pop.taap.resource.replayed-jti-rejected', 'A resource call replaying an accepted PoP token is rejected', 'a PoP token (same jti) that was already accepted once', REQ_ONE_HOP);
-export const resourcePopBodyChangedRejected = resourceRejection('pop.taap.resource.body-changed-rejected', 'A resource call whose PoP token covers another body is rejected', 'a PoP token whose edts covers a different body', REQ_EDTS);
 export const resourcePopUriChangedRejected = resourceRejection('pop.taap.resource.uri-changed-rejected', 'A resource call whose PoP token covers another URI is rejected', 'a PoP token whose edts covers a different uri', REQ_EDTS);
 export const resourcePopAlgNoneRejected = resourceRejection('pop.taap.resource.alg-none-rejected', 'A resource call with an alg "none" PoP token is rejected', 'an alg "none" PoP token', REQ_ALG);
+export const resourcePopOtherHopRejected = resourceRejection('pop.taap.resource.other-hop-rejected', 'A PoP token made for the token endpoint is rejected at the resource (one hop)', 'a PoP token made for the token endpoint path (the request otherwise as sent)', REQ_ONE_HOP);
 
 /** The resource-side rejection checks, in the order the suite runs them. */
 export const RESOURCE_REJECTIONS = [
-  resourcePopMissingRejected, resourcePopExpiredRejected, resourcePopReplayRejected, resourcePopBodyChangedRejected,
-  resourcePopUriChangedRejected, resourcePopAlgNoneRejected,
+  resourcePopMissingRejected, resourcePopExpiredRejected, resourcePopReplayRejected,
+  resourcePopUriChangedRejected, resourcePopOtherHopRejected, resourcePopAlgNoneRejected,
 ] as const;
+
+// ---------- rejections with a control ----------
+
+/** A check judged by a defective request and its control: the same request with a correct PoP token. */
+export type ControlledPopRejection = Check<[probe: HttpExchange, control: HttpExchange]>;
+
+/**
+ * Factory for "the defective request is refused, and the control is served": a refused control leaves the result
+ * open (skipped), since then the server objects to the request itself, not to the PoP token, and the refusal
+ * proves nothing about the binding. At the token endpoint refused means a 4xx without access_token and served a
+ * 200 with one; at the resource a 4xx and a 2xx.
+ * @see https://github.com/tmobile/tmobile-api-security-lib
+ */
+function controlledRejection(id: string, title: string, defect: string, requirement: string, where: 'token' | 'resource'): ControlledPopRejection {
+  return defineCheck({
+    id, title, requirement,
+    evaluate(probe: HttpExchange, control: HttpExchange): Outcome {
+      const verdict = where === 'token' ? judgeTokenRefusals(probe, defect, requirement) : judgeResourceRefusals(probe, defect, requirement);
+      if (verdict.status === 'failed') return verdict;
+      const served = where === 'token' ? control.status === 200 && issuesToken(control) : isServed(control);
+      if (!served) return skipped(`the control (the same request with a correct PoP token) was refused too, so the refusal proves nothing about the PoP binding: observed ${observedResponse(control)}`);
+      return verdict;
+    },
+  });
+}
+
+const BODY_DEFECT = 'an equivalent body the server accepts (reformatted), but a PoP token signed over the body as first built';
+export const popBodyChangedRejected = controlledRejection('pop.taap.body-changed-rejected', 'A request whose body was changed after signing is rejected (an acceptable body, so only the binding refuses it)', BODY_DEFECT, REQ_EDTS, 'token');
+export const resourcePopBodyChangedRejected = controlledRejection('pop.taap.resource.body-changed-rejected', 'A resource call whose body was changed after signing is rejected (an acceptable body)', BODY_DEFECT, REQ_EDTS, 'resource');
+export const resourcePopQueryOmittedRejected = controlledRejection('pop.taap.resource.query-omitted-rejected', 'A PoP token made for the resource path without its query is rejected', 'a query string, but a PoP token whose uri is the path without it', `${REQ_ONE_HOP}; ${REQ_EDTS} (uri: path plus query as sent)`, 'resource');
+
+/** The checks judged with a control request, in the order the suite runs them. */
+export const CONTROLLED_REJECTIONS = [popBodyChangedRejected, resourcePopBodyChangedRejected, resourcePopQueryOmittedRejected] as const;
 
 // ---------- probe builders (pure; the suite signs and sends) ----------
 
@@ -267,4 +321,40 @@ export function boundaryShiftProbe(req: PopRequest, parts: string[] | undefined)
   // shiftTaapBoundary keeps the concatenation, so the token signed over `signed` has the right edts for `shifted`.
   const shifted = shiftTaapBoundary(signed, ordered, at, SHIFT_PROBE_VALUE.length - 1);
   return { signed, parts: ordered, shifted };
+}
+
+/**
+ * A body that means the same as `body` to a server of `contentType` but differs in bytes: JSON reformatted
+ * (or `{}` for an empty body), a form body with an empty trailing pair (ignored by the form decoding algorithm),
+ * anything else with a trailing newline. Sent with a PoP token signed over `body`, it proves that the body is
+ * bound; sent with a PoP signed over itself, it is the control.
+ * @see https://url.spec.whatwg.org/#urlencoded-parsing
+ */
+export function equivalentBody(body: string, contentType: string | undefined): string {
+  const ct = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (ct === 'application/json' || ct.endsWith('+json')) {
+    if (body.trim() === '') return '{}';
+    try {
+      const again = JSON.stringify(JSON.parse(body), null, 1);
+      return again === body ? `${body}\n` : again;
+    } catch {
+      return `${body}\n`;
+    }
+  }
+  if (ct === 'application/x-www-form-urlencoded') return `${body}&`;
+  return `${body}\n`;
+}
+
+/** The query the query-omission probe adds where the resource URL has none (a name and a non-empty value). */
+export const QUERY_PROBE = 'oauthgate-query=1';
+
+/**
+ * `uri` with a query: itself when it has one, else with {@link QUERY_PROBE}; and the path alone.
+ * @see https://www.rfc-editor.org/rfc/rfc3986#section-3.4
+ */
+export function withQuery(uri: string): { full: string; path: string } {
+  const i = uri.indexOf('?');
+  if (i >= 0 && i < uri.length - 1) return { full: uri, path: uri.slice(0, i) };
+  const path = i >= 0 ? uri.slice(0, i) : uri;
+  return { full: `${path}?${QUERY_PROBE}`, path };
 }

@@ -6,8 +6,8 @@
  */
 import type { HttpExchange } from '../http/types.ts';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
-import { defineCheck, type Check, type CheckMeta, type Outcome } from './check.ts';
-import { judgeRejection, judgeRejectionByRfc } from './rejection.ts';
+import { bodyObject, defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
+import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejection.ts';
 
 /**
  * Factory: the request `what` is refused as the spec documents one of `cases` (the first case's verdict is
@@ -77,3 +77,33 @@ export const twoAuthMethodsRejected = refusedAsOneOf(
   'token request with HTTP Basic and client_secret in the body',
   ['missing_parameter', 'unknown_client'],
 );
+
+const REQ_BASIC_FORM = 'RFC 6749 §2.3.1 (the client identifier and password are each encoded with the application/x-www-form-urlencoded algorithm and the encoded values used as user-id and password; "The authorization server MUST support the HTTP Basic authentication scheme")';
+
+/**
+ * A token request whose HTTP Basic credentials were form-urlencoded before base64, as RFC 6749 §2.3.1 defines,
+ * gets a token: the suite sends it only where the client id or secret has a character the encoding changes
+ * (`:`, `%`, `+`, a space, ...), so a server that takes the user-id and password as sent (no form decoding)
+ * authenticates a different secret and refuses it.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export const basicFormEncodedAccepted = defineCheck({
+  id: 'request.basic-form-encoded-credentials-accepted',
+  title: 'HTTP Basic credentials form-urlencoded before base64 are accepted',
+  requirement: REQ_BASIC_FORM,
+  evaluate(ex: HttpExchange, changed: string): Outcome {
+    if (ex.status === 200 && typeof bodyObject(ex)?.access_token === 'string') return pass();
+    return fail(`token request with HTTP Basic credentials form-urlencoded before base64 (the client's ${changed})`, 'HTTP 200 with an access_token', observedResponse(ex), REQ_BASIC_FORM);
+  },
+});
+
+/**
+ * Which of the client's credentials the form encoding changes ("secret", "id", "id and secret"), or undefined
+ * when neither has such a character (then nothing tells a decoding server from one that does not).
+ * @see https://url.spec.whatwg.org/#concept-urlencoded-serializer
+ */
+export function formEncodingChanges(clientId: string, secret: string | undefined): string | undefined {
+  const changes = (v: string) => new URLSearchParams([['', v]]).toString().slice(1) !== v;
+  const parts = [...(changes(clientId) ? ['id'] : []), ...(secret !== undefined && changes(secret) ? ['secret'] : [])];
+  return parts.length ? parts.join(' and ') : undefined;
+}

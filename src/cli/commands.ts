@@ -35,4 +35,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'verify-report', load: async () => (await import('./verify-report.ts')).verifyReportCommand },
   { name: 'merge', load: async () => (await import('./merge.ts')).mergeCommand },
   { name: 'pact', load: async () => (await import('./pact.ts')).pactCommand },
+  { name: 'mutants', load: async () => (await import('./mutants.ts')).mutantsCommand },
 ];

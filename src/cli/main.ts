@@ -10,7 +10,6 @@
  * error, or an internal error (one line asking for a report); 130 interrupted by SIGINT/SIGTERM (a partial summary
  * marked `"interrupted": true` is written). No other code is ever returned.
  */
-import { parseArgs } from 'node:util';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -33,7 +32,9 @@ import { HARNESS } from '../version.ts';
 import { HttpClient } from '../http/client.ts';
 import type { JWK } from 'jose';
 import { COMMANDS } from './commands.ts';
-import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, signIfAsked } from './report-flags.ts';
+import { BUILTIN_HELP, builtinHelpText, commandHelpText, flagsInUsage, MOCK_OPTIONS, RUN_OPTIONS, SCHEMA_OPTIONS } from './help.ts';
+import { parseFlags, unknownNameLine } from './suggest.ts';
+import { applyGate, readReportFlags, REPORT_FLAG_USAGE, signIfAsked } from './report-flags.ts';
 import type { CheckResult } from '../checks/check.ts';
 import type { Target } from '../target/target.ts';
 import { prepareOutDir } from '../io/out-dir.ts';
@@ -44,7 +45,7 @@ import { checkReachable, unreachableLine, unreachableRun, type Reachability } fr
 
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
-               [--suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
+               [--suite <name> ...] [--skip-suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
                [--jobs <n>]
                [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
                ${REPORT_FLAG_USAGE}
@@ -71,6 +72,17 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
   const stdout = io.stdout ?? process.stdout;
   try {
     const [cmd, ...rest] = argv;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      const entry = COMMANDS.find((c) => c.name === cmd);
+      if (cmd !== undefined && cmd in BUILTIN_HELP) {
+        stdout.write(builtinHelpText(cmd));
+        return 0;
+      }
+      if (entry) {
+        stdout.write(commandHelpText(await entry.load()));
+        return 0;
+      }
+    }
     switch (cmd) {
       case 'run':
         return await cmdRun(rest, stdout, io.cwd ?? process.cwd(), io.env ?? process.env);
@@ -101,8 +113,18 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
         return cmd === undefined ? 2 : 0;
       default: {
         const entry = COMMANDS.find((c) => c.name === cmd);
-        if (entry) return allowedExit(await (await entry.load()).run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
-        throw new UserError(`unknown command "${cmd}"\n${await usage()}`);
+        if (entry) {
+          const command = await entry.load();
+          try {
+            return allowedExit(await command.run(rest, { stdout, cwd: io.cwd ?? process.cwd(), env: io.env ?? process.env }), cmd);
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw e;
+            const flag = /'(-{1,2}[^'=]*)/.exec((e as Error).message)?.[1] ?? '';
+            throw new UserError(unknownNameLine(cmd, flag, 'flag', [...flagsInUsage(command.usage), '--help']));
+          }
+        }
+        const names = [...Object.keys(BUILTIN_HELP), ...COMMANDS.map((c) => c.name)];
+        throw new UserError(`${unknownNameLine('oauthgate', cmd, 'command', names)}; \`oauthgate --help\` lists them`);
       }
     }
   } catch (e) {
@@ -120,31 +142,21 @@ export async function main(argv: string[], io: { stdout?: TerminalOptions['out']
   }
 }
 
+/**
+ * The suites `--suite` selects (all when none), minus those `--skip-suite` names, in run order. An unknown
+ * name is one line with a guess and the valid names; skipping every suite is an error, not an empty run.
+ */
+export function suitesToRun(only: string[], skip: string[]): typeof SUITES {
+  const names = SUITES.map((s) => s.name);
+  const unknown = [...only.map((n) => ['--suite', n]), ...skip.map((n) => ['--skip-suite', n])].filter(([, n]) => !names.includes(n!));
+  if (unknown.length) throw new UserError(unknown.map(([flag, n]) => unknownNameLine(flag!, n!, 'suite', names)));
+  const suites = selectSuites(only).suites.filter((s) => !skip.includes(s.name));
+  if (suites.length === 0) throw new UserError(`--skip-suite: every selected suite is skipped (${[...new Set(skip)].join(', ')}); nothing would run`);
+  return suites;
+}
+
 async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      all: { type: 'boolean' },
-      spec: { type: 'string', multiple: true },
-      'target-file': { type: 'string' },
-      suite: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      timeout: { type: 'string' },
-      'max-body': { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      verbose: { type: 'boolean' },
-      concurrency: { type: 'string' },
-      jobs: { type: 'string' },
-      force: { type: 'boolean' },
-      seed: { type: 'string' },
-      'fuzz-runs': { type: 'string' },
-      'max-rps': { type: 'string' },
-      'fuzz-budget': { type: 'string' },
-      ...REPORT_FLAG_OPTIONS,
-    },
-  });
+  const { values } = parseFlags('run', args, RUN_OPTIONS, BUILTIN_HELP.run!.usage);
   const redactor = new Redactor();
   const reportFlags = readReportFlags(values, cwd);
   const timeoutS = num('timeout', values.timeout, 0.1, 600) ?? 10;
@@ -157,11 +169,10 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const fuzzRuns = num('fuzz-runs', values['fuzz-runs'], 1, 100_000);
   const maxRps = num('max-rps', values['max-rps'], 0, 100_000);
   const fuzzBudget = num('fuzz-budget', values['fuzz-budget'], 1, 1_000_000);
-  const { suites, unknown } = selectSuites(values.suite ?? []);
-  if (unknown.length) throw new UserError(unknown.map((u) => `--suite ${u}: unknown suite (known: ${SUITES.map((s) => s.name).join(', ')})`));
+  const suites = suitesToRun(values.suite ?? [], values['skip-suite'] ?? []);
   const faults = values.fault ?? [];
   const badFaults = unknownFaults(faults);
-  if (badFaults.length) throw new UserError(badFaults.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
+  if (badFaults.length) throw new UserError(badFaults.map((f) => unknownNameLine('--fault', f, 'fault', Object.keys(FAULTS))));
 
   const plans: RunPlan[] = [];
   const specInfos: SpecInfo[] = [];
@@ -431,22 +442,12 @@ export async function fetchJwks(uri: string, timeoutS: number): Promise<{ keys: 
 }
 
 async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: string): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      spec: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      'credentials-file': { type: 'string' },
-    },
-  });
+  const { values } = parseFlags('mock', args, MOCK_OPTIONS, BUILTIN_HELP.mock!.usage);
   if (!values.spec) throw new UserError(`mock: expected --spec <id|path>\n${USAGE}`);
   const { spec } = loadSpec(values.spec, cwd);
   const faults = values.fault ?? [];
   const bad = unknownFaults(faults);
-  if (bad.length) throw new UserError(bad.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
+  if (bad.length) throw new UserError(bad.map((f) => unknownNameLine('--fault', f, 'fault', Object.keys(FAULTS))));
   const port = num('port', values.port, 0, 65535) ?? 8080;
   const host = values.host ?? '127.0.0.1';
   const credDisplay = values['credentials-file'] ?? join('reports', `mock-${spec.id}-target.yaml`);
@@ -498,7 +499,7 @@ async function cmdMock(args: string[], stdout: TerminalOptions['out'], cwd: stri
 }
 
 function cmdSchema(args: string[], stdout: TerminalOptions['out'], cwd: string): number {
-  const { values } = parseArgs({ args, strict: true, options: { write: { type: 'string' }, check: { type: 'string' } } });
+  const { values } = parseFlags('schema', args, SCHEMA_OPTIONS, BUILTIN_HELP.schema!.usage);
   const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
   if (values.write) {
     try {

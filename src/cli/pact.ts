@@ -24,7 +24,8 @@ import { loadSpec, type LoadedSpec } from '../spec/load.ts';
 import { loadTargetFile } from '../target/load.ts';
 import { startMockTarget } from '../target/mock-target.ts';
 import type { Target } from '../target/target.ts';
-import { unknownFaults, type FaultName } from '../../providers/faults.ts';
+import { FAULTS, unknownFaults, type FaultName } from '../../providers/faults.ts';
+import { unknownNameLine } from './suggest.ts';
 import { HARNESS } from '../version.ts';
 import { BrokerClient, brokerFromEnv } from '../pact/broker.ts';
 import { readPact, verifyPactFiles } from '../pact/verify.ts';
@@ -64,7 +65,7 @@ async function runPact(args: string[], io: CliIO): Promise<number> {
   if (!Number.isFinite(timeoutS) || timeoutS < 0.1 || timeoutS > 600) throw new UserError(`--timeout: expected a number from 0.1 to 600, observed "${values.timeout}"`);
   const faults = values.fault ?? [];
   const bad = unknownFaults(faults);
-  if (bad.length) throw new UserError(bad.map((f) => `--fault ${f}: unknown fault (see \`oauthgate faults\`)`));
+  if (bad.length) throw new UserError(bad.map((f) => unknownNameLine('--fault', f, 'fault', Object.keys(FAULTS))));
   if (faults.length && values['target-file']) throw new UserError('--fault applies to mock servers only, not to a --target-file');
 
   const live = values['target-file'] ? loadTargetFile(values['target-file'], { env, redactor, cwd }) : undefined;

@@ -8,6 +8,7 @@ import { resolveProblems, resolveSpec } from './resolve.ts';
 import { applyOverlay, overridesOf, recordOverrides } from './overlay.ts';
 import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import { PROJECT_ROOT } from '../paths.ts';
+import { didYouMean, unknownNameLine } from '../cli/suggest.ts';
 
 /** A validated spec and where it came from. */
 export interface LoadedSpec {
@@ -25,12 +26,50 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-/** Turns zod issues into `file: field: message` lines. */
-export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
-  return issues.map((i) => {
-    let msg = i.message;
-    if (i.code === 'unrecognized_keys') msg = `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    return `${file}: ${formatPath(i.path)}: ${msg}`;
+/** Zod's definition of a schema node (the parts the field walk reads). */
+interface Def { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[]; getter?: () => z.ZodType }
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object schema at `path` under `schema`, through optional, nullable, default, pipe, array and record wrappers. */
+function objectAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>): Def | undefined {
+  let node = schema;
+  let i = 0;
+  for (let guard = 0; node && guard < 200; guard++) {
+    const d = defOf(node);
+    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) node = d.innerType;
+    else if (d.type === 'pipe') node = d.in;
+    else if (d.type === 'lazy') node = d.getter?.();
+    else if (i === path.length) return d.type === 'object' ? d : undefined;
+    else if (d.type === 'object') node = d.shape?.[String(path[i++])];
+    else if (d.type === 'array') [node, i] = [d.element, i + 1];
+    else if (d.type === 'record') [node, i] = [d.valueType, i + 1];
+    else if (d.type === 'union') node = d.options?.find((o) => objectAt(o, path.slice(i)) !== undefined);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The valid field names at `path` of `schema` (an object's keys), for "did you mean" on unknown fields.
+ * @see https://zod.dev/api#objects
+ */
+export function fieldNamesAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  return Object.keys(objectAt(schema, path)?.shape ?? {});
+}
+
+/**
+ * Turns zod issues into `file: field: message` lines. With `schema`, an unknown field is one line per field
+ * with the closest valid name and all of them (`did you mean`); `prefix` is shown before each issue's path
+ * (a target file's `overrides`), the schema is walked without it.
+ */
+export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssue>, opts: { schema?: z.ZodType; prefix?: PropertyKey[] } = {}): string[] {
+  const prefix = opts.prefix ?? [];
+  return issues.flatMap((i) => {
+    const where = `${file}: ${formatPath([...prefix, ...i.path])}`;
+    if (i.code !== 'unrecognized_keys') return [`${where}: ${i.message}`];
+    const valid = opts.schema ? fieldNamesAt(opts.schema, i.path) : [];
+    if (!valid.length) return [`${where}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`];
+    return i.keys.map((k) => unknownNameLine(where, k, 'field', valid));
   });
 }
 
@@ -80,7 +119,7 @@ export function overlaySpec(base: ProviderSpec, overlay: unknown, file: string, 
 /** Schema, then cross-field rules; `beforeResolve` runs on the valid spec before its view is built. */
 function validateSpec(raw: unknown, file: string, pathPrefix: PropertyKey[] = [], beforeResolve?: (s: ProviderSpec) => void): ProviderSpec {
   const parsed = ProviderSpec.safeParse(raw);
-  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues.map((i) => ({ ...i, path: [...pathPrefix, ...i.path] }))));
+  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues, { schema: ProviderSpec, prefix: [...pathPrefix] }));
   const spec = parsed.data;
   const at = (field: string) => (pathPrefix.length ? `${formatPath(pathPrefix)}.${field}` : field);
   const problems: string[] = [];
@@ -112,7 +151,7 @@ export function loadSpec(ref: string, cwd = process.cwd()): LoadedSpec {
   const file = looksLikePath ? resolve(cwd, ref) : join(SPECS_DIR, `${ref}.yaml`);
   if (!existsSync(file)) {
     const known = listBundledSpecIds().join(', ');
-    throw new UserError(looksLikePath ? `${ref}: spec file not found` : `--spec ${ref}: unknown spec id (bundled: ${known})`);
+    throw new UserError(looksLikePath ? `${ref}: spec file not found` : `--spec ${ref}: unknown spec id${didYouMean(ref, listBundledSpecIds())} (bundled: ${known})`);
   }
   const display = looksLikePath ? ref : `specs/${basename(file)}`;
   const text = readInputFile(file, display, 'spec');

@@ -8,6 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { didYouMean } from '../cli/suggest.ts';
 import { formatIssues, listBundledSpecIds, loadSpec, overlaySpec, type LoadedSpec } from '../spec/load.ts';
 import { readInputFile, yamlToJs } from '../io/input-file.ts';
 import type { Redactor } from '../redact.ts';
@@ -66,7 +67,7 @@ function interpolate(node: unknown, path: string[], file: string, env: NodeJS.Pr
 function specField(value: string, ref: string, path: string): string {
   const isPath = value.includes('/') || value.endsWith('.yaml') || value.endsWith('.yml');
   if (isPath && !existsSync(ref)) throw new UserError(`${path}: spec: spec file not found: ${value}`);
-  if (!isPath && !listBundledSpecIds().includes(value)) throw new UserError(`${path}: spec: unknown spec id "${value}" (bundled: ${listBundledSpecIds().join(', ')})`);
+  if (!isPath && !listBundledSpecIds().includes(value)) throw new UserError(`${path}: spec: unknown spec id "${value}"${didYouMean(value, listBundledSpecIds())} (bundled: ${listBundledSpecIds().join(', ')})`);
   return ref;
 }
 
@@ -87,7 +88,7 @@ export function loadTargetFile(path: string, opts: { env?: NodeJS.ProcessEnv; re
   const raw = interpolate(yamlToJs(doc, path), [], path, opts.env ?? process.env, problems, opts.redactor);
   if (problems.length) throw new UserError(problems);
   const parsed = TargetFile.safeParse(raw);
-  if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues));
+  if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues, { schema: TargetFile }));
   const t = parsed.data;
   const specRef = t.spec.includes('/') || t.spec.endsWith('.yaml') ? resolve(dirname(file), t.spec) : t.spec;
   const spec = withOverrides(loadSpec(specField(t.spec, specRef, path)), t, path);

@@ -44,7 +44,7 @@ export function targetOfMock(mock: MockServer): Target {
 }
 
 /** Starts a mock for `spec` and returns it with its target. */
-export async function startMockTarget(spec: ProviderSpec, faults: FaultName[] = []): Promise<{ target: Target; mock: MockServer; close: () => Promise<void> }> {
-  const mock = await startMockServer({ spec, faults });
+export async function startMockTarget(spec: ProviderSpec, faults: FaultName[] = [], opts: { clientSecret?: string } = {}): Promise<{ target: Target; mock: MockServer; close: () => Promise<void> }> {
+  const mock = await startMockServer({ spec, faults, ...opts });
   return { target: targetOfMock(mock), mock, close: () => mock.close() };
 }

@@ -145,10 +145,72 @@ describe('pop.taap.boundary-shift-rejected', () => {
   });
 });
 
+describe('pop.taap.required-part-missing-rejected (one probe per part)', () => {
+  const c = P.popRequiredPartMissingRejected;
+  const refused = exchange(401, refusal);
+
+  it('passes when every part\'s probe is refused with a 4xx and no token', () => {
+    expect(c.evaluate(probes(['ehts without "uri"', refused], ['ehts without "body"', exchange(400, refusal)]))).toEqual({ status: 'passed' });
+  });
+
+  it('fails naming every part whose omission was served, not only the first (regression: only the first part was probed)', () => {
+    const r = c.evaluate(probes(['ehts without "Content-Type"', refused], ['ehts without "uri"', exchange(200, token)], ['ehts without "body"', exchange(200, token)]));
+    expect(r).toMatchObject({ status: 'failed', field: 'token request with a PoP token whose ehts lacks a required part (ehts without "uri", ehts without "body")' });
+    expect(r.status === 'failed' && r.reason).toMatch(/expected a 4xx error without access_token for each of the 3 parts .*, observed 2 not refused; first: HTTP 200/);
+  });
+
+  it('a 4xx that still carries a token, or a 5xx, is not a refusal', () => {
+    expect(c.evaluate(probes(['ehts without "uri"', exchange(401, refusalWithToken)])).status).toBe('failed');
+    expect(c.evaluate(probes(['ehts without "uri"', exchange(500, refusal)])).status).toBe('failed');
+  });
+});
+
+describe('rejections with a control (body changed after signing, query left out of the PoP)', () => {
+  const tokenSide = P.popBodyChangedRejected;
+  const resourceSide = P.resourcePopQueryOmittedRejected;
+
+  it('pass when the probe is refused and the control served', () => {
+    expect(tokenSide.evaluate(exchange(401, refusal), exchange(200, token))).toEqual({ status: 'passed' });
+    expect(resourceSide.evaluate(exchange(401, { error: 'invalid_token' }), exchange(200, { ok: true }))).toEqual({ status: 'passed' });
+    expect(P.resourcePopBodyChangedRejected.evaluate(exchange(403, {}), exchange(204))).toEqual({ status: 'passed' });
+  });
+
+  it('fail when the probe is served (status only differs from the passing input)', () => {
+    expect(tokenSide.evaluate(exchange(200, refusal), exchange(200, token))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^token request with an equivalent body the server accepts .*: expected a 4xx error without access_token .*observed HTTP 200/) });
+    expect(resourceSide.evaluate(exchange(200, { error: 'invalid_token' }), exchange(200, { ok: true }))).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^resource call with a query string, but a PoP token whose uri is the path without it: expected a 4xx error .*one hop.*observed HTTP 200/) });
+  });
+
+  it('are inconclusive (skipped) when the control is refused too: the server objects to the request, not to the PoP', () => {
+    expect(tokenSide.evaluate(exchange(401, refusal), exchange(400, token))).toMatchObject({ status: 'skipped', reason: expect.stringContaining('the control (the same request with a correct PoP token) was refused too') });
+    expect(tokenSide.evaluate(exchange(401, refusal), exchange(200, { error: 'x' })).status).toBe('skipped');
+    expect(resourceSide.evaluate(exchange(401, {}), exchange(401, {})).status).toBe('skipped');
+  });
+});
+
+describe('probe builders for the one-hop and body probes', () => {
+  it('equivalentBody keeps the meaning and changes the bytes', () => {
+    const json = '{"grant-type":"client_credentials"}';
+    const changed = P.equivalentBody(json, 'application/json');
+    expect(changed).not.toBe(json);
+    expect(JSON.parse(changed)).toEqual(JSON.parse(json));
+    expect(P.equivalentBody('', 'application/json; charset=utf-8')).toBe('{}');
+    const form = 'grant_type=client_credentials&scope=a';
+    expect(P.equivalentBody(form, 'application/x-www-form-urlencoded')).toBe(`${form}&`);
+    expect(Object.fromEntries(new URLSearchParams(P.equivalentBody(form, 'application/x-www-form-urlencoded')))).toEqual(Object.fromEntries(new URLSearchParams(form)));
+    expect(P.equivalentBody('x', undefined)).toBe('x\n');
+  });
+
+  it('withQuery keeps an existing query and adds one where there is none', () => {
+    expect(P.withQuery('/a/b?msisdn=1')).toEqual({ full: '/a/b?msisdn=1', path: '/a/b' });
+    expect(P.withQuery('/a/b')).toEqual({ full: `/a/b?${P.QUERY_PROBE}`, path: '/a/b' });
+    expect(P.withQuery('/a/b?')).toEqual({ full: `/a/b?${P.QUERY_PROBE}`, path: '/a/b' });
+  });
+});
+
 describe('ids', () => {
   it('every PoP check has a distinct stable id under pop.taap., a title and a requirement', () => {
-    const all = [P.validPopAccepted, P.resourceValidPopAccepted, ...P.TOKEN_REJECTIONS, P.popBoundaryShiftRejected, ...P.RESOURCE_REJECTIONS];
-    expect(all).toHaveLength(24);
+    const all = [P.validPopAccepted, P.resourceValidPopAccepted, ...P.TOKEN_REJECTIONS, P.popRequiredPartMissingRejected, P.popBoundaryShiftRejected, ...P.RESOURCE_REJECTIONS, ...P.CONTROLLED_REJECTIONS];
+    expect(all).toHaveLength(27);
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
     for (const c of all) {
       expect(c.id).toMatch(/^pop\.taap\.(resource\.)?[a-z0-9-]+-(rejected|accepted)$/);

@@ -54,3 +54,28 @@ describe('twoAuthMethodsRejected (invalid_request, or invalid_client for an unsu
   it('fails a token', () => expectFailure(judge(200, token), /no access_token/, /^HTTP 200 with/));
   it('fails 400 unsupported_grant_type', () => expectFailure(judge(400, { error: 'unsupported_grant_type' }), /"invalid_request"/, /unsupported_grant_type/));
 });
+
+describe('basicFormEncodedAccepted (RFC 6749 §2.3.1)', () => {
+  const c = S.basicFormEncodedAccepted;
+  const granted = { access_token: 'at', token_type: 'Bearer' };
+
+  it('passes HTTP 200 with an access_token', () => expect(c.evaluate(exchange(200, granted), 'secret').status).toBe('passed'));
+
+  it('fails the refusal a non-decoding server gives (status and body differ from the passing input only in the outcome)', () => {
+    const r = c.evaluate(exchange(401, { error: 'invalid_client' }), 'secret');
+    expect(r).toMatchObject({ status: 'failed', field: 'token request with HTTP Basic credentials form-urlencoded before base64 (the client\'s secret)', expected: 'HTTP 200 with an access_token', observed: 'HTTP 401 with {"error":"invalid_client"}' });
+    expect(r.status === 'failed' && r.reason).toContain('RFC 6749 §2.3.1');
+  });
+
+  it('fails a 200 without a token', () => expect(c.evaluate(exchange(200, { token_type: 'Bearer' }), 'secret').status).toBe('failed'));
+
+  it('formEncodingChanges names what the form encoding changes, and nothing for plain values', () => {
+    expect(S.formEncodingChanges('client', 'abcDEF123-_.')).toBeUndefined();
+    expect(S.formEncodingChanges('client', 'a:b')).toBe('secret');
+    expect(S.formEncodingChanges('client', 'a b')).toBe('secret');
+    expect(S.formEncodingChanges('client', 'a%b')).toBe('secret');
+    expect(S.formEncodingChanges('client', 'a+b')).toBe('secret');
+    expect(S.formEncodingChanges('my client', 'a+b')).toBe('id and secret');
+    expect(S.formEncodingChanges('my:client', undefined)).toBe('id');
+  });
+});

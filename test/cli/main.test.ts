@@ -67,12 +67,12 @@ describe('oauthgate run on the bundled specs', () => {
 describe('user errors: one line naming file and field, exit 2, no stack trace', () => {
   it.each([
     [['run'], /^run: expected --all, --spec/],
-    [['run', '--all', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--all', '--bogus'], /^run: unknown flag "--bogus" \(valid: --all, --spec, .*--skip-suite.*\)/],
     [['run', '--spec', 'nope'], /^--spec nope: unknown spec id/],
-    [['run', '--all', '--suite', 'nope'], /^--suite nope: unknown suite/],
-    [['run', '--all', '--fault', 'nope'], /^--fault nope: unknown fault/],
+    [['run', '--all', '--suite', 'nope'], /^--suite: unknown suite "nope" \(valid: token-endpoint, .*\)/],
+    [['run', '--all', '--fault', 'nope'], /^--fault: unknown fault "nope" \(valid: no-cache-control, .*\)/],
     [['run', '--all', '--timeout', 'abc'], /^--timeout: expected a number from 0.1 to 600, observed "abc"/],
-    [['frobnicate'], /^unknown command "frobnicate"/],
+    [['frobnicate'], /^oauthgate: unknown command "frobnicate" \(valid: run, mock, .*mutants\)/],
   ])('%j', async (args, message) => {
     const { code, err } = await run(args as string[]);
     expect(code).toBe(2);

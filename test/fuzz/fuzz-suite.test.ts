@@ -43,6 +43,8 @@ describe('fuzz suite on clean mocks', () => {
 
 describe('faults caught by a property, with a shrunk counterexample', () => {
   const cases: Array<[string, FaultName, string]> = [
+    ['att', 'accept-unknown-client', 'fuzz.token.invalid-request-rejected'],
+    ['rfc6749', 'error-not-json', 'fuzz.token.no-server-error'],
     ['att', 'scope-escalation', 'fuzz.scope.granted-within-request'],
     ['rfc6749', 'scope-escalation', 'fuzz.scope.granted-within-request'],
     ['att', 'redirect-prefix-match', 'fuzz.redirect-uri.decision-matches-rule'],

@@ -41,6 +41,8 @@ async function runAgainst(spec: ProviderSpec, serverSpec: ProviderSpec) {
 }
 
 const cases: Array<[string, FaultName, string]> = [
+  ['rfc6749', 'no-access-token', 'dpop.token.valid-proof-accepted'],
+  ['rfc6749', 'dpop-skip-ath-value', 'dpop.resource.wrong-ath-rejected'],
   ['rfc6749', 'dpop-skip-htm', 'dpop.token.wrong-htm-rejected'],
   ['rfc6749', 'dpop-skip-htu', 'dpop.token.wrong-htu-rejected'],
   ['rfc6749', 'dpop-skip-iat', 'dpop.token.stale-iat-rejected'],

@@ -15,6 +15,8 @@ import { Redactor } from '../../src/redact.ts';
 import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['att', 'no-expires-in', 'expiry.expires-in-present'],
+  ['rfc6749', 'no-expires-in', 'expiry.expires-in-present'],
   ['att', 'expires-in-wrong', 'expiry.expires-in-matches-documented'],
   ['mobile-digital', 'expires-in-wrong', 'expiry.expires-in-matches-documented'],
   ['att', 'expires-in-string', 'expiry.expires-in-declared-type'],

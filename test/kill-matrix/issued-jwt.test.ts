@@ -15,6 +15,11 @@ import { Redactor } from '../../src/redact.ts';
 
 describe('kill matrix: issued JWTs', () => {
   killMatrix(issuedJwt, [
+    ['tmobile-naas-v2', 'jwt-header-not-json', 'jwt.access-token.decodes'],
+    ['tmobile-apis-v6', 'jwt-header-not-json', 'jwt.id-token.decodes'],
+    ['tmobile-naas-v2', 'jwt-expired-on-issue', 'jwt.access-token.times-current'],
+    ['tmobile-apis-v6', 'jwt-expired-on-issue', 'jwt.id-token.times-current'],
+    ['tmobile-naas-v2', 'jwt-id-token-no-sub', 'jwt.id-token.required-claims'],
     ['tmobile-naas-v2', 'expires-in-wrong', 'jwt.access-token.lifetime-matches-expires-in'],
     ['tmobile-apis-v6', 'expires-in-wrong', 'jwt.access-token.lifetime-matches-expires-in'],
     ['tmobile-naas-v2', 'jwt-bad-signature', 'jwt.access-token.signature-verifies'],

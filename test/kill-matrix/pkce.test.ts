@@ -10,6 +10,7 @@ import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { cleanRun, killMatrix, problems, result, runOnMock } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['rfc6749', 'no-access-token', 'pkce.s256-verifier-accepted'],
   ['rfc6749', 'pkce-not-verified', 'pkce.missing-verifier-rejected'],
   ['rfc6749', 'pkce-not-verified', 'pkce.wrong-verifier-rejected'],
   ['rfc6749', 'pkce-not-verified', 'pkce.plain-downgrade-rejected'],

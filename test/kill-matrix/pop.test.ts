@@ -10,6 +10,10 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['tmobile-apis-v6', 'no-access-token', 'pop.taap.valid-accepted'],
+  ['tmobile-naas-v2', 'resource-rejects-all', 'pop.taap.resource.valid-accepted'],
+  ['tmobile-naas-v2', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
+  ['tmobile-apis-v6', 'pop-skip-malformed', 'pop.taap.malformed-rejected'],
   ['tmobile-naas-v2', 'pop-not-required', 'pop.taap.missing-rejected'],
   ['tmobile-apis-v6', 'pop-not-required', 'pop.taap.resource.missing-rejected'],
   ['tmobile-naas-v2', 'pop-skip-signature', 'pop.taap.unregistered-key-rejected'],
@@ -30,6 +34,19 @@ const cases: Array<[string, FaultName, string]> = [
   ['tmobile-apis-v6', 'pop-skip-edts', 'pop.taap.resource.uri-changed-rejected'],
   ['tmobile-apis-v6', 'pop-edts-case-insensitive', 'pop.taap.edts-case-changed-rejected'],
   ['tmobile-naas-v2', 'pop-skip-required-parts', 'pop.taap.required-part-missing-rejected'],
+  // Each required ehts part on its own (issue 8 item 15: not only the first part is probed).
+  ['tmobile-apis-v6', 'pop-optional-part-content-type', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-apis-v6', 'pop-optional-part-authorization', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-apis-v6', 'pop-optional-part-uri', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-apis-v6', 'pop-optional-part-http-method', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-apis-v6', 'pop-optional-part-body', 'pop.taap.required-part-missing-rejected'],
+  ['tmobile-naas-v2', 'pop-optional-part-body', 'pop.taap.required-part-missing-rejected'],
+  // One hop (002 line 41): a PoP made for the other endpoint, or for the path without its query.
+  ['tmobile-naas-v2', 'pop-ignores-uri', 'pop.taap.other-hop-rejected'],
+  ['tmobile-apis-v6', 'pop-ignores-uri', 'pop.taap.resource.other-hop-rejected'],
+  ['tmobile-naas-v2', 'pop-ignores-uri', 'pop.taap.resource.other-hop-rejected'],
+  ['tmobile-apis-v6', 'pop-ignores-query', 'pop.taap.resource.query-omitted-rejected'],
+  ['tmobile-naas-v2', 'pop-ignores-query', 'pop.taap.resource.query-omitted-rejected'],
   ['tmobile-naas-v2', 'pop-skip-resource', 'pop.taap.resource.missing-rejected'],
   ['tmobile-apis-v6', 'pop-skip-resource', 'pop.taap.resource.expired-rejected'],
   ['tmobile-naas-v2', 'pop-split-tolerant', 'pop.taap.boundary-shift-rejected'],
@@ -41,8 +58,31 @@ describe('kill matrix: TAAP PoP', () => {
 
   it.each(listBundledSpecIds())('%s: the suite runs in full on TAAP specs and is not applicable elsewhere', async (spec) => {
     const results = await cleanRun(pop, spec);
-    if (spec.startsWith('tmobile')) expect(results.filter((r) => r.status === 'passed')).toHaveLength(24);
+    if (spec.startsWith('tmobile')) expect(results.filter((r) => r.status === 'passed')).toHaveLength(27);
     else expect(results.map((r) => [r.id, r.status])).toEqual([['pop.applicable', 'not_applicable']]);
+  });
+
+  it.each([
+    ['pop-optional-part-content-type', 'Content-Type'], ['pop-optional-part-authorization', 'Authorization'], ['pop-optional-part-uri', 'uri'],
+    ['pop-optional-part-http-method', 'http-method'], ['pop-optional-part-body', 'body'],
+  ] as const)('%s: the required-part failure names %s and no other part', async (fault, part) => {
+    const r = result(await runOnMock(pop, 'tmobile-apis-v6', [fault]), 'pop.taap.required-part-missing-rejected');
+    expect(r.status).toBe('failed');
+    expect(r.reason).toContain(`(ehts without "${part}")`);
+    expect(r.reason).toContain('1 not refused');
+  });
+
+  it('the one-hop probes differ from the genuine request only in the signed uri, and the controls are served', async () => {
+    const clean = await cleanRun(pop, 'tmobile-apis-v6');
+    for (const id of ['pop.taap.other-hop-rejected', 'pop.taap.resource.other-hop-rejected', 'pop.taap.resource.query-omitted-rejected', 'pop.taap.body-changed-rejected', 'pop.taap.resource.body-changed-rejected']) {
+      expect(result(clean, id).status, id).toBe('passed');
+    }
+    // A fault that only hashes the path without the query breaks nothing else of the suite.
+    const r = await runOnMock(pop, 'tmobile-apis-v6', ['pop-ignores-query']);
+    expect(r.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['pop.taap.resource.query-omitted-rejected']);
+    const u = await runOnMock(pop, 'tmobile-apis-v6', ['pop-ignores-uri']);
+    // A verifier that accepts any path it serves also accepts the bare path of a call that had a query.
+    expect(u.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['pop.taap.other-hop-rejected', 'pop.taap.resource.other-hop-rejected', 'pop.taap.resource.query-omitted-rejected']);
   });
 
   it('the HS256 confusion fault accepts only the correctly keyed token, so the probe proves its key derivation', async () => {

@@ -12,6 +12,9 @@ import { Redactor } from '../../src/redact.ts';
 import { problems, result, killMatrix } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  // AT&T's rule misread as "extensions only" (att-faq line 128: the registered URI itself matches).
+  ['att', 'redirect-extension-only', 'redirect-uri.att-faq.match-exact'],
+  ['att', 'redirect-extension-only', 'redirect-uri.registered-accepted'],
   ['rfc6749', 'redirect-any-extension', 'redirect-uri.exact.path-extension-rejected'],
   ['rfc6749', 'redirect-prefix-match', 'redirect-uri.exact.path-extension-rejected'],
   ['tangoe', 'redirect-prefix-match', 'redirect-uri.exact.query-extension-rejected'],

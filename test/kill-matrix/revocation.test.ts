@@ -10,6 +10,8 @@ import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { result, runOnMock, killMatrix, cleanRun } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['att', 'revoke-valid-204', 'revocation.valid-token-200'],
+  ['rfc6749', 'revoke-valid-204', 'revocation.valid-token-200'],
   ['att', 'revoke-noop', 'revocation.access-token-rejected'],
   ['rfc6749', 'revoke-noop', 'revocation.access-token-rejected'],
   ['att', 'revoke-noop', 'revocation.refresh-token-rejected'],

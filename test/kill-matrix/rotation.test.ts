@@ -10,6 +10,10 @@ import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { result, runOnMock, killMatrix, cleanRun, failedIds } from '../support/harness.ts';
 
 const cases: Array<[string, FaultName, string]> = [
+  ['att', 'refresh-same-access-token', 'rotation.new-access-token-issued'],
+  ['rfc6749', 'refresh-same-access-token', 'rotation.new-access-token-issued'],
+  ['att', 'refresh-new-refresh-unusable', 'rotation.new-refresh-token-works'],
+  ['rfc6749', 'refresh-new-refresh-unusable', 'rotation.new-refresh-token-works'],
   ['att', 'resource-rejects-all', 'rotation.new-access-token-works'],
   ['tangoe', 'resource-rejects-all', 'rotation.new-access-token-works'],
   // AT&T documents rotation: "the original OAuth refresh token and associated OAuth access token are no longer valid" (att-api line 95)

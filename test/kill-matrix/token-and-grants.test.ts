@@ -11,6 +11,18 @@ import { killMatrix } from '../support/harness.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
 
 const tokenCases: Array<[string, FaultName, string]> = [
+  ['rfc6749', 'no-basic-challenge', 'error.invalid-client-www-authenticate'],
+  ['tmobile-naas-v2', 'no-basic-challenge', 'error.invalid-client-www-authenticate'],
+  ['att', 'token-content-type-text', 'token.content-type-json'],
+  ['tmobile-apis-v6', 'token-content-type-text', 'token.content-type-json'],
+  ['att', 'no-cache-control', 'token.pragma-no-cache'],
+  ['rfc6749', 'json-garbage', 'token.client-auth.client-secret-basic-accepted'],
+  ['att', 'json-garbage', 'token.client-auth.client-secret-post-accepted'],
+  ['att', 'no-token-type', 'token.token-type-bearer'],
+  ['rfc6749', 'no-token-type', 'token.rfc6749.token-type-present'],
+  ['att', 'error-code-changed', 'error.unknown-client'],
+  ['rfc6749', 'error-code-changed', 'error.invalid-scope'],
+  ['tmobile-apis-v6', 'error-code-changed', 'error.wrong-secret'],
   ['att', 'no-cache-control', 'token.cache-control-no-store'],
   ['att', 'token-type-mac', 'token.field-values-match-spec'],
   ['mobile-digital', 'token-type-mac', 'token.token-type-bearer'],
@@ -38,6 +50,11 @@ const tokenCases: Array<[string, FaultName, string]> = [
 ];
 
 const grantCases: Array<[string, FaultName, string]> = [
+  ['att', 'no-refresh-token', 'grant.authorization-code.refresh-token-issued'],
+  ['rfc6749', 'no-refresh-token', 'grant.authorization-code.refresh-token-issued'],
+  ['att', 'no-refresh-token', 'grant.client-credentials.refresh-token-issued'],
+  ['tangoe', 'no-refresh-token', 'grant.password.refresh-token-issued'],
+  ['mobile-digital', 'accept-unsupported-grant', 'grant.authorization-code.unsupported-rejected'],
   ['rfc6749', 'accept-reused-code', 'grant.authorization-code.reuse-rejected'],
   ['att', 'accept-unsupported-grant', 'grant.password.unsupported-rejected'],
   ['mobile-digital', 'accept-unsupported-grant', 'grant.refresh-token.unsupported-rejected'],

@@ -34,7 +34,7 @@ describe('loadTargetFile', () => {
     const p = problems(() => loadTargetFile(f, { cwd: dir, env: {} }));
     expect(p).toHaveLength(4);
     expect(p).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^b\.yaml: \(root\): unknown field\(s\) "extra"$/),
+      expect.stringMatching(/^b\.yaml: \(root\): unknown field "extra" \(valid: spec, baseUrl, clientId, .*jwksUri\)$/),
       expect.stringMatching(/^b\.yaml: baseUrl: expected an http\(s\) URL$/),
       expect.stringMatching(/^b\.yaml: clientId: /),
       expect.stringMatching(/^b\.yaml: waitBudgetSeconds: /),
