@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Every core: vitest's default leaves one idle, half of a 2-core machine (294 s vs 203 s for the whole suite here).
+    maxWorkers: availableParallelism(),
   },
 });
