@@ -9,8 +9,8 @@
  * A second provider, configured with oidc-provider's own weakening switch `features.dPoP.allowReplay`, shows that
  * the replay check notices a real server accepting a reused proof.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { listenFirst } from '../support/third-party/server.ts';
 import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,10 +38,7 @@ interface RunningProvider {
 
 /** Starts oidc-provider plus the resource route on one loopback port. */
 async function startProvider(dPoP: { allowReplay?: boolean } = {}): Promise<RunningProvider> {
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
-  const server = createServer((req, res) => handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, base, setHandler } = await listenFirst();
   const clientSecret = randomBytes(24).toString('base64url');
   const provider = new Provider(base, {
     clients: [{
@@ -67,7 +64,7 @@ async function startProvider(dPoP: { allowReplay?: boolean } = {}): Promise<Runn
   const resourceRefusals: string[] = [];
   const replay = new ReplayCache();
   const callback = provider.callback();
-  handle = (req, res) => {
+  setHandler((req, res) => {
     if (req.method === 'GET' && new URL(req.url ?? '/', base).pathname === '/resource') {
       serveResource(provider, base, replay, req).then(({ status, body, challenge }) => {
         if (status !== 200) resourceRefusals.push(String(body.error_description));
@@ -77,7 +74,7 @@ async function startProvider(dPoP: { allowReplay?: boolean } = {}): Promise<Runn
       return;
     }
     void callback(req, res);
-  };
+  });
   return {
     base, clientSecret, tokenErrors, resourceRefusals,
     close: () => new Promise<void>((resolve) => {

@@ -22,17 +22,10 @@ import {
   type OAuthScopeRepository, type OAuthToken, type OAuthTokenRepository, type OAuthUser, type OAuthUserRepository,
 } from '@jmondi/oauth2-server';
 import { handleExpressError, handleExpressResponse, requestFromExpress } from '@jmondi/oauth2-server/express';
+import type { LoopbackOAuthServer } from './server.ts';
 
 /** The running server and the credentials of its one client and one user. */
-export interface JmondiServer {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
-  redirectUri: string;
-  close: () => Promise<void>;
-}
+export type JmondiServer = LoopbackOAuthServer;
 
 export const JMONDI_SCOPES = ['read', 'write', 'admin'];
 

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
+import type { LoopbackOAuthServer } from './server.ts';
 
 const require = createRequire(import.meta.url);
 // The adapter is CommonJS without an ES default export in its types; load it the way its README does.
@@ -24,15 +25,7 @@ const ExpressOAuthServer = require('@node-oauth/express-oauth-server') as new (o
 };
 
 /** The running server and the credentials of its one client and one user. */
-export interface NodeOauthServer {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
-  redirectUri: string;
-  close: () => Promise<void>;
-}
+export type NodeOauthServer = LoopbackOAuthServer;
 
 export const NODE_OAUTH_SCOPES = ['read', 'write', 'admin'];
 

@@ -16,8 +16,8 @@
  *   (`provider.AccessToken.find`, `provider.ClientCredentials.find`: unknown, expired and revoked tokens are
  *   not found), and requiring scope `read` (RFC 6750 §3.1).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenFirst } from './server.ts';
 import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
@@ -37,10 +37,7 @@ const DEFAULT_SCOPE = 'read write';
 
 /** Starts the provider; `pkceRequired` is its `pkce.required` answer for every client. */
 export async function startOidcProviderServer(opts: { pkceRequired: boolean }): Promise<OidcProviderServer> {
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
-  const server = createServer((req, res) => handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, base, setHandler } = await listenFirst();
   const clientSecret = randomBytes(24).toString('base64url');
   const provider = new Provider(base, {
     clients: [{
@@ -64,13 +61,13 @@ export async function startOidcProviderServer(opts: { pkceRequired: boolean }): 
   });
   const callback = provider.callback();
 
-  handle = (req, res) => {
+  setHandler((req, res) => {
     const path = new URL(req.url ?? '/', base).pathname;
     if (req.method === 'GET' && path === '/authorize') return void headlessConsent(base, req.url ?? '/', res);
     if (req.method === 'GET' && path.startsWith('/interaction/')) return void finishInteraction(provider, req, res);
     if (req.method === 'GET' && path === '/resource') return void serveResource(provider, req, res);
     void callback(req, res);
-  };
+  });
   return {
     url: base, clientId: CLIENT_ID, clientSecret, redirectUri: REDIRECT_URI,
     close: () => new Promise<void>((resolve) => {
