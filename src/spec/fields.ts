@@ -53,6 +53,7 @@ export const SPEC_FIELD_READERS: Record<string, FieldReaders> = {
   'grants.*.scopeRequired': both('scopeRequired', 'scopeRequired'),
   'grants.*.issuesRefreshToken': both('issuesRefreshToken', 'issuesRefreshToken'),
   'grants.*.extraParams': both('extraParams', 'extraParams'),
+  'grants.*.scope': { mock: null, suites: 'grants[grant]?.scope', why: 'what the harness asks for in each flow; the mock grants whatever catalogue values are asked' },
   'grants.*.pkce': both('verifyPkce', 'pkceSupport'),
   'grants.*.pkceMethods': both('pkceMethods', 'defaultPkceMethod'),
 

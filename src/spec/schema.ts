@@ -70,7 +70,7 @@ const AuthorizeEndpoint = traced({
 const GrantSpec = traced({
   scopeRequired: z.boolean().default(false).describe('Whether a token request of this grant must carry `scope`.'),
   issuesRefreshToken: z.boolean().default(false).describe('Whether a successful response includes a refresh_token.'),
-  extraParams: z.record(z.string(), z.string()).default({}).describe('Fixed extra body parameters this grant sends (e.g. T-Mobile v6 `scope: response_mode`).'),
+  extraParams: z.record(z.string(), z.string()).default({}).describe('Fixed extra body parameters this grant sends (e.g. T-Mobile v6 `scope: response_mode`).'),  scope: z.array(z.string()).optional().describe('Scope values this flow asks for (RFC 6749 §3.3): the authorization request of authorization_code and implicit, the token request of client_credentials and password (unless extraParams.scope is set). Default: scope.default. A target sets its own with overrides.'),
 });
 
 /** Whether a provider requires, supports or ignores PKCE (RFC 7636) for the authorization_code grant. */
@@ -89,6 +89,7 @@ const AuthorizationCodeGrantSpec = traced({
   scopeRequired: z.boolean().default(false).describe('Whether a token request of this grant must carry `scope`.'),
   issuesRefreshToken: z.boolean().default(false).describe('Whether a successful response includes a refresh_token.'),
   extraParams: z.record(z.string(), z.string()).default({}).describe('Fixed extra body parameters this grant sends.'),
+  scope: z.array(z.string()).optional().describe('Scope values this flow asks for (RFC 6749 §3.3): the authorization request of authorization_code and implicit, the token request of client_credentials and password (unless extraParams.scope is set). Default: scope.default. A target sets its own with overrides.'),
   pkce: PkceSupport.default('supported').describe('PKCE (RFC 7636): `required` (a code request without code_challenge is refused), `supported` (used when sent), `none` (the harness sends no PKCE and the pkce suite does not apply).'),
   pkceMethods: z.array(PkceMethod).min(1).default(['S256']).describe('code_challenge_method values accepted (RFC 7636 §4.2; RFC 9700 §2.1.1: S256 where possible; `plain` only where the provider documents it).'),
 });

@@ -157,9 +157,7 @@ export function defaultGrantParams(env: BuildEnv, grant: GrantType): Record<stri
     p.username = env.target.username;
     p.password = env.target.password;
   }
-  if (p.scope === undefined && env.spec.scope.default.length && (grant === 'client_credentials' || grant === 'password')) {
-    p.scope = env.spec.scope.default.join(env.spec.scope.delimiter);
-  }
+  if (p.scope === undefined && (grant === 'client_credentials' || grant === 'password')) p.scope = flowScope(env.spec, grant);
   return p;
 }
 
@@ -190,14 +188,24 @@ export function buildRevokeRequest(env: BuildEnv, token: string, opts: { hint?: 
 }
 
 /**
- * The scope an authorization request asks for (RFC 6749 §4.1.1, §4.2.1: `scope` OPTIONAL, §3.3): the spec's
- * default scope joined with its delimiter (a target sets another through `overrides: { scope: { default } }`),
- * or undefined when the spec has none. A server may require it (§3.3: "fail the request indicating an invalid
- * scope"), so every authorization request the harness sends carries it unless a probe leaves it out.
+ * The scope a flow asks for (RFC 6749 §3.3), joined with the spec's delimiter: the grant's own `scope`, else the
+ * spec's `scope.default` (a target sets either through `overrides`), or undefined when both are empty.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export function authorizationScope(spec: ProviderSpec): string | undefined {
-  return spec.scope.default.length ? spec.scope.default.join(spec.scope.delimiter) : undefined;
+export function flowScope(spec: ProviderSpec, grant: GrantType | 'implicit'): string | undefined {
+  const values = spec.grants[grant]?.scope ?? spec.scope.default;
+  return values.length ? values.join(spec.scope.delimiter) : undefined;
+}
+
+/**
+ * The scope an authorization request asks for (RFC 6749 §4.1.1, §4.2.1: `scope` OPTIONAL, §3.3): the flow's scope
+ * ({@link flowScope}: `grants.authorization_code.scope` or `grants.implicit.scope`, else `scope.default`). A server
+ * may require it (§3.3: "fail the request indicating an invalid scope"), so every authorization request the
+ * harness sends carries it unless a probe leaves it out.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+export function authorizationScope(spec: ProviderSpec, responseType: string = 'code'): string | undefined {
+  return flowScope(spec, responseType === 'token' ? 'implicit' : 'authorization_code');
 }
 
 /**

@@ -128,7 +128,7 @@ export function primaryGrant(t: SuiteContext): GrantType | undefined {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  */
 export function authorizeRequest(t: SuiteContext, params: Record<string, string | undefined>): Promise<HttpExchange> {
-  return sendBuilt(t, buildAuthorizeRequest(t, 'scope' in params ? params : { ...params, scope: authorizationScope(t.spec) }));
+  return sendBuilt(t, buildAuthorizeRequest(t, 'scope' in params ? params : { ...params, scope: authorizationScope(t.spec, params.response_type) }));
 }
 
 /**

@@ -79,6 +79,27 @@ describe('other builders', () => {
     expect(authorizationScope(spec)).toBe('admin');
   });
 
+  it('each flow asks for its own scope where the spec (or a target overlay) gives one, else scope.default', () => {
+    const spec = overlaySpec(loadSpec('rfc6749').spec, {
+      grants: { authorization_code: { scope: ['write'] }, client_credentials: { scope: ['admin', 'read'] } },
+    }, 'target.yaml');
+    expect(authorizationScope(spec, 'code')).toBe('write');
+    expect(authorizationScope(spec, 'token')).toBe('read write'); // no implicit grant of its own: scope.default
+    const tangoe = overlaySpec(loadSpec('tangoe').spec, { grants: { implicit: { scope: ['profile'] } } }, 'target.yaml');
+    expect(authorizationScope(tangoe, 'token')).toBe('profile');
+    expect(authorizationScope(tangoe, 'code')).toBeUndefined();
+    const e = { spec, target };
+    expect(defaultGrantParams(e, 'client_credentials').scope).toBe('admin read');
+    expect(defaultGrantParams(e, 'password').scope).toBe('read write'); // no scope of its own: scope.default
+    const code = buildAuthorizeRequest(e, { response_type: 'code', client_id: 'cid', scope: authorizationScope(spec, 'code') });
+    expect(new URL(code.url).searchParams.get('scope')).toBe('write');
+  });
+
+  it('a grant\'s fixed extraParams.scope still wins over its flow scope (T-Mobile v6 sends scope=response_mode)', () => {
+    const spec = overlaySpec(loadSpec('rfc6749').spec, { grants: { client_credentials: { scope: ['admin'], extraParams: { scope: 'fixed' } } } }, 'target.yaml');
+    expect(defaultGrantParams({ spec, target }, 'client_credentials').scope).toBe('fixed');
+  });
+
   it('a resource call can leave out named target headers (any case) and keep the others', () => {
     const e = env('tangoe', { headers: { 'X-TNGO-TENANT': 'T', client_id: 'cid' } });
     const r = buildResourceRequest(e, 'at-1', { omitHeaders: ['x-tngo-tenant'] });
