@@ -32,7 +32,7 @@
  *
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-import { createHash, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, KeyObject, randomUUID, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, compactVerify, errors, importPKCS8, importSPKI, SignJWT, type CryptoKey } from 'jose';
 import { epochNow, parseCompact, privateKeyInput, show, signCompact, type ForgeSigner } from './jws-internal.ts';
 import { ReplayCache } from './replay-cache.ts';
@@ -249,7 +249,42 @@ async function rsaPrivateKey(key: CryptoKey | KeyObject | string): Promise<Crypt
  */
 export async function buildTaapPop(opts: TaapBuildOptions): Promise<string> {
   const claims = taapClaimsFor(opts);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(await rsaPrivateKey(opts.privateKey));
+  const k = rsaSigningKey(opts.privateKey);
+  if (!k) return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(await rsaPrivateKey(opts.privateKey));
+  // The same bytes SignJWT writes (header, then the claims, each JSON.stringify'd), signed by node synchronously:
+  // RSASSA-PKCS1-v1_5 is deterministic, so the token is identical to jose's, without a thread-pool round trip.
+  const input = `${Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${input}.${nodeSign('sha256', Buffer.from(input, 'ascii'), k).toString('base64url')}`;
+}
+
+/** Node key objects of the signing keys seen (PEM text bounded; CryptoKeys weakly held). */
+const signingPems = new Map<string, KeyObject | null>();
+const signingCryptoKeys = new WeakMap<CryptoKey, KeyObject | null>();
+
+/**
+ * The private RSA key (2048 bits or more, jose's floor) as a node KeyObject for synchronous RS256 signing, or
+ * undefined when it is anything else (then jose signs, and reports an unusable key as before).
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+ */
+function rsaSigningKey(key: CryptoKey | KeyObject | string): KeyObject | undefined {
+  const usable = (k: KeyObject) => (k.type === 'private' && k.asymmetricKeyType === 'rsa' && (k.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? k : null);
+  const convert = (f: () => KeyObject) => {
+    try {
+      return usable(f());
+    } catch {
+      return null;
+    }
+  };
+  if (key instanceof KeyObject) return usable(key) ?? undefined;
+  if (typeof key === 'string') {
+    if (!signingPems.has(key)) {
+      if (signingPems.size >= 64) signingPems.clear();
+      signingPems.set(key, convert(() => createPrivateKey(key)));
+    }
+    return signingPems.get(key) ?? undefined;
+  }
+  if (!signingCryptoKeys.has(key)) signingCryptoKeys.set(key, convert(() => KeyObject.from(key as Parameters<typeof KeyObject.from>[0])));
+  return signingCryptoKeys.get(key) ?? undefined;
 }
 
 /**
@@ -371,6 +406,33 @@ async function rsaPublicKey(key: CryptoKey | KeyObject | string): Promise<Crypto
   return imported;
 }
 
+/** Node key objects of imported CryptoKeys, so each key is converted once. */
+const nodeKeys = new WeakMap<CryptoKey, KeyObject>();
+
+/**
+ * The RS256 signature check (RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-256 over the JWS signing input) by node's
+ * synchronous `crypto.verify`: one RSA-2048 verification takes tens of microseconds, while jose's WebCrypto path
+ * adds a thread-pool round trip per token that dominated a verification. Only for a public RSA key of at least
+ * 2048 bits (jose's own floor) and a header without `crit` or `b64` (RFC 7515 §4.1.11, RFC 7797), whose processing
+ * is left to jose: then the result is undefined. The caller has checked `alg` is RS256 and the segments' alphabet.
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+ */
+function rs256Verifies(token: string, header: Record<string, unknown>, signature: string, key: CryptoKey | KeyObject): boolean | undefined {
+  if ('crit' in header || 'b64' in header) return undefined;
+  let k: KeyObject | undefined = key instanceof KeyObject ? key : nodeKeys.get(key);
+  if (!k) {
+    try {
+      k = KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
+    } catch {
+      return undefined;
+    }
+    nodeKeys.set(key as CryptoKey, k);
+  }
+  if (k.type !== 'public' || k.asymmetricKeyType !== 'rsa' || (k.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return undefined;
+  const input = token.slice(0, token.length - signature.length - 1);
+  return nodeVerify('sha256', Buffer.from(input, 'ascii'), k, Buffer.from(signature, 'base64url'));
+}
+
 /**
  * Verifies a TAAP PoP token against the request it arrived with, in this order: presence; compact-JWS shape;
  * header `alg` exactly "RS256" (anything else, including "none", "HS256" or "rs256", is `bad_alg`); the RS256
@@ -398,9 +460,14 @@ export async function verifyTaapPop(token: string | undefined, opts: TaapVerifyO
 
   if (header.alg !== 'RS256') return fail('bad_alg', `PoP header "alg": expected "RS256", observed ${show(header.alg)}`);
 
-  // The signature is checked on the thread pool while the claims and parts are checked here; a bad signature
-  // still decides the verdict first, exactly as if it had been checked first.
-  const signature = compactVerify(token, key, { algorithms: ['RS256'] }).then(() => undefined, (err: unknown) => ({ err }));
+  // An RSA key of 2048 bits or more is checked synchronously (see rs256Verifies); anything else goes through jose on
+  // the thread pool while the claims and parts are checked here. Either way a bad signature decides the verdict
+  // first, exactly as if it had been checked first.
+  const sync = rs256Verifies(token, header, parsed.signature, key);
+  if (sync === false) {
+    return fail('bad_signature', `PoP signature: expected a valid RS256 signature by the registered client key, observed ${show(parsed.signature, 24)} which does not verify`);
+  }
+  const signature = sync === true ? Promise.resolve(undefined) : compactVerify(token, key, { algorithms: ['RS256'] }).then(() => undefined, (err: unknown) => ({ err }));
   let judged: TaapVerifyResult | { thrown: unknown };
   try {
     judged = judgeTaapClaims(payload, opts, now, skew);

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { base64url, exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
+import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTaapPop,
@@ -217,6 +217,35 @@ describe('verifyTaapPop', () => {
     const [h, , s] = (await good()).split('.');
     const otherPayload = (await good({ jti: 'other' })).split('.')[1];
     expectFail(await verifyTaapPop(`${h}.${otherPayload}.${s}`, opts()), 'bad_signature');
+  });
+
+  it('the synchronously signed token is byte for byte the one jose\'s SignJWT writes for the same claims and key', async () => {
+    for (const key of [privateKey, privatePem]) {
+      const token = await buildTaapPop({ privateKey: key, request: REQ, parts: PARTS, now: NOW });
+      const jose = await new SignJWT(decodeJwt(token)).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey);
+      expect(token).toBe(jose);
+    }
+  });
+
+  it('the synchronous RS256 check agrees with jose on every changed signature, payload or header character', async () => {
+    const token = await good();
+    const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    await fc.assert(fc.asyncProperty(fc.nat(2), fc.nat(4096), fc.nat(63), async (segment, at, ch) => {
+      const parts = token.split('.');
+      const seg = parts[segment]!;
+      const i = at % seg.length;
+      parts[segment] = seg.slice(0, i) + ALPHA[ch] + seg.slice(i + 1);
+      const changed = parts.join('.');
+      const joseAccepts = await compactVerify(changed, publicKey, { algorithms: ['RS256'] }).then(() => true, () => false);
+      const r = await verifyTaapPop(changed, opts());
+      const signatureAccepted = r.ok || !['bad_signature', 'malformed', 'bad_alg'].includes(r.code);
+      expect(signatureAccepted, `${JSON.stringify(r)} for segment ${segment} char ${i}`).toBe(joseAccepts);
+    }), { numRuns: 150, seed: 7 });
+  });
+
+  it('a header with crit is left to jose, which refuses it (malformed), as before the synchronous check', async () => {
+    const forged = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { header: { crit: ['x-unknown'], 'x-unknown': 1 } } });
+    expectFail(await verifyTaapPop(forged, opts()), 'malformed');
   });
 
   it('missing_claim: each required claim', async () => {
