@@ -1,6 +1,6 @@
 /** The one rejection rule: conforming and violating inputs differ in one property each. */
 import { describe, expect, it } from 'vitest';
-import { RFC_ERROR_CODES, RFC_STATUSES, judgeRejection, rejectedAsDocumented } from '../../src/checks/rejection.ts';
+import { RFC_ERROR_CODES, RFC_STATUSES, judgeRejection, judgeRejectionByRfc, rejectedAsDocumented } from '../../src/checks/rejection.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
@@ -51,5 +51,57 @@ describe('rejectedAsDocumented', () => {
     expect(c.id).toBe('error.unknown-client');
     expect(c.evaluate(exchange(401, { error: 'invalid_client' }), att).status).toBe('passed');
     expect(c.evaluate(exchange(200, { access_token: 'x' }), att).status).toBe('failed');
+  });
+});
+
+/**
+ * RFC 6749 §5.2 (and RFC 6750 §3.1) read by hand: every code each case allows, written out here rather than taken
+ * from RFC_ERROR_CODES, so an entry dropped or misspelt there fails (the mutation run on rejection.ts showed each
+ * code past the first untested).
+ */
+const RFC_READING: Record<keyof typeof RFC_ERROR_CODES, string[]> = {
+  unknown_client: ['invalid_client'],
+  wrong_secret: ['invalid_client'],
+  missing_grant_type: ['invalid_request', 'unsupported_grant_type'],
+  unsupported_grant_type: ['unsupported_grant_type', 'unauthorized_client'],
+  missing_parameter: ['invalid_request', 'invalid_grant', 'invalid_scope'],
+  invalid_scope: ['invalid_scope'],
+  invalid_grant: ['invalid_grant'],
+  unsupported_content_type: ['invalid_request'],
+  invalid_token: ['invalid_token'],
+  insufficient_scope: ['insufficient_scope'],
+  missing_required_header: ['invalid_request'],
+};
+
+describe('judgeRejectionByRfc: every code the RFC allows for each case, and the message', () => {
+  for (const [name, codes] of Object.entries(RFC_READING) as Array<[keyof typeof RFC_ERROR_CODES, string[]]>) {
+    const status = RFC_STATUSES[name][0]!;
+    it(`${name}: passes ${status} with each of ${codes.join(', ')}`, () => {
+      for (const code of codes) expect(judgeRejectionByRfc(exchange(status, { error: code }), name, 'x'), code).toMatchObject({ status: 'passed', note: `the spec documents no status for ${name}; observed ${status}` });
+    });
+  }
+  it('fails an allowed status and code when a token is issued as well', () =>
+    expectFailure(judgeRejectionByRfc(exchange(400, { error: 'invalid_request', access_token: 'x' }), 'missing_grant_type', 'y'), /no access_token/, /access_token/));
+  it('names every allowed status and code, and RFC 6749 §5.2 by default', () =>
+    expect(judgeRejectionByRfc(exchange(200, { error: 'x' }), 'wrong_secret', 'token request with a wrong secret')).toMatchObject({
+      status: 'failed',
+      reason: 'token request with a wrong secret: expected HTTP 400 or 401 with "error" "invalid_client" and no access_token (RFC 6749 §5.2), observed HTTP 200 with {"error":"x"}',
+    }));
+  it('leaves the code out of what it expects when the body is not JSON', () =>
+    expect(judgeRejectionByRfc(exchange(200, 'no', { 'content-type': 'text/plain' }), 'missing_grant_type', 'w')).toMatchObject({
+      reason: 'w: expected HTTP 400 and no access_token (RFC 6749 §5.2), observed HTTP 200 with non-JSON body "no"',
+    }));
+});
+
+describe('judgeRejection messages', () => {
+  const noCode: ProviderSpec = { ...att, errors: { ...att.errors, cases: { invalid_grant: { status: 400, standard: 'RFC 6749 §5.2' } } } };
+  it('a documented case without a code expects the status alone, citing RFC 6749 §5.2 and the spec\'s case by default', () =>
+    expect(judgeRejection(exchange(401, { error: 'invalid_grant' }), noCode, 'invalid_grant', 'refresh')).toMatchObject({
+      reason: 'refresh: expected HTTP 400 and no access_token (RFC 6749 §5.2, provider spec errors.cases.invalid_grant), observed HTTP 401 with {"error":"invalid_grant"}',
+    }));
+  it('rejectedAsDocumented names the request after its case and cites the RFC and the spec', () => {
+    const c = rejectedAsDocumented('missing_grant_type', 'A request without grant_type is rejected');
+    expect(c.requirement).toBe('RFC 6749 §5.2 and provider spec errors.cases');
+    expect(c.evaluate(exchange(200, {}), undocumented)).toMatchObject({ reason: expect.stringMatching(/^response to a missing grant type request: expected HTTP 400/) });
   });
 });
