@@ -108,6 +108,8 @@ const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeA
 export class Redactor {
   /** Encoded form → fingerprint of the secret it encodes. */
   readonly #forms = new Map<string, string>();
+  /** Secrets whose encodings are registered already: every request re-registers the secrets it carries. */
+  readonly #added = new Set<string>();
   /** Forms shorter than {@link PARTIAL_MATCH_CHARS}, by their first two UTF-16 code units, longest first. */
   readonly #short = new Map<number, string[]>();
   /** Longer forms in code-unit order: the one sharing the longest beginning with a text is a neighbour of it. */
@@ -117,7 +119,8 @@ export class Redactor {
 
   /** Registers a secret in all its encodings. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(secret: string | undefined | null): void {
-    if (typeof secret !== 'string' || secret.length < 4) return;
+    if (typeof secret !== 'string' || secret.length < 4 || this.#added.has(secret)) return;
+    this.#added.add(secret);
     this.#register(secret, secretEncodings(secret));
   }
 
