@@ -150,7 +150,9 @@ export function specInputOf(c: VariantChoices, id = 'variant'): SpecInput {
         invalidatesOldRefreshToken: c.refresh.invalidatesOldRefresh,
         invalidatesOldAccessToken: c.refresh.invalidatesOldAccess,
         reuseDetection: c.refresh.reuseDetection,
-        standard: STD,
+        // A provider document states the policy (as AT&T's does): RFC 6749 §6 alone would make it a MAY, which the
+        // rotation suite does not fail for confidential clients.
+        source: CITE,
       },
     } : {}),
     ...(redirectBased ? { redirectUri: { rule: c.redirectRule, registered: 'https://client.example.org/cb', fallbackToRegistered: c.fallbackToRegistered, standard: STD } } : {}),
