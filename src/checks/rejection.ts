@@ -95,6 +95,17 @@ export function judgeRejectionByRfc(ex: HttpExchange, name: ErrorCaseName, what:
 }
 
 /**
+ * A refusal judged against several rules, passing when any holds: the spec's documented `cases` (each by
+ * {@link judgeRejection}) and, for `rfcCases`, RFC 6749 §5.2's own statuses and codes ({@link judgeRejectionByRfc}:
+ * for a request outside the spec's documented form). When none holds, the first case's verdict is the failure.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function judgeRejectionAsOneOf(ex: HttpExchange, spec: ProviderSpec, what: string, requirement: string, cases: readonly [ErrorCaseName, ...ErrorCaseName[]], rfcCases: readonly ErrorCaseName[] = []): Outcome {
+  const verdicts = [...cases.map((c) => judgeRejection(ex, spec, c, what, requirement)), ...rfcCases.map((c) => judgeRejectionByRfc(ex, c, what, requirement))];
+  return verdicts.find((v) => v.status === 'passed') ?? verdicts[0]!;
+}
+
+/**
  * The check "a `name` request is rejected as the spec documents" (id `error.<name>`), for the token-endpoint
  * suite's error cases.
  */

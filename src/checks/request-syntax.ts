@@ -7,7 +7,7 @@
 import type { HttpExchange } from '../http/types.ts';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
-import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejection.ts';
+import { judgeRejection, judgeRejectionAsOneOf, observedResponse } from './rejection.ts';
 
 /**
  * Factory: the request `what` is refused as the spec documents one of `cases` (the first case's verdict is
@@ -16,10 +16,7 @@ import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejecti
 function refusedAsOneOf(meta: CheckMeta, what: string, cases: readonly [ErrorCaseName, ...ErrorCaseName[]], rfcCases: readonly ErrorCaseName[] = []): Check<[HttpExchange, ProviderSpec]> {
   return defineCheck({
     ...meta,
-    evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
-      const verdicts = [...cases.map((c) => judgeRejection(ex, spec, c, what, meta.requirement)), ...rfcCases.map((c) => judgeRejectionByRfc(ex, c, what, meta.requirement))];
-      return verdicts.find((v) => v.status === 'passed') ?? verdicts[0]!;
-    },
+    evaluate: (ex: HttpExchange, spec: ProviderSpec): Outcome => judgeRejectionAsOneOf(ex, spec, what, meta.requirement, cases, rfcCases),
   });
 }
 

@@ -6,7 +6,7 @@
 import type { HttpExchange } from '../http/types.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
-import { judgeRejection, judgeRejectionByRfc, observedResponse } from './rejection.ts';
+import { judgeRejection, judgeRejectionAsOneOf, observedResponse } from './rejection.ts';
 import { judgeRefusedAtResource } from './rotation.ts';
 
 /**
@@ -111,10 +111,6 @@ export const clientAuthRequired = defineCheck({
   id: 'revocation.client-auth-required',
   title: 'A revocation request without client authentication is rejected as invalid_client',
   requirement: 'RFC 7009 §2.1, §2.2.1; RFC 6749 §5.2',
-  evaluate(ex: HttpExchange, spec: ProviderSpec): Outcome {
-    const what = 'revocation request without client authentication';
-    const documented = judgeRejection(ex, spec, 'unknown_client', what, 'RFC 7009 §2.1, §2.2.1');
-    const byRfc = judgeRejectionByRfc(ex, 'unknown_client', what, 'RFC 7009 §2.1, §2.2.1');
-    return documented.status !== 'passed' && byRfc.status === 'passed' ? byRfc : documented;
-  },
+  evaluate: (ex: HttpExchange, spec: ProviderSpec): Outcome =>
+    judgeRejectionAsOneOf(ex, spec, 'revocation request without client authentication', 'RFC 7009 §2.1, §2.2.1', ['unknown_client'], ['unknown_client']),
 });

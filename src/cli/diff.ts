@@ -4,10 +4,10 @@
  * retyped, an error case's status or code changed, a lifetime shortened, a redirect newly accepted), else 0.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { readJsonInput } from '../io/input-file.ts';
 import { diffObservations, type DriftChange } from '../report/drift.ts';
 import type { Observations } from '../report/observations.ts';
 import type { Command } from './commands.ts';
@@ -16,13 +16,7 @@ import type { Command } from './commands.ts';
 export function readObservations(path: string, display: string): Observations {
   const file = path.endsWith('.json') ? path : join(path, 'observations.json');
   const shown = display.endsWith('.json') ? display : join(display, 'observations.json');
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${shown}: ${code ? `cannot read (${code})` : 'not valid JSON'}`);
-  }
+  const data = readJsonInput(file, shown);
   const specs = (data as { specs?: unknown })?.specs;
   if (!specs || typeof specs !== 'object' || Array.isArray(specs)) throw new UserError(`${shown}: specs: expected an object of observations per spec`);
   return data as Observations;

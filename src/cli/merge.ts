@@ -3,10 +3,10 @@
  * into one summary and renders every report again from it (summary.json, junit.xml, the certification reports, Allure
  * results, observations.json), optionally gated and signed like a run. A spec may appear in one shard only.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { readJsonInput } from '../io/input-file.ts';
 import { Redactor } from '../redact.ts';
 import { FILE_REPORTERS } from '../report/index.ts';
 import type { ReportContext } from '../report/reporter.ts';
@@ -19,13 +19,7 @@ import { applyGate, readReportFlags, REPORT_FLAG_OPTIONS, REPORT_FLAG_USAGE, sig
 export function readSummary(dir: string, display: string): GatedSummary {
   const file = join(dir, 'summary.json');
   const shown = join(display, 'summary.json');
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${shown}: ${code ? `cannot read (${code})` : 'not valid JSON'}`);
-  }
+  const data = readJsonInput(file, shown);
   const s = data as Partial<Summary>;
   if (s?.schemaVersion !== SUMMARY_SCHEMA_VERSION) throw new UserError(`${shown}: schemaVersion: expected ${SUMMARY_SCHEMA_VERSION}, observed ${JSON.stringify(s?.schemaVersion)}`);
   if (!Array.isArray(s.runs)) throw new UserError(`${shown}: runs: expected an array`);

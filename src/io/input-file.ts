@@ -4,7 +4,7 @@
  * once as one line naming it (exit 2) instead of minutes of parsing, gigabytes of memory or an internal error.
  * @see https://yaml.org/spec/1.2.2/#71-alias-nodes
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { UserError } from '../errors.ts';
 
@@ -78,5 +78,18 @@ export function yamlToJs(doc: Document, display: string): unknown {
     const message = (e as Error)?.message ?? String(e);
     if (/alias/i.test(message)) throw new UserError(`${display}: YAML: more than ${YAML_MAX_ALIAS_COUNT} alias references (an alias bomb?); expand the aliases by hand`);
     throw new UserError(`${display}: YAML: ${message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * Reads and parses a JSON file the harness wrote earlier (a summary, observations) and a user hands back. Throws
+ * {@link UserError} naming `display` with the reason: `cannot read (ENOENT)`, or `not valid JSON`.
+ */
+export function readJsonInput(file: string, display: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${display}: ${code ? `cannot read (${code})` : 'not valid JSON'}`);
   }
 }

@@ -2,19 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listBundledSpecIds, loadAllSpecs, loadSpec, parseSpec, SPECS_DIR } from '../../src/spec/load.ts';
-import { UserError } from '../../src/errors.ts';
 import type { Citation } from '../../src/spec/schema.ts';
+import { problemsOf as userErrorProblems } from '../support/user-error.ts';
 
 const attText = readFileSync(join(SPECS_DIR, 'att.yaml'), 'utf8');
 
 function problemsOf(text: string, file = 'specs/x.yaml'): string[] {
-  try {
-    parseSpec(text, file);
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-  return [];
+  return userErrorProblems(() => parseSpec(text, file));
 }
 
 function citations(node: unknown, out: Citation[] = []): Citation[] {

@@ -11,21 +11,13 @@ import { applyOverlay, overridesOf } from '../../src/spec/overlay.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { resolveSpec } from '../../src/spec/resolve.ts';
 import { loadTargetFile } from '../../src/target/load.ts';
-import { UserError } from '../../src/errors.ts';
 import { startMockServer, type MockServer } from '../../providers/mock-server.ts';
 import { runCli, summaryOf } from '../support/cli.ts';
+import { problemsOf } from '../support/user-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-overlay-'));
 const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), name);
-const problems = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problems = problemsOf;
 
 describe('applyOverlay', () => {
   it('merges objects, replaces arrays and values, deletes on null, and lists only what it changed', () => {

@@ -8,21 +8,15 @@ import { stringify } from 'yaml';
 import { loadSpec, parseSpec } from '../../src/spec/load.ts';
 import { resolveSpec } from '../../src/spec/resolve.ts';
 import { DEVIATIONS, DEVIATION_IDS, closestDeviationId } from '../../src/spec/deviations.ts';
-import { UserError } from '../../src/errors.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { runAllSuites, variantOf } from '../support/spec-variant.ts';
 import { result } from '../support/harness.ts';
+import { problemsOf as userErrorProblems } from '../support/user-error.ts';
 
 function problemsOf(change: (s: ProviderSpec) => void, id = 'att'): string[] {
   const copy = structuredClone(loadSpec(id).spec);
   change(copy);
-  try {
-    parseSpec(stringify(copy), 'specs/x.yaml');
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-  return [];
+  return userErrorProblems(() => parseSpec(stringify(copy), 'specs/x.yaml'));
 }
 
 const failed = (rs: Awaited<ReturnType<typeof runAllSuites>>) => rs.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => `${r.status} ${r.id}: ${r.reason}`);

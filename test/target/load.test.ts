@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadTargetFile } from '../../src/target/load.ts';
 import { Redactor } from '../../src/redact.ts';
-import { UserError } from '../../src/errors.ts';
+import { problemsOf } from '../support/user-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-target-'));
 const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), name);
-const problems = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problems = problemsOf;
 
 describe('loadTargetFile', () => {
   it('interpolates ${ENV}, applies defaults and registers secrets with the redactor', () => {
