@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Test files of a worker share one module registry: importing the harness, vitest's API and fast-check once per
+    // worker instead of once per file took npm test from 3 min 19 s to 2 min 16 s (CPU 325 s -> 198 s) here. A test
+    // resets what it changes globally (env, spies) itself.
+    isolate: false,
     // Every core: vitest's default leaves one idle, half of a 2-core machine (294 s vs 203 s for the whole suite here).
     maxWorkers: availableParallelism(),
   },

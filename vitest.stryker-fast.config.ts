@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 20_000,
     pool: 'threads',
+    // One module registry for every run Stryker asks for: without it each mutant re-imported the test files
+    // (~6 s a mutant; 0.6 s with it: request-syntax.ts's 75 mutants in 45 s).
+    isolate: false,
   },
 });

@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 20_000,
     pool: 'threads',
+    isolate: false,
   },
 });
