@@ -79,3 +79,27 @@ describe('basicFormEncodedAccepted (RFC 6749 §2.3.1)', () => {
     expect(S.formEncodingChanges('my:client', undefined)).toBe('id');
   });
 });
+
+describe('basicFormEncodedAccepted: the status and the body are judged separately', () => {
+  const c = S.basicFormEncodedAccepted;
+  const granted = { access_token: 'at', token_type: 'Bearer' };
+  // RFC 6749 §5.1: a token is returned "with a 200 (OK) status code"; the body alone does not make a grant.
+  it('fails the same token body with HTTP 201 (only the status differs from the passing input)', () =>
+    expectFailure(c.evaluate(exchange(201, granted), 'secret'), /^HTTP 200 with an access_token$/, /^HTTP 201/));
+  // A hostile server answering 200 with a body that is not JSON yields a failure with a reason, never a crash.
+  it('fails HTTP 200 with a form-encoded (non-JSON) body, without throwing', () =>
+    expectFailure(c.evaluate(exchange(200, 'access_token=at&token_type=Bearer'), 'secret'), /^HTTP 200 with an access_token$/, /^HTTP 200/));
+});
+
+describe("each refusal check names the request it judged (the field a report shows under a failure)", () => {
+  const token = exchange(200, { access_token: 'at-1', token_type: 'Bearer' });
+  it.each([
+    ['token request with client_id and client_secret in the query string only', S.queryClientSecretRejected],
+    ['password-grant request with username and password in the query string only', S.queryPasswordRejected],
+    ['token request with grant_type sent twice', S.repeatedParameterRejected],
+    ['token request with HTTP Basic and client_secret in the body', S.twoAuthMethodsRejected],
+  ] as const)('%s', (request, check) => {
+    const r = check.evaluate(token, rfc);
+    expect(r.status === 'failed' && r.field).toBe(request);
+  });
+});
