@@ -91,7 +91,7 @@ describe('basicFormEncodedAccepted: the status and the body are judged separatel
     expectFailure(c.evaluate(exchange(200, 'access_token=at&token_type=Bearer'), 'secret'), /^HTTP 200 with an access_token$/, /^HTTP 200/));
 });
 
-describe("each refusal check names the request it judged (the field a report shows under a failure)", () => {
+describe('each refusal check names the request it judged (the field a report shows under a failure)', () => {
   const token = exchange(200, { access_token: 'at-1', token_type: 'Bearer' });
   it.each([
     ['token request with client_id and client_secret in the query string only', S.queryClientSecretRejected],
