@@ -62,3 +62,30 @@ describe('authorization-code.redirect-uri-absent-rejected', () => {
   it('fails 400 unsupported_grant_type', () => expectFailure(c.evaluate(exchange(400, { error: 'unsupported_grant_type' }), rfc), /invalid_grant.+, or .+invalid_request/, /unsupported_grant_type/));
   it('fails 200 with a token', () => expectFailure(c.evaluate(exchange(200, { access_token: 'x' }), rfc), /invalid_grant/, /HTTP 200/));
 });
+
+describe('code redemption: what a failure names (the request, the granted scope, the requirement)', () => {
+  const req = ['read', 'write'];
+  it('scope-works-at-resource: a token response that is not JSON and a refusing resource fail, without throwing', () =>
+    expectFailure(C.codeScopeWorksAtResource.evaluate(exchange(200, 'access_token=at'), exchange(403, {}), req, 'read', ' '), /a 2xx/, /HTTP 403/));
+  it('scope-works-at-resource: names the granted scope when the token response echoed one, and cites RFC 6749 §3.3', () => {
+    const o = C.codeScopeWorksAtResource.evaluate(token({ scope: 'read write' }), exchange(403, {}), req, 'read', ' ');
+    expect(o).toMatchObject({ status: 'failed', field: 'resource call with the token of a code requested for scope "read write" (granted: scope "read write")' });
+    expect(o.status === 'failed' && o.reason).toContain('(RFC 6749 §3.3)');
+  });
+  it('scope-works-at-resource: names the requested scope as granted when nothing was echoed', () =>
+    expect(C.codeScopeWorksAtResource.evaluate(token(), exchange(403, {}), req, 'read', ' ')).toMatchObject({
+      field: 'resource call with the token of a code requested for scope "read write" (granted: no "scope" member, so the requested scope)',
+    }));
+  it.each([true, false])('redirect-uri-mismatch-rejected (probe registered: %s) names the redemption it judged', (registered) =>
+    expect(C.redirectUriMismatchRejected.evaluate(exchange(200, { access_token: 'x' }), rfc, registered)).toMatchObject({
+      status: 'failed', field: 'redemption of a code with a redirect_uri other than the authorization request\'s',
+    }));
+  it('redirect-uri-absent-rejected names the redemption and both refusals it would accept', () =>
+    expect(C.redirectUriAbsentRejected.evaluate(exchange(400, { error: 'unsupported_grant_type' }), rfc)).toEqual({
+      status: 'failed',
+      field: 'redemption without redirect_uri of a code requested with one',
+      expected: 'HTTP 400 with "error" "invalid_grant" and no access_token, or HTTP 400 with "error" "invalid_request" and no access_token',
+      observed: 'HTTP 400 with {"error":"unsupported_grant_type"}',
+      reason: 'redemption without redirect_uri of a code requested with one: expected HTTP 400 with "error" "invalid_grant" and no access_token, or HTTP 400 with "error" "invalid_request" and no access_token (RFC 6749 §4.1.3, §5.2), observed HTTP 400 with {"error":"unsupported_grant_type"}',
+    }));
+});
