@@ -47,8 +47,11 @@ describe('refused redemptions (the one rejection rule, case invalid_grant)', () 
   const checks = [P.missingVerifierRejected, P.wrongVerifierRejected, P.plainDowngradeRejected, P.verifierWithoutChallengeRejected];
   it('names each check', () =>
     expect(checks.map((c) => c.id)).toEqual(['pkce.missing-verifier-rejected', 'pkce.wrong-verifier-rejected', 'pkce.plain-downgrade-rejected', 'pkce.verifier-without-challenge-rejected']));
-  for (const c of checks) {
-    describe(c.id, () => {
+  // Names are written out, not read from the checks: a test file that reads a property of a check while it is
+  // collected fails to load when the check is missing, and a load failure is no test failure to Stryker.
+  const names = ['missing verifier', 'wrong verifier', 'plain downgrade', 'verifier without challenge'];
+  for (const [i, c] of checks.entries()) {
+    describe(names[i]!, () => {
       it('passes HTTP 400 invalid_grant', () => expect(c.evaluate(exchange(400, { error: 'invalid_grant' }), rfc).status).toBe('passed'));
       if (c !== P.missingVerifierRejected) {
         it('fails the same status with invalid_request (RFC 7636 §4.6 names invalid_grant)', () =>
@@ -81,4 +84,29 @@ describe('challengeRequired (RFC 7636 §4.4.1)', () => {
     expectFailure(P.challengeRequired.evaluate(redirect('error=access_denied&state=s')), /"invalid_request"/, /"access_denied"/));
   it('passes an error page (no redirect)', () => expect(P.challengeRequired.evaluate(exchange(400, 'invalid_request: PKCE required')).status).toBe('passed'));
   it('fails when no response came', () => expectFailure(P.challengeRequired.evaluate(transportFailure()), /authorization error/, /no response/));
+});
+
+describe('PKCE checks: what a failure names (the redemption, the expectation, the requirement)', () => {
+  it('verifierAccepted fails HTTP 200 with a body that is not JSON, without throwing', () =>
+    expectFailure(P.verifierAccepted.evaluate(exchange(200, 'access_token=at-1')), /^HTTP 200 with an access_token$/, /^HTTP 200/));
+  it('verifierAccepted names the redemption and cites RFC 7636 §4.6', () => {
+    const o = P.verifierAccepted.evaluate(exchange(400, { error: 'invalid_grant' }));
+    expect(o).toMatchObject({ status: 'failed', field: 'redemption of a PKCE (S256) code with its code_verifier', expected: 'HTTP 200 with an access_token' });
+    expect(o.status === 'failed' && o.reason).toContain('(RFC 7636 §4.6)');
+  });
+  it.each([
+    ['redemption of a PKCE code without code_verifier', P.missingVerifierRejected],
+    ['redemption of a PKCE code with a code_verifier that does not derive its challenge', P.wrongVerifierRejected],
+    ['redemption of an S256 code with code_verifier = its code_challenge', P.plainDowngradeRejected],
+    ['redemption with code_verifier of a code requested without code_challenge', P.verifierWithoutChallengeRejected],
+  ] as const)('a token for the %s fails, naming it', (what, check) =>
+    expect(check.evaluate(exchange(200, tokenBody), rfc)).toMatchObject({ status: 'failed', field: what }));
+  it('challengeRequired names the authorization request and each expectation, citing RFC 7636 §4.4.1', () => {
+    const field = 'authorization request without code_challenge';
+    const code = P.challengeRequired.evaluate(redirect('code=abc&state=s'));
+    expect(code).toMatchObject({ status: 'failed', field, expected: 'no code (an "error" of invalid_request on the redirect)' });
+    expect(code.status === 'failed' && code.reason).toContain('(RFC 7636 §4.4.1)');
+    expect(P.challengeRequired.evaluate(redirect('error=access_denied&state=s'))).toMatchObject({ field, expected: 'error "invalid_request"', observed: 'error "access_denied"' });
+    expect(P.challengeRequired.evaluate(transportFailure())).toMatchObject({ field, expected: 'an authorization error response' });
+  });
 });
