@@ -55,8 +55,9 @@ describe('resource.malformed-token-challenge', () => {
 });
 
 describe('forgery checks', () => {
-  for (const c of [R.algNoneCopyRejected, R.reSignedCopyRejected, R.claimChangedCopyRejected]) {
-    it(`${c.id}: passes every probe refused, fails the one accepted naming it`, () => {
+  // Named by hand, not by c.id (a missing check must fail a test, not the file's loading).
+  for (const [name, c] of [['alg none', R.algNoneCopyRejected], ['re-signed', R.reSignedCopyRejected], ['claim changed', R.claimChangedCopyRejected]] as const) {
+    it(`${name}: passes every probe refused, fails the one accepted naming it`, () => {
       passes(c.evaluate([probe('copy with "scope" changed', 401), probe('copy with "exp" changed', 401)], 401));
       const o = c.evaluate([probe('copy with "scope" changed', 401), probe('copy with "exp" changed', 200)], 401);
       expectFailure(o, /HTTP 401/, /HTTP 200/);
