@@ -37,7 +37,10 @@ describe('revocation endpoint answers', () => {
   it('unknownTokenAccepted passes an empty 200', () => expect(V.unknownTokenAccepted.evaluate(empty(200)).status).toBe('passed'));
   it('unknownTokenAccepted fails the same body with 400', () => {
     const r = V.unknownTokenAccepted.evaluate(exchange(400, { error: 'invalid_request' }));
-    expect(r).toMatchObject({ status: 'failed', expected: 'HTTP 200 (invalid tokens cause no error response)', observed: 'HTTP 400 with {"error":"invalid_request"}' });
+    expect(r).toMatchObject({
+      status: 'failed', field: 'revocation response for a token the server never issued',
+      expected: 'HTTP 200 (invalid tokens cause no error response)', observed: 'HTTP 400 with {"error":"invalid_request"}',
+    });
     expect(V.unknownTokenAccepted.evaluate(exchange(200, { error: 'invalid_request' })).status).toBe('passed');
   });
 });
