@@ -73,3 +73,36 @@ describe('invalidTokenChallenge', () => {
     expect(R.checkInvalidTokenChallenge(challenge(403, 'Bearer error="invalid_token"'), 401).status).toBe('failed');
   });
 });
+
+describe('challenge parsing edge cases (RFC 9110 §11.2, §11.3)', () => {
+  it('parseChallenge reads a bare scheme without auth-params', () => expect(R.parseChallenge('Bearer')).toEqual({ scheme: 'Bearer', params: {} }));
+  // RFC 9110 §11.2: auth-param = token BWS "=" BWS ( token / quoted-string ): whitespace around "=" is allowed.
+  it('parseChallenge reads an auth-param with whitespace around "="', () =>
+    expect(R.parseChallenge('Bearer error = "invalid_token"').params).toEqual({ error: 'invalid_token' }));
+  it('parseChallenge finds no scheme in a value that does not start with one (nothing read from later text)', () =>
+    expect(R.parseChallenge('"Bearer" error="invalid_token"')).toEqual({ params: {} }));
+  // RFC 9110 §5.6.4: in a quoted-string a backslash escapes the next character, so \" does not end the string.
+  it('challengeSchemes does not end a quoted string at an escaped quote', () =>
+    expect(R.challengeSchemes('Bearer realm="a \\", Basic b"')).toEqual(['bearer']));
+  it('challengeSchemes reads the scheme after a quoted string with an escaped quote', () =>
+    expect(R.challengeSchemes('Bearer realm="a \\"b\\"", Basic realm="c"')).toEqual(['bearer', 'basic']));
+});
+
+describe('checkResourceAccepts: exactly the 2xx range (RFC 9110 §15.3)', () => {
+  it('fails 199, just below it', () => expectFailure(R.checkResourceAccepts(exchange(199, { ok: true })), /^a 2xx \(token accepted\)$/, /^HTTP 199/));
+  it('passes 299, its top', () => passes(R.checkResourceAccepts(exchange(299, { ok: true }))));
+  it('fails 300, just above it', () => expectFailure(R.checkResourceAccepts(exchange(300, { ok: true })), /^a 2xx \(token accepted\)$/, /^HTTP 300/));
+  it('names the response and cites RFC 6750 §2', () =>
+    expect(R.checkResourceAccepts(exchange(401, {}))).toMatchObject({ field: 'protected resource response', reason: expect.stringContaining('(RFC 6750 §2)') }));
+});
+
+describe('invalidTokenChallenge: what a failure names', () => {
+  it('a wrong status names the response and cites RFC 6750 §3.1', () =>
+    expect(R.invalidTokenChallenge.evaluate(exchange(403, {}, { 'www-authenticate': 'Bearer error="invalid_token"' }))).toMatchObject({
+      field: 'resource response to a rejected token', expected: 'HTTP 401', reason: expect.stringContaining('(RFC 6750 §3.1)'),
+    }));
+  it('a wrong challenge names the header and cites RFC 6750 §3.1', () =>
+    expect(R.invalidTokenChallenge.evaluate(exchange(401, {}, { 'www-authenticate': 'Bearer error="invalid_request"' }))).toMatchObject({
+      field: '"WWW-Authenticate" header', expected: 'Bearer ... error="invalid_token"', reason: expect.stringContaining('(RFC 6750 §3.1)'),
+    }));
+});
