@@ -90,3 +90,36 @@ describe('resource.required-headers-enforced', () => {
   });
   it('cited status: names the document line', () => expect(c.evaluate([probe('h left out', 401)], cited(400))).toMatchObject({ reason: expect.stringMatching(/tangoe line 8/) }));
 });
+
+describe('resource probes: what a failure names (expectation, reason, requirement)', () => {
+  it('an empty probe list fails as the harness\'s own error, not the server\'s', () =>
+    expect(R.malformedTokenRejected.evaluate([], 401)).toMatchObject({ status: 'failed', field: 'probes', expected: 'at least one probe sent', observed: 'none', reason: 'probes: expected at least one probe sent (harness), observed none' }));
+  it('a malformed credential accepted: says 400 would do too, citing RFC 6750 §2.1, §3.1', () =>
+    expect(R.malformedTokenRejected.evaluate([probe('a', 200)], 401)).toMatchObject({
+      expected: 'HTTP 401 (malformed credentials; 400 also accepted)', reason: expect.stringContaining('(RFC 6750 §2.1, §3.1)'),
+    }));
+  it.each([
+    ['unsigned (alg none)', R.algNoneCopyRejected],
+    ['signed with a key the server does not hold', R.reSignedCopyRejected],
+    ['a claim changed under the original signature', R.claimChangedCopyRejected],
+  ] as const)('a forged copy accepted: says why it must be refused (%s)', (why, check) =>
+    expect(check.evaluate([probe('copy', 200)], 401)).toMatchObject({ status: 'failed', expected: `HTTP 401 (${why})` }));
+  describe('required headers', () => {
+    const c = R.requiredHeadersEnforcedAtResource;
+    const tangoe = loadSpec('tangoe').spec;
+    const noCase: ProviderSpec = { ...tangoe, errors: { ...tangoe.errors, cases: Object.fromEntries(Object.entries(tangoe.errors.cases).filter(([k]) => k !== 'missing_required_header')) } };
+    const twoSources: ProviderSpec = {
+      ...tangoe,
+      errors: { ...tangoe.errors, cases: { ...tangoe.errors.cases, missing_required_header: { status: 400, error: 'invalid_request', source: [{ doc: 'tangoe', line: 8, quote: 'q' }, { doc: 'tangoe', line: 9, quote: 'q' }] } } },
+    };
+    it('a spec without the error case: passes a 4xx (no crash on the absent case)', () => passes(c.evaluate([probe('h left out', 403)], noCase)));
+    it('a spec without the error case: fails a 200, citing the requiredHeaders section', () =>
+      expect(c.evaluate([probe('h left out', 200)], noCase)).toMatchObject({
+        expected: 'a 4xx (no provider document gives the status for a missing required header)', reason: expect.stringContaining('(provider spec requiredHeaders)'),
+      }));
+    it('a cited status: names the header as the reason and every document line', () =>
+      expect(c.evaluate([probe('h left out', 401)], twoSources)).toMatchObject({
+        expected: 'HTTP 400 (required header)', reason: expect.stringContaining('(provider spec errors.cases.missing_required_header (tangoe line 8, tangoe line 9))'),
+      }));
+  });
+});
