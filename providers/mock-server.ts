@@ -42,7 +42,10 @@ export interface MockServerOptions {
   clock?: MockClock;
   host?: string;
   port?: number;
-  /** Expose POST /__oauthgate/clock for out-of-process clients (the standalone `oauthgate mock`). */
+  /**
+   * Expose POST /__oauthgate/clock and GET /__oauthgate/stats for out-of-process clients (the standalone
+   * `oauthgate mock`).
+   */
   adminApi?: boolean;
   /** Most entries kept per token store before the oldest are dropped (default 200 000). */
   maxStoreEntries?: number;
@@ -931,6 +934,23 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     sendJson(res, 200, { now: clock.now(), offsetSeconds: clock.offsetSeconds }, false);
   }
 
+  /**
+   * GET /__oauthgate/stats: the store sizes after eviction, and the process's memory — after a full garbage
+   * collection when node runs with `--expose-gc` (`afterGc: true`), so a benchmark can tell retained memory from
+   * garbage not yet collected (issue 9: memory stays flat under load).
+   */
+  function handleStats(_req: IncomingMessage, res: ServerResponse): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const { heapUsed, rss } = process.memoryUsage();
+    sendJson(res, 200, { stores: { ...mockStoreSizes() }, memory: { heapUsedBytes: heapUsed, rssBytes: rss, afterGc: gc !== undefined } }, false);
+  }
+
+  function mockStoreSizes(): StoreSizes {
+    sweep(true);
+    return { accessTokens: accessTokens.size, refreshTokens: refreshTokens.size, codes: codes.size, popJtis: popReplay.size, dpopJtis: dpopReplay.size };
+  }
+
   function sendJson(res: ServerResponse, status: number, body: Json, isTokenResponse = true): void {
     if (isTokenResponse && b.response.garbageTokenBody) {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -977,7 +997,10 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   if (b.endpoints.authorize) routes.set(key(b.endpoints.authorize.method, b.endpoints.authorize.path), (req, res, q) => handleAuthorize(req, res, q));
   routes.set(key(b.resource.method, b.resource.path), handleResource);
   routes.set('GET /.well-known/jwks.json', (_req, res) => sendJson(res, 200, { keys: [serverJwk] }, false));
-  if (opts.adminApi) routes.set('POST /__oauthgate/clock', handleClock);
+  if (opts.adminApi) {
+    routes.set('POST /__oauthgate/clock', handleClock);
+    routes.set('GET /__oauthgate/stats', handleStats);
+  }
   const pathsKnown = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
 
   /** Whether an error came from the client going away (aborted body, reset socket): nothing to answer or log. */
@@ -1041,10 +1064,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     clock,
     faults,
     hits,
-    storeSizes: () => {
-      sweep(true);
-      return { accessTokens: accessTokens.size, refreshTokens: refreshTokens.size, codes: codes.size, popJtis: popReplay.size, dpopJtis: dpopReplay.size };
-    },
+    storeSizes: mockStoreSizes,
     credentials: {
       clientId, username, password, headers,
       ...(clientSecret !== undefined ? { clientSecret } : {}),

@@ -171,3 +171,32 @@ describe('eviction by the mock clock', () => {
     expect((await call(tokens[7]!)).status).toBe(200);
   });
 });
+
+describe('GET /__oauthgate/stats (what the benchmark reads to tell retained memory from garbage)', () => {
+  it('reports the store sizes after eviction and the memory, only with the admin API', async () => {
+    const m = await startMockServer({ spec: loadSpec('mobile-digital').spec, adminApi: true });
+    const plain = await startMockServer({ spec: loadSpec('mobile-digital').spec });
+    started.push(m, plain);
+    const c = m.credentials;
+    const stats = async () => (await http.send({ method: 'GET', url: `${m.url}/__oauthgate/stats` })).json as {
+      stores: Record<string, number>; memory: { heapUsedBytes: number; rssBytes: number; afterGc: boolean };
+    };
+    expect((await stats()).stores).toMatchObject({ accessTokens: 0 });
+    for (let i = 0; i < 3; i++) {
+      const ex = await http.send({
+        method: 'POST', url: `${m.url}/prod/oauth2/token`, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basicAuth(c.clientId, c.clientSecret!) },
+        body: formEncode({ grant_type: 'client_credentials', scope: 'write' }),
+      });
+      expect(ex.status).toBe(200);
+    }
+    const s = await stats();
+    expect(s.stores).toEqual(m.storeSizes());
+    expect(s.stores.accessTokens).toBe(3);
+    expect(s.memory.heapUsedBytes).toBeGreaterThan(0);
+    expect(s.memory.rssBytes).toBeGreaterThanOrEqual(s.memory.heapUsedBytes);
+    expect(s.memory.afterGc).toBe(typeof (globalThis as { gc?: unknown }).gc === 'function');
+    m.clock.advance(m.behaviour.lifetimes.accessToken);
+    expect((await stats()).stores.accessTokens).toBe(0);
+    expect((await http.send({ method: 'GET', url: `${plain.url}/__oauthgate/stats` })).status).toBe(404);
+  });
+});
