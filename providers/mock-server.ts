@@ -117,6 +117,16 @@ export interface MockServer {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Whether a handler's error came from the client going away (aborted body, reset socket): nothing to answer or log.
+ * Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy), and answering it is
+ * still owed — reading it as "gone" left such requests unanswered when the handler threw.
+ */
+export function clientGone(req: Pick<IncomingMessage, 'socket'>, res: Pick<ServerResponse, 'destroyed'>, e: unknown): boolean {
+  return res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
+    || (e as Error)?.message === 'aborted';
+}
+
 class HttpError {
   constructor(
     readonly status: number,
@@ -1002,13 +1012,6 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     routes.set('GET /__oauthgate/stats', handleStats);
   }
   const pathsKnown = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
-
-  /** Whether an error came from the client going away (aborted body, reset socket): nothing to answer or log. */
-  // Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy), and answering
-  // it is still owed — reading it as "gone" left such requests unanswered when the handler threw.
-  const clientGone = (req: IncomingMessage, res: ServerResponse, e: unknown) =>
-    res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
-    || (e as Error)?.message === 'aborted';
 
   const server: Server = createServer((req, res) => {
     req.on('error', () => {}); // an aborted upload surfaces in readBody; never as an unhandled error

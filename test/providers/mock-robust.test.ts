@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { HttpClient, basicAuth, formEncode } from '../../src/http/client.ts';
 import { loadSpec } from '../../src/spec/load.ts';
-import { startMockServer, parseRequestTarget, type MockServer } from '../../providers/mock-server.ts';
+import { startMockServer, parseRequestTarget, clientGone, type MockServer } from '../../providers/mock-server.ts';
 import { MockClock, MAX_CLOCK_SHIFT_SECONDS } from '../../providers/clock.ts';
 
 const http = new HttpClient({ timeoutMs: 5000 });
@@ -198,5 +198,22 @@ describe('GET /__oauthgate/stats (what the benchmark reads to tell retained memo
     m.clock.advance(m.behaviour.lifetimes.accessToken);
     expect((await stats()).stores.accessTokens).toBe(0);
     expect((await http.send({ method: 'GET', url: `${plain.url}/__oauthgate/stats` })).status).toBe(404);
+  });
+});
+
+describe('clientGone: who is owed an answer after a handler fails', () => {
+  const socket = (destroyed: boolean) => ({ destroyed }) as unknown as import('node:net').Socket;
+  it('a request whose body was read to the end (req.destroyed by autoDestroy) on a live socket is still answered', () => {
+    // Regression: `req.destroyed` counted as "gone" and such requests were left unanswered when the handler threw.
+    const readToTheEnd = { socket: socket(false), destroyed: true, complete: true };
+    expect(clientGone(readToTheEnd, { destroyed: false }, new TypeError('bug in a handler'))).toBe(false);
+  });
+  it('a reset or destroyed socket, an aborted upload or a destroyed response is gone', () => {
+    const live = { socket: socket(false) };
+    expect(clientGone({ socket: socket(true) }, { destroyed: false }, new Error('x'))).toBe(true);
+    expect(clientGone(live, { destroyed: true }, new Error('x'))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, new Error('aborted'))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, new Error('x'))).toBe(false);
   });
 });
