@@ -8,7 +8,8 @@
  * file descriptor 3 (`{ id, outcome }`); after each job the worker writes {@link JOB_END} and the job's id as a
  * line of its own on stdout and on stderr, so the console output between two markers is that job's log. Jobs
  * run one at a time. An idle worker does not keep the parent alive; it exits when its stdin closes (the parent
- * ended or {@link closeVerifyWorker} was called), and a worker that died is replaced by the next job.
+ * ended, or the environment changed and the next job started a new worker), and a worker that died is replaced by
+ * the next job.
  * @see https://docs.pact.io/implementation_guides/javascript/docs/provider
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -103,10 +104,17 @@ class WorkerProcess {
     });
   }
 
-  /** Closes the worker's stdin: it finishes the job in flight, then exits. */
-  close(): void {
+  /** The worker's process id. */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Closes the worker's stdin: it finishes the job in flight, then exits. Resolves when it has exited. */
+  close(): Promise<void> {
     this.#closing = true;
+    const exited = this.#exited ? Promise.resolve() : new Promise<void>((done) => this.#child.once('close', () => done()));
     this.#child.stdin!.end();
+    return exited;
   }
 
   /** Console output of the worker, a line at a time (a marker may arrive split over two reads). */
@@ -149,7 +157,7 @@ class WorkerProcess {
       if (!message) {
         this.#pending?.reject(new Error(`the Pact verification worker sent a result that is not JSON: ${line.slice(0, 80)}`));
         this.#pending = undefined;
-        this.close();
+        void this.close();
         return;
       }
       if (this.#pending && message.id === this.#pending.id) {
@@ -222,13 +230,20 @@ export function runInVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log
 /** The live worker for the current environment. */
 function currentWorker(): WorkerProcess {
   if (worker?.alive && worker.envKey === JSON.stringify(workerEnv())) return worker;
-  worker?.close();
+  void worker?.close();
   worker = new WorkerProcess();
   return worker;
 }
 
-/** Lets the worker exit after the job in flight; the next job starts a new one. */
-export function closeVerifyWorker(): void {
-  worker?.close();
-  worker = undefined;
+/**
+ * Starts the worker now if none is running, so that its start-up overlaps other work (writing the contract) instead
+ * of delaying the first verification. It does not keep the process alive.
+ */
+export function startVerifyWorker(): void {
+  if (!worker?.alive) void queue.then(() => currentWorker());
+}
+
+/** The process id of the running worker, if any. */
+export function verifyWorkerPid(): number | undefined {
+  return worker?.alive ? worker.pid : undefined;
 }
