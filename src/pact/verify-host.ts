@@ -8,7 +8,7 @@
  * file descriptor 3 (`{ id, outcome }`); after each job the worker writes {@link JOB_END} and the job's id as a
  * line of its own on stdout and on stderr, so the console output between two markers is that job's log. Jobs
  * run one at a time. An idle worker does not keep the parent alive; it exits when its stdin closes (the parent
- * ended, or the environment changed and the next job started a new worker), and a worker that died is replaced by
+ * ended, or a variable the worker reads changed and the next job started a new worker), and a worker that died is replaced by
  * the next job.
  * @see https://docs.pact.io/implementation_guides/javascript/docs/provider
  */
@@ -50,11 +50,25 @@ function workerEnv(): NodeJS.ProcessEnv {
   return { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true' };
 }
 
+/**
+ * Variables that can change what the worker does: Pact's and its Rust core's settings, Node's options and TLS
+ * settings, proxies, time zone and locale. The harness itself reads no variable in the worker.
+ */
+const WORKER_VARIABLE = /^(PACT_|NODE_|RUST_|SSL_|TSX_)|^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|TZ|LANG|LC_[A-Z]+)$/i;
+
+/**
+ * What a worker's environment is compared by: a job under other values of {@link WORKER_VARIABLE} gets a new
+ * worker; other variables (a test runner's per-file ids) are read once, when the worker starts.
+ */
+export function workerEnvKey(env: NodeJS.ProcessEnv = workerEnv()): string {
+  return JSON.stringify(Object.keys(env).filter((k) => WORKER_VARIABLE.test(k)).sort().map((k) => [k, env[k]]));
+}
+
 /** One running worker process and the job it is verifying. */
 class WorkerProcess {
   readonly #child: ChildProcess;
   readonly #streams: Readable[];
-  /** The environment it was started with: a job under another environment gets a new worker. */
+  /** The environment it was started with ({@link workerEnvKey}): a job under another gets a new worker. */
   readonly envKey: string;
   #pending: Pending | undefined;
   /** Console output that arrived while no job was in flight (stray lines): goes into the next job's log. */
@@ -68,7 +82,7 @@ class WorkerProcess {
 
   constructor() {
     const env = workerEnv();
-    this.envKey = JSON.stringify(env);
+    this.envKey = workerEnvKey(env);
     const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     // From the project root, so that the compiled bundle (dist/) finds the worker's source as well.
     const worker = join(PROJECT_ROOT, 'src', 'pact', 'verify-worker.ts');
@@ -229,7 +243,7 @@ export function runInVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log
 
 /** The live worker for the current environment. */
 function currentWorker(): WorkerProcess {
-  if (worker?.alive && worker.envKey === JSON.stringify(workerEnv())) return worker;
+  if (worker?.alive && worker.envKey === workerEnvKey()) return worker;
   void worker?.close();
   worker = new WorkerProcess();
   return worker;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOB_END, runInVerifyWorker, verifyWorkerPid } from '../../src/pact/verify-host.ts';
+import { JOB_END, runInVerifyWorker, verifyWorkerPid, workerEnvKey } from '../../src/pact/verify-host.ts';
 import type { VerifyJob } from '../../src/pact/verify.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { verifyOnMock } from './support.ts';
@@ -56,4 +56,12 @@ describe('the verification worker', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toMatch(/^\d+ 0\n$/);
   }, 60_000);
+
+  it('is replaced when a variable Pact, Node or a proxy reads changes, not when a test runner\'s per-file id does', () => {
+    const env = { PACT_LOG_LEVEL: 'error', HTTPS_PROXY: 'http://proxy:3128', VITEST_WORKER_ID: '3', PATH: '/bin' };
+    expect(workerEnvKey({ ...env, VITEST_WORKER_ID: '7' })).toBe(workerEnvKey(env));
+    expect(workerEnvKey({ ...env, PACT_LOG_LEVEL: 'debug' })).not.toBe(workerEnvKey(env));
+    expect(workerEnvKey({ ...env, HTTPS_PROXY: 'http://other:3128' })).not.toBe(workerEnvKey(env));
+    expect(workerEnvKey({ ...env, NODE_EXTRA_CA_CERTS: '/ca.pem' })).not.toBe(workerEnvKey(env));
+  });
 });
