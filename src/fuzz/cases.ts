@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
 import type { BuiltRequest } from '../steps/build.ts';
-import { formEncodePairs } from '../http/client.ts';
+import { formEncodePair } from '../http/client.ts';
 
 // ---------- junk values ----------
 
@@ -56,6 +56,8 @@ export function grantArbitrary(spec: ProviderSpec): fc.Arbitrary<string> {
 interface BodyParams {
   pairs: Array<[string, string]>;
   json: boolean;
+  /** For a form written here: each pair as encoded in the body (`name=value`), so a next step encodes only its own. */
+  parts?: string[];
 }
 
 /**
@@ -79,16 +81,15 @@ function paramsOf(req: BuiltRequest): BodyParams | undefined {
   return { pairs: [...new URLSearchParams(req.body)], json: false };
 }
 
-/** Encodes pairs back; a JSON body keeps repeated names as repeated members (which JSON.stringify can't write). */
-function encode(pairs: Array<[string, string]>, json: boolean): string {
-  if (!json) return formEncodePairs(pairs);
+/** A JSON object body that keeps repeated names as repeated members (which JSON.stringify can't write). */
+function encodeJson(pairs: Array<[string, string]>): string {
   return `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
 /**
- * What parsing `encode(pairs, json)` gives back, without parsing it: a JSON object keeps one member a name, the
- * last value at the first one's place (integer-like names first), as `JSON.parse` builds it. A form gives the pairs
- * back except that a lone surrogate arrives as U+FFFD, which encoding them again writes anyway: they stay as written.
+ * What parsing a body written from `pairs` gives back, without parsing it: a JSON object keeps one member a name,
+ * the last value at the first one's place (integer-like names first), as `JSON.parse` builds it. A form gives the
+ * pairs back except that a lone surrogate arrives as U+FFFD, which encoding them again writes anyway: they stay.
  * @see https://tc39.es/ecma262/#sec-json.parse
  * @see https://url.spec.whatwg.org/#concept-urlencoded-parser
  */
@@ -111,14 +112,26 @@ export function mutateRequest(req: BuiltRequest, m: RequestMutation): BuiltReque
   }
   const parsed = paramsOf(req);
   if (!parsed) return out;
+  const { json } = parsed;
   const pairs = parsed.pairs.map(([k, v]) => [k, v] as [string, string]);
+  // A form's encoded pairs change along with the pairs (JSON members are cheap to write whole).
+  const parts = json ? [] : parsed.parts?.slice() ?? pairs.map(([k, v]) => formEncodePair(k, v));
   const at = pairs.length ? m.kind === 'add' ? 0 : (m as { index: number }).index % pairs.length : -1;
-  if (m.kind === 'add') pairs.push([m.name, m.value]);
-  else if (at >= 0 && m.kind === 'drop') pairs.splice(at, 1);
-  else if (at >= 0 && m.kind === 'repeat') pairs.splice(at + 1, 0, [pairs[at]![0], pairs[at]![1]]);
-  else if (at >= 0 && m.kind === 'set') pairs[at] = [pairs[at]![0], m.value];
-  out.body = encode(pairs, parsed.json);
-  written.set(out, { body: out.body, pairs: readBack(pairs, parsed.json), json: parsed.json });
+  if (m.kind === 'add') {
+    pairs.push([m.name, m.value]);
+    if (!json) parts.push(formEncodePair(m.name, m.value));
+  } else if (at >= 0 && m.kind === 'drop') {
+    pairs.splice(at, 1);
+    parts.splice(at, 1);
+  } else if (at >= 0 && m.kind === 'repeat') {
+    pairs.splice(at + 1, 0, [pairs[at]![0], pairs[at]![1]]);
+    if (!json) parts.splice(at + 1, 0, parts[at]!);
+  } else if (at >= 0 && m.kind === 'set') {
+    pairs[at] = [pairs[at]![0], m.value];
+    if (!json) parts[at] = formEncodePair(pairs[at]![0], m.value);
+  }
+  out.body = json ? encodeJson(pairs) : parts.join('&');
+  written.set(out, { body: out.body, pairs: readBack(pairs, json), json, ...(json ? {} : { parts }) });
   return out;
 }
 

@@ -360,8 +360,16 @@ export function formEncode(fields: Record<string, string | undefined>): string {
  */
 export function formEncodePairs(pairs: ReadonlyArray<readonly [string, string]>): string {
   let out = '';
-  for (let i = 0; i < pairs.length; i++) out += `${i ? '&' : ''}${formComponent(pairs[i]![0])}=${formComponent(pairs[i]![1])}`;
+  for (let i = 0; i < pairs.length; i++) out += `${i ? '&' : ''}${formEncodePair(pairs[i]![0], pairs[i]![1])}`;
   return out;
+}
+
+/**
+ * One `name=value` of a form body; a body is these joined with `&` ({@link formEncodePairs}).
+ * @see https://url.spec.whatwg.org/#concept-urlencoded-serializer
+ */
+export function formEncodePair(name: string, value: string): string {
+  return `${formComponent(name)}=${formComponent(value)}`;
 }
 
 /**
