@@ -380,8 +380,14 @@ export function formEncodePair(name: string, value: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
  */
 export function basicAuth(id: string, secret: string): string {
-  return `Basic ${Buffer.from(`${formComponent(id)}:${formComponent(secret)}`, 'utf8').toString('base64')}`;
+  if (lastBasic.id !== id || lastBasic.secret !== secret) {
+    lastBasic = { id, secret, value: `Basic ${Buffer.from(`${formComponent(id)}:${formComponent(secret)}`, 'utf8').toString('base64')}` };
+  }
+  return lastBasic.value;
 }
+
+/** The last credentials {@link basicAuth} encoded: a run sends the same client's again and again. */
+let lastBasic = { id: '', secret: '', value: `Basic ${Buffer.from(':').toString('base64')}` };
 
 /** What `encodeURIComponent` leaves or writes that the form serializer writes otherwise. */
 const FORM_FIXUPS: Record<string, string> = { '%20': '+', '!': '%21', "'": '%27', '(': '%28', ')': '%29', '~': '%7E' };
