@@ -184,6 +184,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    if (this.#settled) return; // the deadline came first
     const body = Buffer.concat(this.#chunks, this.#size);
     // With pipelining 1, undici hands a finished socket back to the pool in a setImmediate it schedules right
     // after this call returns. Ending in an immediate queued behind that one (so: from a microtask) lets a caller's
