@@ -52,9 +52,10 @@ function workerEnv(): NodeJS.ProcessEnv {
 
 /**
  * Variables that can change what the worker does: Pact's and its Rust core's settings, Node's options and TLS
- * settings, proxies, time zone and locale. The harness itself reads no variable in the worker.
+ * settings, proxies, time zone and locale, and Stryker's active mutant (which instrumented code reads in child
+ * processes). The harness itself reads no variable in the worker.
  */
-const WORKER_VARIABLE = /^(PACT_|NODE_|RUST_|SSL_|TSX_)|^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|TZ|LANG|LC_[A-Z]+)$/i;
+const WORKER_VARIABLE = /^(PACT_|NODE_|RUST_|SSL_|TSX_|__STRYKER_)|^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|TZ|LANG|LC_[A-Z]+)$/i;
 
 /**
  * What a worker's environment is compared by: a job under other values of {@link WORKER_VARIABLE} gets a new

@@ -63,5 +63,6 @@ describe('the verification worker', () => {
     expect(workerEnvKey({ ...env, PACT_LOG_LEVEL: 'debug' })).not.toBe(workerEnvKey(env));
     expect(workerEnvKey({ ...env, HTTPS_PROXY: 'http://other:3128' })).not.toBe(workerEnvKey(env));
     expect(workerEnvKey({ ...env, NODE_EXTRA_CA_CERTS: '/ca.pem' })).not.toBe(workerEnvKey(env));
+    expect(workerEnvKey({ ...env, __STRYKER_ACTIVE_MUTANT__: '12' })).not.toBe(workerEnvKey(env));
   });
 });
