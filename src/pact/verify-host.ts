@@ -170,7 +170,8 @@ class WorkerProcess {
       this.#results = this.#results.slice(nl + 1);
       const message = parseResult(line);
       if (!message) {
-        this.#pending?.reject(new Error(`the Pact verification worker sent a result that is not JSON: ${line.slice(0, 80)}`));
+        // Not quoted: a result carries the tokens the worker saw.
+        this.#pending?.reject(new Error(`the Pact verification worker sent a result that is not JSON (${line.length} characters)`));
         this.#pending = undefined;
         void this.close();
         return;
