@@ -29,6 +29,7 @@ import { unknownNameLine } from './suggest.ts';
 import { HARNESS } from '../version.ts';
 import { BrokerClient, brokerFromEnv } from '../pact/broker.ts';
 import { readPact, verifyPactFiles } from '../pact/verify.ts';
+import { startVerifyWorker } from '../pact/verify-host.ts';
 import { writeContracts } from '../pact/write.ts';
 import type { CliIO, Command } from './commands.ts';
 
@@ -97,6 +98,8 @@ async function runPact(args: string[], io: CliIO): Promise<number> {
   const info = specInfo(loaded, cwd);
   const startedAt = new Date();
   const t0 = performance.now();
+  // The verification worker starts (1.5 s or more) while the contract is written.
+  if (verify) startVerifyWorker();
   const written = await writeContracts(spec, outDir, { specSha256: info.sha256 });
   stdout.write(`wrote ${relative(cwd, written.file) || written.file} (${written.cases.length} interactions)\n`);
 

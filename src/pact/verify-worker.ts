@@ -1,9 +1,11 @@
 /**
  * The verification worker: a child process that runs Pact's Verifier, so that the native core's console report
- * (which prints response values as they came) never reaches the user's terminal unredacted. It reads a
- * {@link VerifyJob} as JSON on stdin and writes a {@link VerifyOutcome} as JSON on file descriptor 3.
+ * (which prints response values as they came) never reaches the user's terminal unredacted. It serves jobs until
+ * its stdin closes: each line of stdin is a {@link JobMessage}, answered by a {@link ResultMessage} line on file
+ * descriptor 3 and a {@link JOB_END} line on stdout and stderr (see verify-host.ts, the parent side).
  */
 import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Verifier } from '@pact-foundation/pact';
 import { createPrivateKey } from 'node:crypto';
 import { BreakerClient } from '../http/breaker.ts';
@@ -16,6 +18,7 @@ import { quietPact } from './env.ts';
 import { createRequestFilter, failInFlight } from './filter.ts';
 import { StateStore, stateHandlers } from './states.ts';
 import type { VerifyJob, VerifyOutcome, FileOutcome } from './verify.ts';
+import { JOB_END, type JobMessage, type ResultMessage } from './verify-host.ts';
 
 /** A redactor that remembers what it was given, to hand the secrets back to the parent process. */
 class RecordingRedactor extends Redactor {
@@ -28,12 +31,6 @@ class RecordingRedactor extends Redactor {
 
 /** Transport failures of the target seen while verifying the current file. */
 const transportErrors: string[] = [];
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Rebuilds the target from its serialisable form. */
 function targetOf(job: VerifyJob): Target {
@@ -75,9 +72,8 @@ function parse(text: unknown): FileOutcome['report'] {
   }
 }
 
-async function run(): Promise<void> {
-  quietPact();
-  const job = JSON.parse(await readStdin()) as VerifyJob;
+/** Verifies every pact file of one job against its target. */
+async function verifyJob(job: VerifyJob): Promise<VerifyOutcome> {
   const redactor = new RecordingRedactor();
   const target = targetOf(job);
   const http = new BreakerClient(new HttpClient({ timeoutMs: job.timeoutMs }));
@@ -89,9 +85,23 @@ async function run(): Promise<void> {
     await http.close();
   }
   // Every token seen (issued to the states or read from responses) goes back so the parent can redact it.
-  const outcome: VerifyOutcome = { files, secrets: [...redactor.seen] };
-  const out = createWriteStream('', { fd: 3 });
-  out.end(JSON.stringify(outcome), () => process.exit(0));
+  return { files, secrets: [...redactor.seen] };
+}
+
+/** Serves the jobs on stdin one at a time; exits when stdin closes and the last job is answered. */
+async function serve(): Promise<void> {
+  quietPact();
+  const results = createWriteStream('', { fd: 3 });
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    const { id, job } = JSON.parse(line) as JobMessage;
+    const message: ResultMessage = { id, outcome: await verifyJob(job) };
+    await new Promise<void>((done, fail) => results.write(`${JSON.stringify(message)}\n`, (e) => (e ? fail(e) : done())));
+    // After the verifier's console report (written synchronously to these pipes): the end of this job's log.
+    process.stdout.write(`${JOB_END}${id}\n`);
+    process.stderr.write(`${JOB_END}${id}\n`);
+  }
+  results.end(() => process.exit(0));
 }
 
 // A target that resets or refuses the connection makes the pact-js proxy throw outside any handler: answer the
@@ -105,7 +115,7 @@ process.on('uncaughtException', (e: Error & { code?: string }) => {
   process.exit(3);
 });
 
-run().catch((e: unknown) => {
+serve().catch((e: unknown) => {
   process.stderr.write(`verify worker: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(3);
 });

@@ -4,20 +4,17 @@
  * becomes a check `pact.<interaction>` whose reason carries Pact's own mismatch report, redacted.
  * @see https://docs.pact.io/implementation_guides/javascript/docs/provider
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Severity, Status } from '../checks/check.ts';
-import { PROJECT_ROOT } from '../paths.ts';
 import { fingerprint, SECRET_FIELDS, type Redactor } from '../redact.ts';
 import type { ProviderSpec } from '../spec/schema.ts';
 import type { HttpExchange } from '../http/types.ts';
 import { toEvidence } from '../report/evidence.ts';
 import type { Target } from '../target/target.ts';
 import { contractCases } from './contracts.ts';
+import { runInVerifyWorker } from './verify-host.ts';
 import type { PactFile } from './write.ts';
 import type { StateFailure } from './states.ts';
 
@@ -77,23 +74,12 @@ export function serializeTarget(target: Target): SerializedTarget {
 }
 
 /**
- * Runs the verification worker and returns its outcome; the verifier's console report is returned as `log` (raw:
- * redact it with the returned secrets registered before writing it anywhere).
+ * Runs `job` in the process's verification worker (one long-lived child process, see verify-host.ts) and returns
+ * its outcome; the verifier's console report is returned as `log` (raw: redact it with the returned secrets
+ * registered before writing it anywhere).
  */
-export async function runVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log: string }> {
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  // From the project root, so that the compiled bundle (dist/) finds the worker's source as well.
-  const worker = join(PROJECT_ROOT, 'src', 'pact', 'verify-worker.ts');
-  const child = spawn(process.execPath, ['--import', loader, worker], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true' } });
-  let log = '';
-  let result = '';
-  child.stdout!.on('data', (c: Buffer) => { log += c.toString('utf8'); });
-  child.stderr!.on('data', (c: Buffer) => { log += c.toString('utf8'); });
-  (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => { result += c.toString('utf8'); });
-  child.stdin!.end(JSON.stringify(job));
-  const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
-  if (!result) throw new Error(`the Pact verification worker ended with code ${code} and no result: ${log.split('\n').filter(Boolean).slice(-3).join(' | ')}`);
-  return { ...(JSON.parse(result) as VerifyOutcome), log };
+export function runVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log: string }> {
+  return runInVerifyWorker(job);
 }
 
 /** Check metadata for one interaction of a pact. */

@@ -47,9 +47,17 @@ export function placeholderTarget(spec: ProviderSpec, popKey?: KeyObject): Targe
 /** Values standing in for provider-state values in the pact file. */
 export const PLACEHOLDER_VALUES: CaseValues = { accessToken: PLACEHOLDER.accessToken, refreshToken: PLACEHOLDER.refreshToken, code: PLACEHOLDER.code };
 
-/** A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). Generated off the event loop. */
-async function throwawayKey(): Promise<KeyObject> {
-  return (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey;
+let throwaway: Promise<KeyObject> | undefined;
+
+/**
+ * A throwaway RSA key: signs the PoP tokens of the consumer-side test (never written anywhere). Generated off the
+ * event loop, once per process (a 2048-bit key costs 0.2-0.5 s of CPU here; nothing it signs outlives the test).
+ */
+export function throwawayKey(): Promise<KeyObject> {
+  throwaway ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then((k) => k.privateKey);
+  // A failed generation is not remembered: the next contract tries again.
+  throwaway.catch(() => { throwaway = undefined; });
+  return throwaway;
 }
 
 const rand = (n = 12) => randomBytes(n).toString('base64url');

@@ -2,13 +2,13 @@
  * The request filter and provider-state lookup, unit by unit: each conforming input beside a violating one that
  * differs in one property.
  */
-import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { rewriteRequest, substituteAuthorization } from '../../src/pact/filter.ts';
 import { PLACEHOLDER, type RealValues } from '../../src/pact/placeholders.ts';
 import { templateOf } from '../../src/pact/states.ts';
 import { describeMismatch } from '../../src/pact/verify.ts';
-import { placeholderTarget } from '../../src/pact/write.ts';
+import { placeholderTarget, throwawayKey } from '../../src/pact/write.ts';
 import { basicAuth } from '../../src/http/client.ts';
 import { Redactor } from '../../src/redact.ts';
 import { SuiteContext } from '../../src/runner/suite.ts';
@@ -19,11 +19,15 @@ import type { Target } from '../../src/target/target.ts';
 const real: RealValues = { clientId: 'real-client', clientSecret: 'real-secret-123', headers: { 'X-TNGO-TENANT': 'ACME' }, accessToken: 'at-0123456789', refreshToken: 'rt-0123456789', code: 'code-0123456789' };
 const http = { send: async () => { throw new Error('no network in this test'); }, close: async () => {} };
 
-let pair: ReturnType<typeof generateKeyPairSync> | undefined;
+/** An RSA key for the PoP tests: the process's throwaway contract key (generated once, off the event loop). */
+let privateKey: KeyObject;
+beforeAll(async () => {
+  privateKey = await throwawayKey();
+});
 
 function context(specId: string, overrides: Partial<Target> = {}) {
   const { spec } = loadSpec(specId);
-  const keys = (pair ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
+  const keys = { privateKey, publicKey: createPublicKey(privateKey) };
   const target: Target = { ...placeholderTarget(spec, keys.privateKey), baseUrl: 'http://127.0.0.1:9999', clientId: real.clientId, clientSecret: real.clientSecret, headers: real.headers, ...overrides };
   return { t: new SuiteContext('pact', spec, target, http, new Redactor()), publicKey: keys.publicKey };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FaultName } from '../../providers/faults.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import { verifyPactFiles } from '../../src/pact/verify.ts';
+import { startVerifyWorker } from '../../src/pact/verify-host.ts';
 import { writeContracts, type WrittenContract } from '../../src/pact/write.ts';
 import { Redactor } from '../../src/redact.ts';
 import { loadSpec } from '../../src/spec/load.ts';
@@ -26,6 +27,7 @@ export function contractOf(id: string): Promise<WrittenContract> {
 /** Verifies the contract of `id` against a fresh mock with `faults`; returns the checks and the redacted log. */
 export async function verifyOnMock(id: string, faults: FaultName[] = []): Promise<{ checks: CheckResult[]; log: string; secret: string }> {
   const { spec } = loadSpec(id);
+  startVerifyWorker();
   const contract = await contractOf(id);
   const m = await startMockTarget(spec, faults);
   const redactor = new Redactor();
