@@ -178,3 +178,17 @@ describe('properties', () => {
     );
   });
 });
+
+describe('expiry: what a verdict names, and hostile bodies', () => {
+  it('expiresInSeconds reads nothing from a body that is not JSON (no throw)', () => expect(E.expiresInSeconds(exchange(200, 'expires_in=3600'))).toBeUndefined());
+  it('expiresInPresent names the body and cites RFC 6749 §5.1 when the body is no JSON object', () =>
+    expect(E.expiresInPresent.evaluate(exchange(200, [issued]))).toMatchObject({ field: 'token response body', reason: expect.stringContaining('(RFC 6749 §5.1)') }));
+  it('expiresInMatchesDocumented says why it is not applicable: absent, or not a number of seconds', () => {
+    expect(E.expiresInMatchesDocumented.evaluate(exchange(200, {}), 3600, 'md line 74')).toEqual({ status: 'not_applicable', reason: 'expires_in is absent (see expiry.expires-in-present)' });
+    expect(E.expiresInMatchesDocumented.evaluate(exchange(200, { expires_in: 'soon' }), 3600, 'md line 74')).toEqual({
+      status: 'not_applicable', reason: 'expires_in is not a number of seconds (the string "soon"; see expiry.expires-in-declared-type)',
+    });
+  });
+  it('accessTokenAcceptedBeforeExpiry fails 199, just below the 2xx range', () =>
+    expectFailure(E.accessTokenAcceptedBeforeExpiry.evaluate(exchange(199, { ok: true }), 3590, 3600), /^a 2xx \(token still valid\)$/, /^HTTP 199/));
+});
