@@ -90,9 +90,11 @@ describe('dpop.token.bound-to-key', () => {
 
 const TOKEN_REJECTIONS = [D.dpopWrongHtmRejected, D.dpopWrongHtuRejected, D.dpopStaleIatRejected, D.dpopFutureIatRejected, D.dpopReusedJtiRejected, D.dpopAlgNoneRejected, D.dpopPrivateJwkRejected];
 const RESOURCE_REJECTIONS = [D.dpopResourceMissingAthRejected, D.dpopResourceWrongAthRejected];
+/** A test name that survives a missing check (then the test fails, instead of the file failing to load). */
+const named = (c: D.DpopRejection | undefined): string => c?.id ?? 'a check that is missing';
 
 describe('token-endpoint rejection checks', () => {
-  it.each(TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx without a token passes; the same body with 200 or 500, a token, or no answer fails', (_id, c) => {
+  it.each(TOKEN_REJECTIONS.map((c) => [named(c), c] as const))('%s: a 4xx without a token passes; the same body with 200 or 500, a token, or no answer fails', (_id, c) => {
     expect(c.evaluate(exchange(400, refusal)).status).toBe('passed');
     expect(c.evaluate(exchange(401, refusal)).status).toBe('passed');
     expect(c.evaluate(exchange(200, refusal))).toMatchObject({ status: 'failed', expected: 'a 4xx error without access_token' });
@@ -118,7 +120,7 @@ describe('resource', () => {
     expect(D.dpopResourceProofAccepted.evaluate(exchange(status, { ok: true }))).toMatchObject({ status: 'failed', reason: expect.stringMatching(new RegExp(`expected a 2xx response \\(RFC 9449 §7\\.1\\), observed HTTP ${status}`)) });
   });
 
-  it.each(RESOURCE_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx passes; the same body with 200 or 500 fails', (_id, c) => {
+  it.each(RESOURCE_REJECTIONS.map((c) => [named(c), c] as const))('%s: a 4xx passes; the same body with 200 or 500 fails', (_id, c) => {
     expect(c.evaluate(exchange(401, refusal)).status).toBe('passed');
     expect(c.evaluate(exchange(200, refusal)).status).toBe('failed');
     expect(c.evaluate(exchange(500, refusal)).status).toBe('failed');
@@ -168,4 +170,34 @@ describe('dpopNotOffered: a Bearer answer to a DPoP-proofed request (RFC 9449 §
   it('token-type-dpop says the Bearer token was not bound', () =>
     expect(D.dpopTokenTypeIsDpop.evaluate(bearer)).toMatchObject({ status: 'failed', observed: '"Bearer" (the token was not bound to the proof\'s key)' }));
   it('DPOP_CHECKS lists every check once', () => expect(new Set(D.DPOP_CHECKS.map((c) => c.id)).size).toBe(13));
+});
+
+describe('DPoP checks: hostile bodies and what a failure names', () => {
+  const text = (status: number) => exchange(status, 'access_token=at&token_type=DPoP');
+  it('valid-proof-accepted fails a 200 whose body is not JSON, without throwing', () =>
+    expect(D.dpopValidProofAccepted.evaluate(text(200))).toMatchObject({ status: 'failed', field: 'token request with a valid DPoP proof' }));
+  it('token-type-dpop fails a body that is not JSON, and an absent token_type, without throwing', () => {
+    expect(D.dpopTokenTypeIsDpop.evaluate(text(200))).toMatchObject({ status: 'failed', observed: '(absent)' });
+    expect(D.dpopTokenTypeIsDpop.evaluate(exchange(200, { access_token: 'at' }))).toMatchObject({ status: 'failed', observed: '(absent)' });
+  });
+  it('dpopNotOffered excuses nothing for a body that is not JSON, or a Bearer token under another status than 200', () => {
+    expect(D.dpopNotOffered(text(200), false)).toBeUndefined();
+    expect(D.dpopNotOffered(exchange(201, { access_token: 'at', token_type: 'Bearer' }), false)).toBeUndefined();
+  });
+  it('bound-to-key fails a JWT whose cnf claim is null, without throwing', () =>
+    expect(D.dpopTokenBoundToKey.evaluate({ kind: 'jwt', claims: { cnf: null }, jkt: 'thumb' })).toMatchObject({ status: 'failed', observed: '(absent)' }));
+  it('resource valid-proof-accepted names the call', () =>
+    expect(D.dpopResourceProofAccepted.evaluate(exchange(401, {}))).toMatchObject({ field: 'resource call with a DPoP-bound token and a valid proof' }));
+  it.each([
+    ['token request with a DPoP proof whose htm names another method', D.dpopWrongHtmRejected],
+    ['token request with a DPoP proof whose htu names another URI', D.dpopWrongHtuRejected],
+    ['token request with a DPoP proof whose iat is older than the acceptance window', D.dpopStaleIatRejected],
+    ['token request with a DPoP proof whose iat lies further in the future than the whole acceptance window', D.dpopFutureIatRejected],
+    ['token request with a DPoP proof (same jti) that was already accepted once', D.dpopReusedJtiRejected],
+    ['token request with an alg "none" DPoP proof', D.dpopAlgNoneRejected],
+    ['token request with a DPoP proof whose jwk header contains the private key', D.dpopPrivateJwkRejected],
+    ['resource call with a DPoP proof without ath', D.dpopResourceMissingAthRejected],
+    ['resource call with a DPoP proof whose ath is the hash of another access token', D.dpopResourceWrongAthRejected],
+  ] as const)('a refusal check accepting a token names the defect: %s', (field, check) =>
+    expect(check.evaluate(exchange(200, dpopToken))).toMatchObject({ status: 'failed', field }));
 });
