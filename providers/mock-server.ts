@@ -42,7 +42,10 @@ export interface MockServerOptions {
   clock?: MockClock;
   host?: string;
   port?: number;
-  /** Expose POST /__oauthgate/clock for out-of-process clients (the standalone `oauthgate mock`). */
+  /**
+   * Expose POST /__oauthgate/clock and GET /__oauthgate/stats for out-of-process clients (the standalone
+   * `oauthgate mock`).
+   */
   adminApi?: boolean;
   /** Most entries kept per token store before the oldest are dropped (default 200 000). */
   maxStoreEntries?: number;
@@ -113,6 +116,16 @@ export interface MockServer {
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * Whether a handler's error came from the client going away (aborted body, reset socket): nothing to answer or log.
+ * Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy), and answering it is
+ * still owed — reading it as "gone" left such requests unanswered when the handler threw.
+ */
+export function clientGone(req: Pick<IncomingMessage, 'socket'>, res: Pick<ServerResponse, 'destroyed'>, e: unknown): boolean {
+  return res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
+    || (e as Error)?.message === 'aborted';
+}
 
 class HttpError {
   constructor(
@@ -931,6 +944,23 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     sendJson(res, 200, { now: clock.now(), offsetSeconds: clock.offsetSeconds }, false);
   }
 
+  /**
+   * GET /__oauthgate/stats: the store sizes after eviction, and the process's memory — after a full garbage
+   * collection when node runs with `--expose-gc` (`afterGc: true`), so a benchmark can tell retained memory from
+   * garbage not yet collected (issue 9: memory stays flat under load).
+   */
+  function handleStats(_req: IncomingMessage, res: ServerResponse): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const { heapUsed, rss } = process.memoryUsage();
+    sendJson(res, 200, { stores: { ...mockStoreSizes() }, memory: { heapUsedBytes: heapUsed, rssBytes: rss, afterGc: gc !== undefined } }, false);
+  }
+
+  function mockStoreSizes(): StoreSizes {
+    sweep(true);
+    return { accessTokens: accessTokens.size, refreshTokens: refreshTokens.size, codes: codes.size, popJtis: popReplay.size, dpopJtis: dpopReplay.size };
+  }
+
   function sendJson(res: ServerResponse, status: number, body: Json, isTokenResponse = true): void {
     if (isTokenResponse && b.response.garbageTokenBody) {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -977,15 +1007,11 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   if (b.endpoints.authorize) routes.set(key(b.endpoints.authorize.method, b.endpoints.authorize.path), (req, res, q) => handleAuthorize(req, res, q));
   routes.set(key(b.resource.method, b.resource.path), handleResource);
   routes.set('GET /.well-known/jwks.json', (_req, res) => sendJson(res, 200, { keys: [serverJwk] }, false));
-  if (opts.adminApi) routes.set('POST /__oauthgate/clock', handleClock);
+  if (opts.adminApi) {
+    routes.set('POST /__oauthgate/clock', handleClock);
+    routes.set('GET /__oauthgate/stats', handleStats);
+  }
   const pathsKnown = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
-
-  /** Whether an error came from the client going away (aborted body, reset socket): nothing to answer or log. */
-  // Not `req.destroyed`: a request whose body was read to the end is destroyed too (autoDestroy), and answering
-  // it is still owed — reading it as "gone" left such requests unanswered when the handler threw.
-  const clientGone = (req: IncomingMessage, res: ServerResponse, e: unknown) =>
-    res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
-    || (e as Error)?.message === 'aborted';
 
   const server: Server = createServer((req, res) => {
     req.on('error', () => {}); // an aborted upload surfaces in readBody; never as an unhandled error
@@ -1041,10 +1067,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     clock,
     faults,
     hits,
-    storeSizes: () => {
-      sweep(true);
-      return { accessTokens: accessTokens.size, refreshTokens: refreshTokens.size, codes: codes.size, popJtis: popReplay.size, dpopJtis: dpopReplay.size };
-    },
+    storeSizes: mockStoreSizes,
     credentials: {
       clientId, username, password, headers,
       ...(clientSecret !== undefined ? { clientSecret } : {}),

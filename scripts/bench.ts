@@ -5,8 +5,8 @@
  *
  *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10] [--endpoint-seconds 5] [--specs48-fuzz-runs 25]
  *
- * Then a load phase: a standalone mock under autocannon for --load-seconds (0 skips it), with its RSS before,
- * during and after (issue 9: memory stays flat).
+ * Then a load phase: a standalone mock under autocannon for --load-seconds (0 skips it), with its RSS and its
+ * retained heap after a full GC sampled under load (issue 9: memory stays flat; scripts/bench/mock-memory.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
@@ -66,6 +66,11 @@ const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: numbe
 const fuzz = await fuzzRatio();
 for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s, per CPU second ${r.perCpuSecondRatio}` : ''}`);
 console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
+// Load: a standalone mock under 60 s of autocannon (issue 9 item 11: memory stays flat; scripts/bench/mock-memory.ts).
+const loadSeconds = Number(values['load-seconds']);
+const { mockMemory, describeMockMemory } = await import('./bench/mock-memory.ts');
+const load = loadSeconds > 0 ? await mockMemory(loadSeconds, Number(values['clock-step'])) : undefined;
+if (load) for (const line of describeMockMemory(load)) console.log(line);
 const { writeFileSync, mkdirSync } = await import('node:fs');
 mkdirSync('bench', { recursive: true });
 const results = {
@@ -75,6 +80,7 @@ const results = {
   specs48: { fuzzRuns: Number(fuzzRuns48), serialMs: serial48.wallMs, serialCpuMs: serial48.cpuMs, parallelMs: parallel48.wallMs, parallelCpuMs: parallel48.cpuMs, jobs: cpus().length },
   ratios,
   fuzz,
+  ...(load ? { mockMemoryUnderLoad: load } : {}),
 };
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
@@ -103,64 +109,4 @@ function manySpecs(count: number): string[] {
     writeFileSyncNow(file, readFileSync(source, 'utf8').replace(/^id:\s*\S+/m, `id: ${spec.id}-copy-${i}`));
     return file;
   });
-}
-
-// ---------- load: a standalone mock under 60 s of autocannon ----------
-// Issue 9 item 11: memory must stay flat. The mock runs as its own process (`oauthgate mock`), so its RSS is the
-// mock's alone; every request issues a new token. Its clock moves by one access-token lifetime every
-// `--clock-step` seconds (what hours of real use do to a long-running mock), so issued tokens expire and are
-// evicted; the per-store cap bounds memory even when the clock stands still (`--clock-step 0`).
-const loadSeconds = Number(values['load-seconds']);
-if (loadSeconds > 0) await loadPhase(loadSeconds, Number(values['clock-step']));
-
-async function loadPhase(seconds: number, clockStep: number): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  const { parse } = await import('yaml');
-  const autocannon = (await import('autocannon')).default;
-  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-load-'));
-  const credFile = join(dir, 'md.yaml');
-  const child = spawn(process.execPath, ['bin/oauthgate.mjs', 'mock', '--spec', 'mobile-digital', '--port', '0', '--credentials-file', credFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += String(d);
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m && out.includes('Ctrl-C stops it.')) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`mock exited ${code}: ${out}`)));
-    });
-    const creds = parse(readFileSync(credFile, 'utf8')) as { clientId: string; clientSecret: string };
-    const rssMb = () => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : Number.NaN;
-    };
-    const before = rssMb();
-    const samples: number[] = [];
-    const lifetime = 3600; // mobile-digital's access-token lifetime (specs/mobile-digital.yaml)
-    const timer = setInterval(() => {
-      samples.push(rssMb());
-      if (clockStep > 0 && samples.length % clockStep === 0) {
-        void fetch(`${url}/__oauthgate/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: lifetime }) }).catch(() => {});
-      }
-    }, 1000);
-    const result = await autocannon({
-      url: `${url}/prod/oauth2/token`,
-      method: 'POST',
-      connections: 50,
-      duration: seconds,
-      headers: { authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials&scope=write',
-    });
-    clearInterval(timer);
-    const after = rssMb();
-    const first = samples.slice(0, 10);
-    const last = samples.slice(-10);
-    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    console.log(`load: ${seconds} s of token requests against \`oauthgate mock --spec mobile-digital\` (autocannon -c 50${clockStep > 0 ? `, clock +${lifetime} s every ${clockStep} s` : ', clock still'})`);
-    console.log(`  ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s average (slowest and fastest second: ${result.requests.min} and ${result.requests.max}), non-2xx ${result.non2xx}, errors ${result.errors}`);
-    console.log(`  mock RSS: before ${before.toFixed(0)} MB, first 10 s avg ${avg(first).toFixed(0)} MB, last 10 s avg ${avg(last).toFixed(0)} MB, peak ${Math.max(...samples).toFixed(0)} MB, after ${after.toFixed(0)} MB`);
-  } finally {
-    child.kill('SIGTERM');
-  }
 }

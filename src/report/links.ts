@@ -56,6 +56,32 @@ export function resolveSpecFile(info: SpecInfo, cwd: string): string {
   }
 }
 
+/** A spec file's YAML as reports read it, parsed once per content (several reporters read the same files). */
+interface ParsedYaml {
+  doc: Document;
+  lines: LineCounter;
+  data: unknown;
+}
+const parsedByHash = new Map<string, ParsedYaml>();
+const PARSED_CACHE_MAX = 64;
+
+/**
+ * Parses `bytes`, or returns the parse of identical bytes read before (keyed by their SHA-256: a changed file is
+ * parsed again). The yaml package needs ~30 ms for a 5 KiB spec, and two reporters parsing every spec cost a full
+ * run over a second. Callers only read the result.
+ */
+function parsedYaml(bytes: Buffer, key: string): ParsedYaml {
+  let hit = parsedByHash.get(key);
+  if (!hit) {
+    const lines = new LineCounter();
+    const doc = parseDocument(bytes.toString('utf8'), { lineCounter: lines });
+    hit = { doc, lines, data: doc.toJS() as unknown };
+    if (parsedByHash.size >= PARSED_CACHE_MAX) parsedByHash.delete(parsedByHash.keys().next().value!);
+    parsedByHash.set(key, hit);
+  }
+  return hit;
+}
+
 /** Reads a spec file for reporting; never throws (a missing file is recorded as a problem). */
 export function readSpecSource(info: SpecInfo, cwd: string, sha256: (b: Buffer) => string): SpecSource {
   const path = resolveSpecFile(info, cwd);
@@ -67,15 +93,14 @@ export function readSpecSource(info: SpecInfo, cwd: string, sha256: (b: Buffer) 
   } catch (e) {
     return { info, display, problem: `cannot read ${info.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, lineOf: () => undefined };
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(bytes.toString('utf8'), { lineCounter: lines });
-  const data = doc.toJS() as unknown;
+  const hash = sha256(bytes);
+  const { doc, lines, data } = parsedYaml(bytes, hash);
   return {
     info,
     path,
     display,
     ...(data && typeof data === 'object' ? { data: data as Record<string, unknown> } : {}),
-    ...(sha256(bytes) !== info.sha256 ? { changedSinceRun: true } : {}),
+    ...(hash !== info.sha256 ? { changedSinceRun: true } : {}),
     lineOf: (p) => keyLine(doc, lines, p),
   };
 }

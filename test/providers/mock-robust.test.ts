@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { HttpClient, basicAuth, formEncode } from '../../src/http/client.ts';
 import { loadSpec } from '../../src/spec/load.ts';
-import { startMockServer, parseRequestTarget, type MockServer } from '../../providers/mock-server.ts';
+import { startMockServer, parseRequestTarget, clientGone, type MockServer } from '../../providers/mock-server.ts';
 import { MockClock, MAX_CLOCK_SHIFT_SECONDS } from '../../providers/clock.ts';
 
 const http = new HttpClient({ timeoutMs: 5000 });
@@ -169,5 +169,51 @@ describe('eviction by the mock clock', () => {
     const call = (t: string) => http.send({ method: 'POST', url: `${m.url}/prod/sendSMS`, headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: '{}' });
     expect((await call(tokens[0]!)).status).toBe(401);
     expect((await call(tokens[7]!)).status).toBe(200);
+  });
+});
+
+describe('GET /__oauthgate/stats (what the benchmark reads to tell retained memory from garbage)', () => {
+  it('reports the store sizes after eviction and the memory, only with the admin API', async () => {
+    const m = await startMockServer({ spec: loadSpec('mobile-digital').spec, adminApi: true });
+    const plain = await startMockServer({ spec: loadSpec('mobile-digital').spec });
+    started.push(m, plain);
+    const c = m.credentials;
+    const stats = async () => (await http.send({ method: 'GET', url: `${m.url}/__oauthgate/stats` })).json as {
+      stores: Record<string, number>; memory: { heapUsedBytes: number; rssBytes: number; afterGc: boolean };
+    };
+    expect((await stats()).stores).toMatchObject({ accessTokens: 0 });
+    for (let i = 0; i < 3; i++) {
+      const ex = await http.send({
+        method: 'POST', url: `${m.url}/prod/oauth2/token`, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basicAuth(c.clientId, c.clientSecret!) },
+        body: formEncode({ grant_type: 'client_credentials', scope: 'write' }),
+      });
+      expect(ex.status).toBe(200);
+    }
+    const s = await stats();
+    expect(s.stores).toEqual(m.storeSizes());
+    expect(s.stores.accessTokens).toBe(3);
+    expect(s.memory.heapUsedBytes).toBeGreaterThan(0);
+    expect(s.memory.rssBytes).toBeGreaterThanOrEqual(s.memory.heapUsedBytes);
+    expect(s.memory.afterGc).toBe(typeof (globalThis as { gc?: unknown }).gc === 'function');
+    m.clock.advance(m.behaviour.lifetimes.accessToken);
+    expect((await stats()).stores.accessTokens).toBe(0);
+    expect((await http.send({ method: 'GET', url: `${plain.url}/__oauthgate/stats` })).status).toBe(404);
+  });
+});
+
+describe('clientGone: who is owed an answer after a handler fails', () => {
+  const socket = (destroyed: boolean) => ({ destroyed }) as unknown as import('node:net').Socket;
+  it('a request whose body was read to the end (req.destroyed by autoDestroy) on a live socket is still answered', () => {
+    // Regression: `req.destroyed` counted as "gone" and such requests were left unanswered when the handler threw.
+    const readToTheEnd = { socket: socket(false), destroyed: true, complete: true };
+    expect(clientGone(readToTheEnd, { destroyed: false }, new TypeError('bug in a handler'))).toBe(false);
+  });
+  it('a reset or destroyed socket, an aborted upload or a destroyed response is gone', () => {
+    const live = { socket: socket(false) };
+    expect(clientGone({ socket: socket(true) }, { destroyed: false }, new Error('x'))).toBe(true);
+    expect(clientGone(live, { destroyed: true }, new Error('x'))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, new Error('aborted'))).toBe(true);
+    expect(clientGone(live, { destroyed: false }, new Error('x'))).toBe(false);
   });
 });
