@@ -65,7 +65,7 @@ const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
 const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number; perCpuSecondRatio?: number }> = [...(await mockRatios(Number(values['endpoint-seconds']))), ...(await popRatios())];
 const fuzz = await fuzzRatio();
 for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s, per CPU second ${r.perCpuSecondRatio}` : ''}`);
-console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}`);
+console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}; process CPU ${fuzz.harnessCpuUsPerRequest} vs ${fuzz.bareCpuUsPerRequest} µs a request, per CPU second ${fuzz.perCpuSecondRatio}`);
 // Load: a standalone mock under 60 s of autocannon (issue 9 item 11: memory stays flat; scripts/bench/mock-memory.ts).
 const loadSeconds = Number(values['load-seconds']);
 const { mockMemory, describeMockMemory } = await import('./bench/mock-memory.ts');

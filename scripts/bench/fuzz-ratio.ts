@@ -22,6 +22,11 @@ export interface FuzzRatio {
   harnessRps: number;
   bareRps: number;
   ratio: number;
+  /** Process CPU time (both sides share the process with the mock) per request, in microseconds. */
+  harnessCpuUsPerRequest: number;
+  bareCpuUsPerRequest: number;
+  /** Requests per CPU second, harness over bare: what the ratio is when neighbours' load is set aside. */
+  perCpuSecondRatio: number;
 }
 
 /** Measures both sides on `specId` (a spec without PoP, so signing does not dominate). */
@@ -36,49 +41,63 @@ export async function fuzzRatio(specId = 'mobile-digital', cases = 4000, concurr
     for (const mu of c.mutations) req = mutateRequest(req, mu);
     return req;
   };
-  try {
-    // warm-up of both paths
-    await runProperty(arb, async (c) => { await sendBuilt(t, build(c)); return undefined; }, { seed: 1, runs: 200, concurrency, budget: new FuzzBudget(1e9, 0), requestsPerCase: 1 });
-
-    // Alternating blocks (harness, bare, harness, ...), as the PoP ratios do, so drift in the shared process (the
-    // mock's stores, garbage collection, a neighbour's load) falls on both sides alike.
-    const origin = new URL(m.target.baseUrl).origin;
-    const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
-    const blocks = 4;
-    const perBlock = Math.ceil(cases / blocks);
-    let harnessMs = 0;
-    let bareMs = 0;
-    for (let blk = 0; blk < blocks; blk++) {
-      const h0 = performance.now();
-      await runProperty(arb, async (c) => {
-        const ex = await sendBuilt(t, build(c));
-        return ex.failure || (ex.status ?? 0) >= 500 ? 'fault' : undefined;
-      }, { seed: 2 + blk, runs: perBlock, concurrency, budget: new FuzzBudget(1e9, 0), requestsPerCase: 1 });
-      harnessMs += performance.now() - h0;
-
-      const reqs = fc.sample(arb, { seed: 2 + blk, numRuns: perBlock }).map(build);
-      let next = 0;
-      const b0 = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < reqs.length) {
-          const r = reqs[next++]!;
-          const u = new URL(r.url);
-          try {
-            const res = await pool.request({ method: r.method as 'POST', path: `${u.pathname}${u.search}`, headers: r.headers, body: r.body });
-            await res.body.text();
-          } catch {
-            // a request undici refuses to send counts as sent
-          }
+  const origin = new URL(m.target.baseUrl).origin;
+  const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
+  const harness = (seed: number, runs: number) => runProperty(arb, async (c) => {
+    const ex = await sendBuilt(t, build(c));
+    return ex.failure || (ex.status ?? 0) >= 500 ? 'fault' : undefined;
+  }, { seed, runs, concurrency, budget: new FuzzBudget(1e9, 0), requestsPerCase: 1 });
+  const bare = async (reqs: BuiltRequest[]) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < reqs.length) {
+        const r = reqs[next++]!;
+        const u = new URL(r.url);
+        try {
+          const res = await pool.request({ method: r.method as 'POST', path: `${u.pathname}${u.search}`, headers: r.headers, body: r.body });
+          await res.body.text();
+        } catch {
+          // a request undici refuses to send counts as sent
         }
-      }));
-      bareMs += performance.now() - b0;
+      }
+    }));
+  };
+  try {
+    // Warm-up of both paths (JIT, keep-alive connections), so neither side's first block pays for it.
+    await harness(1, 200);
+    await bare(fc.sample(arb, { seed: 1, numRuns: 200 }).map(build));
+
+    // Alternating blocks in ABBA order (harness, bare, bare, harness, ...), as the PoP ratios alternate, so drift in
+    // the shared process (the mock's stores, garbage collection, a neighbour's load) falls on both sides alike.
+    const blocks = 8;
+    const perBlock = Math.ceil(cases / blocks);
+    const spent = { harness: { ms: 0, cpuUs: 0 }, bare: { ms: 0, cpuUs: 0 } };
+    const timed = async (side: keyof typeof spent, run: () => Promise<unknown>) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run();
+      spent[side].ms += performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      spent[side].cpuUs += c.user + c.system;
+    };
+    for (let blk = 0; blk < blocks; blk++) {
+      const seed = 2 + blk;
+      const reqs = fc.sample(arb, { seed, numRuns: perBlock }).map(build); // the same requests, built outside the timing
+      const sides = [() => timed('harness', () => harness(seed, perBlock)), () => timed('bare', () => bare(reqs))];
+      if (blk % 2 === 1) sides.reverse();
+      for (const side of sides) await side();
     }
-    await pool.close();
     cases = perBlock * blocks;
-    const harnessRps = (cases / harnessMs) * 1000;
-    const bareRps = (cases / bareMs) * 1000;
-    return { spec: specId, cases, harnessRps: Math.round(harnessRps), bareRps: Math.round(bareRps), ratio: Math.round((harnessRps / bareRps) * 100) / 100 };
+    const harnessRps = (cases / spent.harness.ms) * 1000;
+    const bareRps = (cases / spent.bare.ms) * 1000;
+    const round2 = (x: number) => Math.round(x * 100) / 100;
+    return {
+      spec: specId, cases, harnessRps: Math.round(harnessRps), bareRps: Math.round(bareRps), ratio: round2(harnessRps / bareRps),
+      harnessCpuUsPerRequest: Math.round(spent.harness.cpuUs / cases), bareCpuUsPerRequest: Math.round(spent.bare.cpuUs / cases),
+      perCpuSecondRatio: round2(spent.bare.cpuUs / spent.harness.cpuUs),
+    };
   } finally {
+    await pool.close();
     await http.close();
     await m.close();
   }

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
 import type { BuiltRequest } from '../steps/build.ts';
+import { formEncodePair } from '../http/client.ts';
 
 // ---------- junk values ----------
 
@@ -51,8 +52,24 @@ export function grantArbitrary(spec: ProviderSpec): fc.Arbitrary<string> {
   return fc.oneof(...[...own.map((g) => fc.constant<string>(g)), fc.constantFrom('CLIENT_CREDENTIALS', 'urn:oauthgate:made-up', 'implicit', ''), junkValue.filter((s) => s.length < 64)]);
 }
 
+/** Ordered name/value pairs of a request body, and whether the body is JSON (else a form). */
+interface BodyParams {
+  pairs: Array<[string, string]>;
+  json: boolean;
+  /** For a form written here: each pair as encoded in the body (`name=value`), so a next step encodes only its own. */
+  parts?: string[];
+}
+
+/**
+ * The parameters of the bodies {@link mutateRequest} wrote, as {@link paramsOf} would read them back, keyed by the
+ * request written: a chain of mutations then parses its body once instead of once a step.
+ */
+const written = new WeakMap<BuiltRequest, BodyParams & { body: string }>();
+
 /** The parameters of a built request, as ordered name/value pairs (form or JSON body). */
-function paramsOf(req: BuiltRequest): { pairs: Array<[string, string]>; json: boolean } | undefined {
+function paramsOf(req: BuiltRequest): BodyParams | undefined {
+  const known = written.get(req);
+  if (known !== undefined && known.body === req.body) return known;
   if (!req.body) return { pairs: [], json: false };
   if (req.body.startsWith('{')) {
     try {
@@ -64,10 +81,20 @@ function paramsOf(req: BuiltRequest): { pairs: Array<[string, string]>; json: bo
   return { pairs: [...new URLSearchParams(req.body)], json: false };
 }
 
-/** Encodes pairs back; a JSON body keeps repeated names as repeated members (which JSON.stringify can't write). */
-function encode(pairs: Array<[string, string]>, json: boolean): string {
-  if (!json) return new URLSearchParams(pairs).toString();
+/** A JSON object body that keeps repeated names as repeated members (which JSON.stringify can't write). */
+function encodeJson(pairs: Array<[string, string]>): string {
   return `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+}
+
+/**
+ * What parsing a body written from `pairs` gives back, without parsing it: a JSON object keeps one member a name,
+ * the last value at the first one's place (integer-like names first), as `JSON.parse` builds it. A form gives the
+ * pairs back except that a lone surrogate arrives as U+FFFD, which encoding them again writes anyway: they stay.
+ * @see https://tc39.es/ecma262/#sec-json.parse
+ * @see https://url.spec.whatwg.org/#concept-urlencoded-parser
+ */
+function readBack(pairs: Array<[string, string]>, json: boolean): Array<[string, string]> {
+  return json ? Object.entries(Object.fromEntries(pairs)) : pairs;
 }
 
 /** Applies one mutation to a built request (a copy; the input is untouched). */
@@ -75,6 +102,8 @@ export function mutateRequest(req: BuiltRequest, m: RequestMutation): BuiltReque
   const out: BuiltRequest = { ...req, headers: { ...req.headers } };
   if (m.kind === 'content-type') {
     out.headers['Content-Type'] = m.value;
+    const known = written.get(req);
+    if (known !== undefined) written.set(out, known);
     return out;
   }
   if (m.kind === 'raw-body') {
@@ -83,13 +112,26 @@ export function mutateRequest(req: BuiltRequest, m: RequestMutation): BuiltReque
   }
   const parsed = paramsOf(req);
   if (!parsed) return out;
+  const { json } = parsed;
   const pairs = parsed.pairs.map(([k, v]) => [k, v] as [string, string]);
+  // A form's encoded pairs change along with the pairs (JSON members are cheap to write whole).
+  const parts = json ? [] : parsed.parts?.slice() ?? pairs.map(([k, v]) => formEncodePair(k, v));
   const at = pairs.length ? m.kind === 'add' ? 0 : (m as { index: number }).index % pairs.length : -1;
-  if (m.kind === 'add') pairs.push([m.name, m.value]);
-  else if (at >= 0 && m.kind === 'drop') pairs.splice(at, 1);
-  else if (at >= 0 && m.kind === 'repeat') pairs.splice(at + 1, 0, [pairs[at]![0], pairs[at]![1]]);
-  else if (at >= 0 && m.kind === 'set') pairs[at] = [pairs[at]![0], m.value];
-  out.body = encode(pairs, parsed.json);
+  if (m.kind === 'add') {
+    pairs.push([m.name, m.value]);
+    if (!json) parts.push(formEncodePair(m.name, m.value));
+  } else if (at >= 0 && m.kind === 'drop') {
+    pairs.splice(at, 1);
+    parts.splice(at, 1);
+  } else if (at >= 0 && m.kind === 'repeat') {
+    pairs.splice(at + 1, 0, [pairs[at]![0], pairs[at]![1]]);
+    if (!json) parts.splice(at + 1, 0, parts[at]!);
+  } else if (at >= 0 && m.kind === 'set') {
+    pairs[at] = [pairs[at]![0], m.value];
+    if (!json) parts[at] = formEncodePair(pairs[at]![0], m.value);
+  }
+  out.body = json ? encodeJson(pairs) : parts.join('&');
+  written.set(out, { body: out.body, pairs: readBack(pairs, json), json, ...(json ? {} : { parts }) });
   return out;
 }
 

@@ -5,7 +5,7 @@
  * Any HTTP response, whatever its status, closes the circuit again.
  */
 import type { HttpExchange, HttpFailureCode, HttpRequest } from './types.ts';
-import type { HttpClient } from './client.ts';
+import { urlTarget, type HttpClient } from './client.ts';
 
 const TRANSPORT = new Set(['timeout', 'connection_refused', 'connection_reset', 'protocol']);
 
@@ -28,12 +28,12 @@ export class BreakerClient implements Sender {
   async send(req: HttpRequest): Promise<HttpExchange> {
     let origin: string;
     try {
-      origin = new URL(req.url).origin;
+      origin = urlTarget(req.url).origin;
     } catch {
       return this.#inner.send(req);
     }
-    const s = this.#state.get(origin) ?? { failures: 0 };
-    this.#state.set(origin, s);
+    let s = this.#state.get(origin);
+    if (s === undefined) this.#state.set(origin, (s = { failures: 0 }));
     if (s.failures >= this.#threshold) {
       return {
         request: req, headers: {}, bodyText: '', durationMs: 0,

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { HttpClientOptions, HttpExchange, HttpFailure, HttpFailureCode, HttpRequest } from './types.ts';
 
 /** Default deadline for a whole exchange, in milliseconds. */
@@ -19,10 +19,198 @@ class BodyTooLargeError extends Error {
   }
 }
 
-/** What the transport part of an exchange produced before it ended, successfully or not. */
-interface Progress {
-  status?: number;
-  headers: Record<string, string>;
+/** How an exchange ended: a whole body, a transport error, or the deadline. */
+type Outcome = { body: Buffer } | { error: unknown } | { deadline: true };
+
+/** One exchange waiting for its deadline in a {@link DeadlineQueue}. */
+interface Pending {
+  /** When the deadline passes, on the `performance.now()` clock. */
+  readonly at: number;
+  /** Set once the exchange ended or expired: the queue skips it. */
+  done: boolean;
+  readonly expire: () => void;
+}
+
+/**
+ * The deadlines of one client's exchanges behind a single timer. Every exchange of a client gets the same
+ * `timeoutMs`, so deadlines fall due in the order exchanges start: the queue is that order, and one timer armed
+ * for the oldest open deadline replaces a timer (and an abort signal) per request. Ended exchanges are only
+ * marked and dropped when the timer passes them; with nothing in flight the timer is cleared, so an idle client
+ * keeps no timer alive.
+ */
+class DeadlineQueue {
+  readonly #ms: number;
+  #queue: Pending[] = [];
+  #head = 0;
+  #open = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+  }
+
+  /** Starts the deadline of an exchange; `expire` runs once it passes unless {@link end} came first. */
+  start(expire: () => void): Pending {
+    const p: Pending = { at: performance.now() + this.#ms, done: false, expire };
+    this.#queue.push(p);
+    this.#open++;
+    this.#timer ??= setTimeout(() => this.#fire(), this.#ms);
+    return p;
+  }
+
+  /** Marks an exchange as ended before its deadline. */
+  end(p: Pending): void {
+    if (p.done) return;
+    p.done = true;
+    if (--this.#open === 0) this.#reset();
+  }
+
+  #reset(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queue = [];
+    this.#head = 0;
+  }
+
+  /** Expires every due exchange, then re-arms for the oldest one still open. */
+  #fire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    while (this.#head < this.#queue.length) {
+      const p = this.#queue[this.#head]!;
+      if (!p.done && p.at > now) break;
+      this.#head++;
+      if (p.done) continue;
+      p.done = true;
+      this.#open--;
+      p.expire();
+    }
+    if (this.#open === 0) return this.#reset();
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    const next = this.#queue[this.#head]!;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(1, Math.ceil(next.at - now)));
+  }
+}
+
+/** Where a request URL goes, parsed once per distinct URL (a run sends few distinct URLs many times). */
+interface UrlTarget {
+  origin: string;
+  /** Path and query, as sent on the request line. */
+  path: string;
+  protocol: string;
+}
+
+/** Most distinct URLs kept parsed; the cache starts over when it fills up. */
+const URL_CACHE_SIZE = 512;
+const urlTargets = new Map<string, UrlTarget>();
+
+/**
+ * The origin, request path and scheme of `url` (WHATWG URL parsing, cached by the URL's text). Throws for a
+ * string that is not a URL, as `new URL` does.
+ * @see https://url.spec.whatwg.org/#concept-url-parser
+ */
+export function urlTarget(url: string): UrlTarget {
+  let t = urlTargets.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    t = { origin: u.origin, path: `${u.pathname}${u.search}`, protocol: u.protocol };
+    if (urlTargets.size >= URL_CACHE_SIZE) urlTargets.clear();
+    urlTargets.set(url, t);
+  }
+  return t;
+}
+
+/**
+ * Receives one exchange from undici's dispatcher (the handler interface `request()` builds on, without its body
+ * stream, abort-signal listener and async resource): records the status and headers, collects the body up to the
+ * cap, and reports how the exchange ended exactly once.
+ * @see https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  status: number | undefined;
+  headers: Record<string, string> = {};
+  readonly #maxBodyBytes: number;
+  readonly #settle: (outcome: Outcome) => void;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #abort: ((reason: Error) => void) | undefined;
+  #abortReason: Error | undefined;
+  #settled = false;
+
+  constructor(maxBodyBytes: number, settle: (outcome: Outcome) => void) {
+    this.#maxBodyBytes = maxBodyBytes;
+    this.#settle = settle;
+  }
+
+  /** Ends the exchange with `outcome`; later reports (an abort's error, say) are ignored. */
+  settle(outcome: Outcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#chunks = [];
+    this.#settle(outcome);
+  }
+
+  /** Aborts the exchange now, or as soon as undici hands it a connection. */
+  abort(reason: Error): void {
+    if (this.#abort) this.#abort(reason);
+    else this.#abortReason = reason;
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.#abortReason) abort(this.#abortReason);
+    else this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // an interim 1xx response: the final one follows
+    this.status = statusCode;
+    this.headers = joinRawHeaders(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.#size += chunk.length;
+    if (this.#size > this.#maxBodyBytes) {
+      const error = new BodyTooLargeError(this.#maxBodyBytes);
+      this.settle({ error });
+      this.abort(error);
+      return false;
+    }
+    this.#chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.#settled) return; // the deadline came first
+    const body = Buffer.concat(this.#chunks, this.#size);
+    // With pipelining 1, undici hands a finished socket back to the pool in a setImmediate it schedules right
+    // after this call returns. Ending in an immediate queued behind that one (so: from a microtask) lets a caller's
+    // next, sequential request reuse the keep-alive socket instead of opening a second connection.
+    queueMicrotask(() => setImmediate(() => this.settle({ body })));
+  }
+
+  onError(error: Error): void {
+    this.settle({ error });
+  }
+}
+
+/** Response headers from undici's raw name/value list: names lower-cased, repeated headers joined with ", ". */
+function joinRawHeaders(raw: Array<Buffer | string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = latin1(raw[i]!).toLowerCase();
+    const value = latin1(raw[i + 1]!);
+    out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
+  }
+  return out;
+}
+
+/** Header bytes as text, one character per byte (as undici decodes them). */
+function latin1(v: Buffer | string): string {
+  return typeof v === 'string' ? v : v.toString('latin1');
 }
 
 /**
@@ -40,6 +228,7 @@ export class HttpClient {
   readonly #agent: Agent;
   readonly #timeoutMs: number;
   readonly #maxBodyBytes: number;
+  readonly #deadlines: DeadlineQueue;
   #closing: Promise<void> | undefined;
 
   /**
@@ -50,6 +239,7 @@ export class HttpClient {
   constructor(opts: HttpClientOptions = {}) {
     this.#timeoutMs = positive(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.#maxBodyBytes = nonNegative(opts.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+    this.#deadlines = new DeadlineQueue(this.#timeoutMs);
     this.#agent = new Agent({
       connections: Math.max(1, Math.floor(positive(opts.connections, DEFAULT_CONNECTIONS))),
       pipelining: 1,
@@ -73,41 +263,32 @@ export class HttpClient {
    */
   async send(req: HttpRequest): Promise<HttpExchange> {
     const started = performance.now();
-    const progress: Progress = { headers: {} };
-    const controller = new AbortController();
-    let deadlineHit = false;
-    let timer: NodeJS.Timeout | undefined;
-    // Resolves when the deadline passes, whether or not undici honours the abort promptly: `send` returns then.
-    const deadline = new Promise<{ deadline: true }>((resolve) => {
-      timer = setTimeout(() => {
-        deadlineHit = true;
-        controller.abort(new Error(`deadline of ${this.#timeoutMs} ms exceeded`));
-        resolve({ deadline: true });
-      }, this.#timeoutMs);
+    let handler!: ExchangeHandler;
+    // Resolves once: with the body, a transport error, or when the deadline passes, whether or not undici
+    // honours the abort promptly (`send` returns then).
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const pending = this.#deadlines.start(() => {
+        handler.settle({ deadline: true });
+        handler.abort(new Error(`deadline of ${this.#timeoutMs} ms exceeded`));
+      });
+      handler = new ExchangeHandler(this.#maxBodyBytes, (o) => {
+        this.#deadlines.end(pending);
+        resolve(o);
+      });
+      this.#dispatch(req, handler);
     });
-    const work = this.#exchange(req, controller.signal, progress).then(
-      (body) => ({ body }),
-      (error: unknown) => ({ error }),
-    );
-
-    let outcome: { deadline: true } | { body: Buffer } | { error: unknown };
-    try {
-      outcome = await Promise.race([work, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
 
     const exchange = (rest: Partial<HttpExchange>): HttpExchange => ({
       request: req,
-      headers: progress.headers,
+      headers: handler.headers,
       bodyText: '',
       ...rest,
       durationMs: performance.now() - started,
     });
 
-    if ('body' in outcome && !deadlineHit) {
+    if ('body' in outcome) {
       const bodyText = outcome.body.toString('utf8');
-      const result = exchange({ bodyText, ...(progress.status !== undefined ? { status: progress.status } : {}) });
+      const result = exchange({ bodyText, ...(handler.status !== undefined ? { status: handler.status } : {}) });
       if (bodyText.length > 0) {
         try {
           result.json = JSON.parse(bodyText) as unknown;
@@ -117,12 +298,12 @@ export class HttpClient {
       }
       return result;
     }
-    if ('deadline' in outcome || deadlineHit) {
+    if ('deadline' in outcome) {
       return exchange({ failure: { code: 'timeout', message: `no complete response within ${this.#timeoutMs} ms` } });
     }
-    const failure = classify('error' in outcome ? outcome.error : undefined);
-    if (failure.code === 'too_large' && progress.status !== undefined) {
-      return exchange({ status: progress.status, failure });
+    const failure = classify(outcome.error);
+    if (failure.code === 'too_large' && handler.status !== undefined) {
+      return exchange({ status: handler.status, failure });
     }
     return exchange({ failure });
   }
@@ -137,40 +318,23 @@ export class HttpClient {
     return this.#closing;
   }
 
-  /** The transport part: sends, records the head in `progress`, and reads the body up to the cap. */
-  async #exchange(req: HttpRequest, signal: AbortSignal, progress: Progress): Promise<Buffer> {
-    const url = new URL(req.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`unsupported URL scheme ${url.protocol}`);
-    }
-    const res = await this.#agent.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: req.method,
-      headers: req.headers ?? {},
-      body: req.body ?? null,
-      signal,
-    });
-    progress.headers = flattenHeaders(res.headers);
-    progress.status = res.statusCode;
-
-    const body = res.body;
-    body.on('error', () => {}); // errors surface through the iterator below; never as an unhandled 'error'
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > this.#maxBodyBytes) {
-        body.destroy();
-        throw new BodyTooLargeError(this.#maxBodyBytes);
+  /** The transport part: hands the request to the pool; `handler` hears how it went (an invalid URL included). */
+  #dispatch(req: HttpRequest, handler: ExchangeHandler): void {
+    try {
+      const target = urlTarget(req.url);
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        throw new Error(`unsupported URL scheme ${target.protocol}`);
       }
-      chunks.push(chunk);
+      this.#agent.dispatch({
+        origin: target.origin,
+        path: target.path,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers ?? {},
+        body: req.body ?? null,
+      }, handler);
+    } catch (error) {
+      handler.onError(error as Error);
     }
-    // With pipelining 1, undici hands a finished socket back to the pool only after a full event-loop turn
-    // (setImmediate). Yielding one turn here lets a caller's next, sequential request reuse the keep-alive
-    // socket instead of opening a second connection.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return Buffer.concat(chunks, size);
   }
 }
 
@@ -182,11 +346,31 @@ export class HttpClient {
  * @see https://url.spec.whatwg.org/#application/x-www-form-urlencoded
  */
 export function formEncode(fields: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
+  let out = '';
   for (const [name, value] of Object.entries(fields)) {
-    if (value !== undefined) params.append(name, value);
+    if (value === undefined) continue;
+    out += `${out ? '&' : ''}${formComponent(name)}=${formComponent(value)}`;
   }
-  return params.toString();
+  return out;
+}
+
+/**
+ * Encodes name/value pairs (repeats and order kept) as `application/x-www-form-urlencoded`, exactly as
+ * `new URLSearchParams(pairs).toString()` does.
+ * @see https://url.spec.whatwg.org/#concept-urlencoded-serializer
+ */
+export function formEncodePairs(pairs: ReadonlyArray<readonly [string, string]>): string {
+  let out = '';
+  for (let i = 0; i < pairs.length; i++) out += `${i ? '&' : ''}${formEncodePair(pairs[i]![0], pairs[i]![1])}`;
+  return out;
+}
+
+/**
+ * One `name=value` of a form body; a body is these joined with `&` ({@link formEncodePairs}).
+ * @see https://url.spec.whatwg.org/#concept-urlencoded-serializer
+ */
+export function formEncodePair(name: string, value: string): string {
+  return `${formComponent(name)}=${formComponent(value)}`;
 }
 
 /**
@@ -197,24 +381,32 @@ export function formEncode(fields: Record<string, string | undefined>): string {
  * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
  */
 export function basicAuth(id: string, secret: string): string {
-  return `Basic ${Buffer.from(`${formComponent(id)}:${formComponent(secret)}`, 'utf8').toString('base64')}`;
-}
-
-/** One value form-urlencoded on its own (RFC 6749 Appendix B). */
-function formComponent(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
-/** Lower-cased names; repeated headers (undici gives arrays) joined with ", ". */
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    const key = name.toLowerCase();
-    const joined = Array.isArray(value) ? value.join(', ') : value;
-    out[key] = out[key] === undefined ? joined : `${out[key]}, ${joined}`;
+  if (lastBasic.id !== id || lastBasic.secret !== secret) {
+    lastBasic = { id, secret, value: `Basic ${Buffer.from(`${formComponent(id)}:${formComponent(secret)}`, 'utf8').toString('base64')}` };
   }
-  return out;
+  return lastBasic.value;
+}
+
+/** The last credentials {@link basicAuth} encoded: a run sends the same client's again and again. */
+let lastBasic = { id: '', secret: '', value: `Basic ${Buffer.from(':').toString('base64')}` };
+
+/** What `encodeURIComponent` leaves or writes that the form serializer writes otherwise. */
+const FORM_FIXUPS: Record<string, string> = { '%20': '+', '!': '%21', "'": '%27', '(': '%28', ')': '%29', '~': '%7E' };
+
+/**
+ * One value form-urlencoded on its own (RFC 6749 Appendix B), as the WHATWG serializer writes it: the native
+ * `encodeURIComponent` with the serializer's differences patched (space as `+`; `!'()~` percent-encoded). A string
+ * with a lone surrogate, which `encodeURIComponent` refuses, goes through `URLSearchParams` (it becomes U+FFFD).
+ * @see https://url.spec.whatwg.org/#urlencoded-serializing
+ */
+export function formComponent(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return new URLSearchParams([['', value]]).toString().slice(1);
+  }
+  return encoded.replace(/%20|[!'()~]/g, (c) => FORM_FIXUPS[c]!);
 }
 
 /** Error codes found on an error, its `cause` chain and (for AggregateError) its members. */

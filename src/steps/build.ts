@@ -66,8 +66,23 @@ export function endpointUrlOf(env: BuildEnv, name: EndpointName): string {
   const specPath = name === 'resource' ? env.spec.resource.path : env.spec.endpoints[name]?.path;
   const path = env.target.endpoints[name] ?? specPath;
   if (!path) throw new Error(`the spec declares no ${name} endpoint`);
-  const base = env.target.baseUrl.endsWith('/') ? env.target.baseUrl : `${env.target.baseUrl}/`;
-  return new URL(path, base).toString().replace(/([^:])\/\/+/g, '$1/');
+  return resolveEndpoint(env.target.baseUrl, path);
+}
+
+/** Endpoint URLs already resolved, by base URL and path (a run asks for the same few again and again). */
+const resolvedEndpoints = new Map<string, string>();
+
+/** `path` resolved against `baseUrl` (read as a directory), doubled slashes after the scheme collapsed. */
+function resolveEndpoint(baseUrl: string, path: string): string {
+  const key = `${baseUrl} ${path}`;
+  let url = resolvedEndpoints.get(key);
+  if (url === undefined) {
+    const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+    url = new URL(path, base).toString().replace(/([^:])\/\/+/g, '$1/');
+    if (resolvedEndpoints.size >= 256) resolvedEndpoints.clear();
+    resolvedEndpoints.set(key, url);
+  }
+  return url;
 }
 
 /** The client authentication the spec itself uses at the token endpoint. */

@@ -3,7 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, basicAuth, formEncode } from '../../src/http/client.ts';
+import fc from 'fast-check';
+import { HttpClient, basicAuth, formEncode, formEncodePairs } from '../../src/http/client.ts';
 
 /** Everything a test opened; closed after each test so nothing keeps the worker alive. */
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -265,6 +266,36 @@ describe('HttpClient: failures', () => {
   });
 });
 
+describe('HttpClient: deadlines', () => {
+  /** Timers keeping the process alive. */
+  const liveTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('gives each of overlapping exchanges its own deadline, however many share the timer', async () => {
+    const srv = await httpServer((req, res) => {
+      // A slow but timely answer (100 ms, well within the 300 ms deadline); the others never answer.
+      if (req.url === '/timely') setTimeout(() => res.end('{"ok":true}'), 100);
+    });
+    const c = client({ timeoutMs: 300 });
+    const first = c.send({ method: 'GET', url: `${srv.url}/slow-1` });
+    const timely = await c.send({ method: 'GET', url: `${srv.url}/timely` });
+    const second = c.send({ method: 'GET', url: `${srv.url}/slow-2` });
+    const [a, b] = await Promise.all([first, second]);
+    expect(timely.json).toEqual({ ok: true });
+    expect(a.failure?.code).toBe('timeout');
+    expect(b.failure?.code).toBe('timeout');
+    // Started 100 ms after the first, yet not ended at the first one's deadline: 300 ms of its own.
+    expect(b.durationMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it('keeps no timer alive once nothing is in flight', async () => {
+    const srv = await httpServer((_req, res) => res.end('{}'));
+    const c = client({ timeoutMs: 60_000 });
+    const before = liveTimers();
+    await Promise.all([c.send({ method: 'GET', url: srv.url }), c.send({ method: 'GET', url: srv.url })]);
+    expect(liveTimers()).toBe(before);
+  });
+});
+
 describe('HttpClient: pooling', () => {
   it('reuses one keep-alive socket for sequential requests', async () => {
     const srv = await httpServer((_req, res) => res.end('{"ok":true}'));
@@ -308,6 +339,16 @@ describe('formEncode / basicAuth', () => {
     ).toBe('grant_type=client_credentials&scope=read+write&x=a%26b%3Dc%2F%7E*%C3%BC');
     expect(formEncode({})).toBe('');
     expect(formEncode({ empty: '' })).toBe('empty=');
+  });
+
+  it('writes what URLSearchParams writes for any names and values, lone surrogates and repeats included', () => {
+    const unit = fc.oneof(fc.constantFrom(' ', '!', "'", '(', ')', '~', '*', '%', '+', '&', '=', '\ud800', '\udfff', '\u0000'), fc.string({ unit: 'binary', maxLength: 1 }));
+    const text = fc.string({ unit, maxLength: 8 });
+    fc.assert(fc.property(fc.array(fc.tuple(text, text), { maxLength: 5 }), (pairs) => {
+      expect(formEncodePairs(pairs)).toBe(new URLSearchParams(pairs).toString());
+      const fields = Object.fromEntries(pairs);
+      expect(formEncode(fields)).toBe(new URLSearchParams(Object.entries(fields)).toString());
+    }), { seed: 3, numRuns: 2000 });
   });
 
   it('matches the RFC 6749 §2.3.1 example', () => {
