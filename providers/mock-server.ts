@@ -8,8 +8,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomFillSync, randomUUID, createHmac, createHash } from 'node:crypto';
-import { exportJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
+import { randomFillSync, randomUUID, createHmac, createHash, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { exportJWK, decodeProtectedHeader, type JWK } from 'jose';
 import { testKeyPair } from './keys/test-keys.ts';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
@@ -125,6 +125,12 @@ type Json = Record<string, unknown>;
 export function clientGone(req: Pick<IncomingMessage, 'socket'>, res: Pick<ServerResponse, 'destroyed'>, e: unknown): boolean {
   return res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
     || (e as Error)?.message === 'aborted';
+}
+
+/** A compact JWS `header.payload.signature` over JSON `header` and `payload`, RS256 (RSASSA-PKCS1-v1_5, SHA-256). */
+function rs256Jwt(header: Json, payload: Json, key: KeyObject): string {
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${nodeSign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
 class HttpError {
@@ -278,22 +284,21 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   };
   const joinScope = (s: string[]) => s.join(b.scope.delimiter);
 
+  /**
+   * Issues a JWT access token signed RS256 (RFC 7515, RFC 7519) with node's synchronous `crypto.sign`: one token at a
+   * time, it beats jose's WebCrypto round trip (as for TAAP, src/pop/taap.ts), and tokens verify with any JOSE library.
+   */
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
+    const header = { alg: 'RS256', typ: 'JWT', kid: 'mock-1' };
     if (b.jwt.headerNotJson) {
-      const real = await new SignJWT(c).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' }).setIssuedAt(iat).setExpirationTime(iat + lifetime).sign(serverKeys.privateKey);
+      const real = rs256Jwt(header, { ...c, iat, exp: iat + lifetime }, serverKeys.privateKey);
       return `${Buffer.from('not json').toString('base64url')}.${real.slice(real.indexOf('.') + 1)}`;
     }
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
     const key = b.jwt.signWithForeignKey ? testKeyPair('taap-client').privateKey : serverKeys.privateKey;
-    return new SignJWT(c)
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'mock-1' })
-      .setIssuer(b.jwt.issuer ?? issuer())
-      .setIssuedAt(iat)
-      .setExpirationTime(b.jwt.expiredOnIssue ? iat : iat + lifetime)
-      .setJti(randomUUID())
-      .sign(key);
+    return rs256Jwt(header, { ...c, iss: b.jwt.issuer ?? issuer(), iat, exp: b.jwt.expiredOnIssue ? iat : iat + lifetime, jti: randomUUID() }, key);
   }
 
   /** Resolves the requested scope against the catalogue; throws invalid_scope as the spec says. */

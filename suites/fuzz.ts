@@ -66,7 +66,8 @@ export default defineSuite({
   summary: 'Generated requests (fast-check, reproducible by seed): no 5xx or hang on junk, invalid requests rejected, scope within request, redirect decisions per rule, mutated tokens and PoPs rejected.',
   async run(t) {
     const { spec, settings } = t;
-    const budget = new FuzzBudget(settings.fuzzBudget, settings.maxRps);
+    // Paced only while requests reach the target: once the circuit to it is open, cases fail unsent at once.
+    const budget = new FuzzBudget(settings.fuzzBudget, settings.maxRps, () => t.http.wouldSend?.(t.target.baseUrl) ?? true);
     const reproduce = `--seed ${settings.seed} --fuzz-runs ${settings.fuzzRuns}`;
     const opts = (id: string, requestsPerCase = 1) => ({ seed: seedFor(settings.seed, id), runs: settings.fuzzRuns, concurrency: settings.fuzzConcurrency, budget, requestsPerCase });
     const grant = primaryGrant(t);

@@ -16,9 +16,16 @@ export class FuzzBudget {
   #nextAt = 0;
   readonly #intervalMs: number;
 
-  constructor(totalRequests: number, maxRps: number) {
+  readonly #paced: () => boolean;
+
+  /**
+   * @param paced whether the next request will reach the target: the rate cap protects a target, so requests that
+   *   fail at once unsent (an open circuit to a dead target) are not spaced out
+   */
+  constructor(totalRequests: number, maxRps: number, paced: () => boolean = () => true) {
     this.#left = totalRequests;
     this.#intervalMs = maxRps > 0 ? 1000 / maxRps : 0;
+    this.#paced = paced;
   }
 
   /** Requests still allowed. */
@@ -30,7 +37,7 @@ export class FuzzBudget {
   async take(n: number): Promise<boolean> {
     if (this.#left < n) return false;
     this.#left -= n;
-    if (this.#intervalMs > 0) {
+    if (this.#intervalMs > 0 && this.#paced()) {
       const now = Date.now();
       const at = Math.max(now, this.#nextAt);
       this.#nextAt = at + this.#intervalMs * n;

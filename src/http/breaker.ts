@@ -13,6 +13,8 @@ const TRANSPORT = new Set(['timeout', 'connection_refused', 'connection_reset', 
 export interface Sender {
   send(req: HttpRequest): Promise<HttpExchange>;
   close(): Promise<void>;
+  /** False when a request to `url` would fail at once without being sent (an open circuit). */
+  wouldSend?(url: string): boolean;
 }
 
 export class BreakerClient implements Sender {
@@ -47,6 +49,17 @@ export class BreakerClient implements Sender {
       s.last = `${ex.failure.code}: ${ex.failure.message}`;
     } else if (ex.status !== undefined) s.failures = 0;
     return ex;
+  }
+
+  /** False once the circuit to `url`'s origin is open: a request there fails at once, unsent. */
+  wouldSend(url: string): boolean {
+    let origin: string;
+    try {
+      origin = urlTarget(url).origin;
+    } catch {
+      return true;
+    }
+    return (this.#state.get(origin)?.failures ?? 0) < this.#threshold;
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 /** The fuzz property runner: reproducible by seed, shrinking to a minimal counterexample, bounded by its budget. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { FuzzBudget, runProperty } from '../../src/fuzz/property.ts';
 
@@ -38,6 +38,29 @@ describe('runProperty', () => {
     expect(r.runs).toBe(30);
     expect(r.budgetExhausted).toBe(true);
     expect(budget.left).toBe(0);
+  });
+
+  it('does not space out requests that will not be sent (an open circuit), and still counts them', async () => {
+    vi.useFakeTimers();
+    try {
+      let reachable = true;
+      const budget = new FuzzBudget(10, 1, () => reachable);
+      await budget.take(1);
+      let second = false;
+      void budget.take(1).then(() => { second = true; });
+      await vi.advanceTimersByTimeAsync(500);
+      expect(second).toBe(false); // paced: 1 request a second
+      await vi.advanceTimersByTimeAsync(600);
+      expect(second).toBe(true);
+      reachable = false;
+      let third = false;
+      void budget.take(1).then(() => { third = true; });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(third).toBe(true); // unsent: no wait
+      expect(budget.left).toBe(7);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('spaces requests by the rate cap (measured by the budget clock, not asserted as a wall time)', async () => {

@@ -43,4 +43,14 @@ describe('BreakerClient', () => {
     const other = await b.send(req('http://127.0.0.1:2/token'));
     expect(other.status).toBe(200);
   });
+
+  it('wouldSend says whether a request to an origin would be sent', async () => {
+    const b = new BreakerClient(fake(['timeout']), 2);
+    expect(b.wouldSend('http://127.0.0.1:1/token')).toBe(true);
+    await b.send(req());
+    expect(b.wouldSend('http://127.0.0.1:1/other')).toBe(true);
+    await b.send(req());
+    expect(b.wouldSend('http://127.0.0.1:1/other')).toBe(false);
+    expect(b.wouldSend('http://127.0.0.1:2/token')).toBe(true);
+  });
 });

@@ -4,13 +4,13 @@
  * is skipped with a message saying how to install it.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../support/cli.ts';
+import { renderPages } from '../support/headless.ts';
 import { stripAnalytics } from '../../src/cli/report.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -18,16 +18,15 @@ if (!CHROMIUM) console.warn('allure-html.test: chromium not found; skipping the 
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-html-'));
 
-/** The page's visible text after its scripts ran (scripts, styles and SVG removed). */
-function renderedText(url: string): Promise<string> {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--virtual-time-budget=5000', '--dump-dom', url];
-  return new Promise((done, fail) => {
-    execFile(CHROMIUM!, args, { maxBuffer: 64 << 20, timeout: 90_000 }, (err, stdout) => {
-      if (err && !stdout) return fail(err);
-      const visible = stdout.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<svg[\s\S]*?<\/svg>/g, '').replace(/<[^>]+>/g, ' ');
-      done(visible.replace(/&amp;/g, '&').replace(/\s+/g, ' '));
-    });
-  });
+/** A page's visible text after its scripts ran (scripts, styles and SVG removed). */
+function visibleText(html: string): string {
+  const visible = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<svg[\s\S]*?<\/svg>/g, '').replace(/<[^>]+>/g, ' ');
+  return visible.replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+}
+
+/** The visible text of each of `urls` after 5 s of virtual time, in one Chromium (one start for every page). */
+async function renderedTexts(urls: string[]): Promise<string[]> {
+  return (await renderPages(CHROMIUM!, urls, 5000)).map(visibleText);
 }
 
 describe('oauthgate report', () => {
@@ -58,13 +57,13 @@ describe('oauthgate report', () => {
   });
 
   it.skipIf(!CHROMIUM)('renders in headless Chromium: the overview names the provider, a result page shows its check', async () => {
-    const overview = await renderedText(pathToFileURL(index).href);
-    expect(overview).toContain('att');
-    expect(overview).toMatch(/Failed \d+/);
     const resultsDir = join(dir, 'out', 'allure-results');
     const failed = readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8'))).find((r) => r.name.startsWith('token.cache-control-no-store:'));
+    // The overview and the result page, each loaded fresh in its own tab of one browser.
+    const [overview, page] = await renderedTexts([pathToFileURL(index).href, `${pathToFileURL(index).href}#${createHash('md5').update(failed.uuid).digest('hex')}`]);
+    expect(overview).toContain('att');
+    expect(overview).toMatch(/Failed \d+/);
     expect(failed.status).toBe('failed');
-    const page = await renderedText(`${pathToFileURL(index).href}#${createHash('md5').update(failed.uuid).digest('hex')}`);
     expect(page).toContain('token.cache-control-no-store');
     expect(page).toContain('RFC 6749 §5.1');
     expect(page).toContain('observed (absent)');
