@@ -226,3 +226,37 @@ describe('regression: T-Mobile\'s documented example response (002 lines 74-76) 
     expect(I.audienceIsClient.evaluate(claims, String(claims.sub)).status).toBe('passed');
   });
 });
+
+describe('jwt: hostile values, and what a failure names', () => {
+  const c = A.lifetimeMatchesExpiresIn;
+  const claims = { iat: NOW, exp: NOW + 3600 };
+  const seg = (v: unknown) => base64url.encode(JSON.stringify(v));
+  it('decodeJwt refuses a claims segment that is JSON but not an object (null, a number)', () => {
+    expect(J.decodeJwt(`${seg({ alg: 'none' })}.${seg(null)}.`)).toBe('a claims segment that is not a JSON object');
+    expect(J.decodeJwt(`${seg({ alg: 'none' })}.${seg(5)}.`)).toBe('a claims segment that is not a JSON object');
+  });
+  it('verifyJwtSignature reports an undecodable token without throwing, and names a key without kid "(none)"', async () => {
+    const { publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const v = await J.verifyJwtSignature('not-a-jwt', { keys: [jwk] });
+    expect(v).toMatchObject({ alg: undefined, kid: undefined, kids: ['(none)'] });
+    expect(typeof v.error).toBe('string');
+  });
+  it('lifetime: an expires_in with text around its digits, or an array, is no number of seconds', () => {
+    for (const bad of ['x3600', '3600s', [3600]]) expect(c.evaluate(claims, bad)).toMatchObject({ status: 'failed', field: '"expires_in" in token response' });
+  });
+  it('lifetime: a non-numeric expires_in names the field, the expectation and RFC 6749 §5.1', () =>
+    expect(c.evaluate(claims, 'soon')).toEqual({
+      status: 'failed', field: '"expires_in" in token response', expected: 'a number of seconds (or a numeric string)', observed: '"soon"',
+      reason: '"expires_in" in token response: expected a number of seconds (or a numeric string) (RFC 6749 §5.1), observed "soon"',
+    }));
+  it('lifetime: a string exp fails as a string iat does, stating both and RFC 7519 §4.1.4', () =>
+    expect(c.evaluate({ ...claims, exp: String(NOW + 3600) }, 3600)).toEqual({
+      status: 'failed', field: '"iat" and "exp" in access_token', expected: 'NumericDate numbers', observed: `iat ${NOW}, exp "${NOW + 3600}"`,
+      reason: `"iat" and "exp" in access_token: expected NumericDate numbers (RFC 7519 §4.1.4), observed iat ${NOW}, exp "${NOW + 3600}"`,
+    }));
+  it('times-current: states the NumericDate expectation, and cites RFC 7519 §4.1.4 for exp not after iat', () => {
+    expect(A.timesCurrent.evaluate({ iat: 'now', exp: NOW + 60 }, NOW)).toMatchObject({ status: 'failed', expected: 'NumericDate numbers' });
+    expect(A.timesCurrent.evaluate({ iat: NOW, exp: NOW }, NOW)).toMatchObject({ status: 'failed', expected: `later than iat (${NOW})`, reason: expect.stringContaining('(RFC 7519 §4.1.4)') });
+  });
+});
