@@ -180,6 +180,8 @@ describe('DPoP checks: hostile bodies and what a failure names', () => {
     expect(D.dpopTokenTypeIsDpop.evaluate(text(200))).toMatchObject({ status: 'failed', observed: '(absent)' });
     expect(D.dpopTokenTypeIsDpop.evaluate(exchange(200, { access_token: 'at' }))).toMatchObject({ status: 'failed', observed: '(absent)' });
   });
+  it('token-type-dpop adds "not bound" only to a Bearer answer, not to another token_type', () =>
+    expect(D.dpopTokenTypeIsDpop.evaluate(exchange(200, { access_token: 'at', token_type: 'mac' }))).toMatchObject({ status: 'failed', observed: '"mac"' }));
   it('dpopNotOffered excuses nothing for a body that is not JSON, or a Bearer token under another status than 200', () => {
     expect(D.dpopNotOffered(text(200), false)).toBeUndefined();
     expect(D.dpopNotOffered(exchange(201, { access_token: 'at', token_type: 'Bearer' }), false)).toBeUndefined();
