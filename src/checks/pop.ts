@@ -175,7 +175,7 @@ export const TOKEN_REJECTIONS = [
 ] as const;
 
 const BOUNDARY_SHIFT_DEFECT = 'a PoP token presented with a request whose signed header\'s leading characters were moved into the query string (edts unchanged)';
-const REQ_BOUNDARY_SHIFT = 'TAAP edts commits only to the concatenation of the ehts values (src/pop/taap.ts, boundary shifting): a server must compare the parts it knows, such as its own path';
+const REQ_BOUNDARY_SHIFT = `${REQ_ONE_HOP}; edts is SHA-256 over the ehts values concatenated without separators (tmobile-api-security-lib), so only a server that compares the parts it knows, such as its own path, holds a token to its one request`;
 
 /**
  * The re-split request was refused (a 4xx without access_token) while the same request, unshifted and freshly
