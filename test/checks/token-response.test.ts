@@ -93,6 +93,35 @@ describe('fieldsMatchSpec', () => {
   it('fails a body that is not a JSON object', () => expectFailure(C.fieldsMatchSpec.evaluate(exchange(200, 'x'), att), /a JSON object/, /non-JSON body/));
 });
 
+describe('fieldsMatchSpec: each declared type, one field at a time', () => {
+  const withField = (type: string, required = true) =>
+    ({ ...att, tokenResponse: { ...att.tokenResponse, fields: { f: { type, required } } } }) as unknown as typeof att;
+  const judge = (type: string, v: unknown, required = true) => C.fieldsMatchSpec.evaluate(exchange(200, v === undefined ? {} : { f: v }), withField(type, required));
+  it.each([
+    ['string', 'x', 1],
+    ['number', 5, '5'],
+    ['numeric-string', '3599', 3599],
+    ['numeric-string', '3599', '3599s'],
+    ['numeric-string', '3599', 's3599'],
+    ['jwt', 'a.b.c', 'x a.b.c'],
+    ['jwt', 'a.b.c', 'a.b.c d'],
+    ['jwt', 'a.b.', 'a.b'],
+    ['jwt', 'a.b.c', ['a.b.c']],
+    ['boolean', true, 'true'],
+    ['boolean', false, 0],
+  ] as const)('%s: %j passes, %j fails', (type, ok, bad) => {
+    passes(judge(type, ok));
+    expect(judge(type, bad)).toMatchObject({ status: 'failed', reason: expect.stringContaining('"f": expected a') });
+  });
+  it('an optional field may be absent; a required one may not', () => {
+    passes(judge('string', undefined, false));
+    expect(judge('string', undefined, true)).toMatchObject({ status: 'failed', reason: expect.stringContaining('"f": expected string, observed (absent)') });
+  });
+  it('a type the harness does not know fails every value rather than passing it', () => {
+    expect(judge('uuid', 'x').status).toBe('failed');
+  });
+});
+
 describe('fieldValuesMatchSpec', () => {
   it('passes token_type "Bearer" where the spec documents "bearer" in any case', () => passes(C.fieldValuesMatchSpec.evaluate(exchange(200, { ...good, token_type: 'Bearer' }), att)));
   it('fails token_type "mac"', () =>
