@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomFillSync, randomUUID, createHmac, createHash, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { randomFillSync, randomUUID, createHmac, createHash } from 'node:crypto';
 import { exportJWK, decodeProtectedHeader, type JWK } from 'jose';
 import { testKeyPair } from './keys/test-keys.ts';
 import type { ProviderSpec, GrantType, ErrorCaseName } from '../src/spec/schema.ts';
@@ -19,6 +19,7 @@ import { cleanBehaviour, type MockBehaviour } from './behaviour.ts';
 import { redirectUriMatches } from './redirect-match.ts';
 import { computeEdts, decodeTaapPop, verifyTaapPop, ReplayCache, type PopRequest } from '../src/pop/taap.ts';
 import { verifyDpopProof } from '../src/pop/dpop.ts';
+import { signRs256Compact } from '../src/pop/jws-internal.ts';
 
 /** Credentials and settings a suite needs to talk to this mock, in the same shape as a live target. */
 export interface MockCredentials {
@@ -125,12 +126,6 @@ type Json = Record<string, unknown>;
 export function clientGone(req: Pick<IncomingMessage, 'socket'>, res: Pick<ServerResponse, 'destroyed'>, e: unknown): boolean {
   return res.destroyed || !req.socket || req.socket.destroyed || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'].includes((e as NodeJS.ErrnoException)?.code ?? '')
     || (e as Error)?.message === 'aborted';
-}
-
-/** A compact JWS `header.payload.signature` over JSON `header` and `payload`, RS256 (RSASSA-PKCS1-v1_5, SHA-256). */
-function rs256Jwt(header: Json, payload: Json, key: KeyObject): string {
-  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  return `${input}.${nodeSign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
 class HttpError {
@@ -293,12 +288,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
     const header = { alg: 'RS256', typ: 'JWT', kid: 'mock-1' };
     if (b.jwt.headerNotJson) {
-      const real = rs256Jwt(header, { ...c, iat, exp: iat + lifetime }, serverKeys.privateKey);
+      const real = signRs256Compact(header, { ...c, iat, exp: iat + lifetime }, serverKeys.privateKey);
       return `${Buffer.from('not json').toString('base64url')}.${real.slice(real.indexOf('.') + 1)}`;
     }
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
     const key = b.jwt.signWithForeignKey ? testKeyPair('taap-client').privateKey : serverKeys.privateKey;
-    return rs256Jwt(header, { ...c, iss: b.jwt.issuer ?? issuer(), iat, exp: b.jwt.expiredOnIssue ? iat : iat + lifetime, jti: randomUUID() }, key);
+    return signRs256Compact(header, { ...c, iss: b.jwt.issuer ?? issuer(), iat, exp: b.jwt.expiredOnIssue ? iat : iat + lifetime, jti: randomUUID() }, key);
   }
 
   /** Resolves the requested scope against the catalogue; throws invalid_scope as the spec says. */

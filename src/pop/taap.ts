@@ -32,9 +32,9 @@
  *
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-import { createHash, createPrivateKey, KeyObject, randomUUID, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto';
+import { createHash, createPrivateKey, KeyObject, randomUUID, timingSafeEqual, verify as nodeVerify } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, compactVerify, errors, importPKCS8, importSPKI, SignJWT, type CryptoKey } from 'jose';
-import { epochNow, parseCompact, privateKeyInput, show, signCompact, type ForgeSigner } from './jws-internal.ts';
+import { epochNow, parseCompact, privateKeyInput, show, signCompact, signRs256Compact, type ForgeSigner } from './jws-internal.ts';
 import { ReplayCache } from './replay-cache.ts';
 
 export { ReplayCache } from './replay-cache.ts';
@@ -251,10 +251,8 @@ export async function buildTaapPop(opts: TaapBuildOptions): Promise<string> {
   const claims = taapClaimsFor(opts);
   const k = rsaSigningKey(opts.privateKey);
   if (!k) return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(await rsaPrivateKey(opts.privateKey));
-  // The same bytes SignJWT writes (header, then the claims, each JSON.stringify'd), signed by node synchronously:
-  // RSASSA-PKCS1-v1_5 is deterministic, so the token is identical to jose's, without a thread-pool round trip.
-  const input = `${Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${input}.${nodeSign('sha256', Buffer.from(input, 'ascii'), k).toString('base64url')}`;
+  // RSASSA-PKCS1-v1_5 is deterministic, so the token is byte-identical to jose's.
+  return signRs256Compact({ alg: 'RS256', typ: 'JWT' }, claims, k);
 }
 
 /** Node key objects of the signing keys seen (PEM text bounded; CryptoKeys weakly held). */
