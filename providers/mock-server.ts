@@ -128,6 +128,9 @@ export function clientGone(req: Pick<IncomingMessage, 'socket'>, res: Pick<Serve
     || (e as Error)?.message === 'aborted';
 }
 
+/** Most entries a token, code or proof store keeps (oldest dropped first) unless `maxStoreEntries` says otherwise. */
+export const DEFAULT_MAX_STORE_ENTRIES = 200_000;
+
 class HttpError {
   constructor(
     readonly status: number,
@@ -194,7 +197,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const b: MockBehaviour = applyFaults(cleanBehaviour(resolved), faults);
   const clock = opts.clock ?? new MockClock();
   const host = opts.host ?? '127.0.0.1';
-  const maxEntries = opts.maxStoreEntries ?? 200_000;
+  const maxEntries = opts.maxStoreEntries ?? DEFAULT_MAX_STORE_ENTRIES;
 
   // Fixed test keys shipped with the project (providers/keys/): nothing is generated when a mock starts.
   const serverKeys = testKeyPair('mock-server-signing');

@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import autocannon from 'autocannon';
+import { DEFAULT_MAX_STORE_ENTRIES } from '../../providers/mock-server.ts';
 
 /** Growth of the retained heap, warm-up sample to last, that still counts as flat. */
 export const FLAT_TOLERANCE_MB = 8;
-const STORE_CAP = 200_000; // providers/mock-server.ts maxStoreEntries default
 const LIFETIME = 3600; // mobile-digital's access-token lifetime (specs/mobile-digital.yaml)
 
 export interface MemorySample {
@@ -115,7 +115,7 @@ export async function mockMemory(seconds = 60, clockStep = 10): Promise<MockMemo
       samples,
       heapGrowthMb,
       maxAccessTokens,
-      flat: heapGrowthMb < FLAT_TOLERANCE_MB && maxAccessTokens <= STORE_CAP, // NaN (under two samples) is not flat
+      flat: heapGrowthMb < FLAT_TOLERANCE_MB && maxAccessTokens <= DEFAULT_MAX_STORE_ENTRIES, // NaN (under two samples) is not flat
     };
   } finally {
     child.kill('SIGTERM');
