@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
@@ -20,6 +20,7 @@ import {
   type TaapVerifyOptions,
   type TaapVerifyResult,
 } from '../../src/pop/taap.ts';
+import { signRs256Compact } from '../../src/pop/jws-internal.ts';
 
 const NOW = 1_700_000_000;
 const PARTS = ['Content-Type', 'Authorization', 'uri', 'http-method', 'body'];
@@ -487,5 +488,84 @@ describe('ReplayCache', () => {
   it('rejects nonsensical configuration and times', () => {
     expect(() => new ReplayCache({ maxEntries: 0 })).toThrow(RangeError);
     expect(() => new ReplayCache().seen('x', Number.NaN, NOW)).toThrow(TypeError);
+  });
+});
+
+describe('verifyTaapPop: keys it cannot use, edge values', () => {
+  it('leaves a registered key that is not an RSA public key of 2048 bits or more to jose, which refuses it', async () => {
+    const token = await good();
+    expect((await verifyTaapPop(token, opts({ publicKey: createPublicKey(publicPem) }))).ok).toBe(true);
+    // the private key of the very pair that signed: node could verify with it, jose refuses a private key for verify
+    await expect(verifyTaapPop(token, opts({ publicKey: createPrivateKey(privatePem) }))).rejects.toThrow();
+    // an EC key: left to jose, which reports it as unsupported (a JOSEError, so the token is called malformed;
+    // node's verify would have run ECDSA over an RSA signature and called it bad_signature)
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expectFail(await verifyTaapPop(token, opts({ publicKey: ec.publicKey })), 'malformed', 'rejected by the JWS parser');
+    // a 1024-bit RSA pair: node signs and verifies with it, jose (and so this verifier) refuses it
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const claims = decodeJwt(token);
+    const smallToken = signRs256Compact({ alg: 'RS256', typ: 'JWT' }, claims, small.privateKey);
+    await expect(verifyTaapPop(smallToken, opts({ publicKey: small.publicKey }))).rejects.toThrow();
+  });
+
+  it('edts_mismatch, not a crash, for an edts of another length', async () => {
+    const forged = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, edtsOverride: 'short' });
+    expectFail(await verifyTaapPop(forged, opts()), 'edts_mismatch', '"short"');
+  });
+
+  it('accepts a zero lifetime (exp = iat); a negative one is malformed', async () => {
+    expect((await verifyTaapPop(await good({ lifetimeSeconds: 0 }), opts())).ok).toBe(true);
+    expectFail(await verifyTaapPop(await good({ lifetimeSeconds: -1 }), opts({ now: NOW - 5 })), 'malformed', 'observed -1 s');
+  });
+
+  it('remembers an accepted jti until exp plus the skew: a replay inside the skew window is caught', async () => {
+    const replayCache = new ReplayCache();
+    const token = await good({ jti: 'late' }); // exp = NOW + 120, accepted until NOW + 125
+    expect((await verifyTaapPop(token, opts({ replayCache, now: NOW + 122 }))).ok).toBe(true);
+    const again = await verifyTaapPop(token, opts({ replayCache, now: NOW + 124 }));
+    expectFail(again, 'replayed', `(cached until ${NOW + 125})`);
+  });
+});
+
+describe('forgeTaapPop', () => {
+  it('needs a private key for the rs256 mode only', async () => {
+    await expect(forgeTaapPop({ request: REQ, parts: PARTS, now: NOW })).rejects.toThrow('forgeTaapPop: sign "rs256" needs privateKey');
+    await expect(forgeTaapPop({ request: REQ, parts: PARTS, now: NOW, sign: 'none' })).resolves.toMatch(/\.$/);
+  });
+
+  it('signs HS256 with the given secret and writes the computed claims', async () => {
+    const secret = new TextEncoder().encode(publicPem);
+    const token = await forgeTaapPop({ request: REQ, parts: PARTS, now: NOW, jti: 'j', sign: { hs256Secret: secret } });
+    const [h, p, s] = token.split('.') as [string, string, string];
+    expect(s).toBe(createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url'));
+    expect(decodeTaapPop(token)).toEqual({
+      header: { alg: 'HS256', typ: 'JWT' },
+      claims: { iat: NOW, exp: NOW + 120, jti: 'j', v: '1', ehts: PARTS.join(';'), edts: computeEdts(PARTS, REQ) },
+    });
+  });
+});
+
+describe('shiftTaapBoundary: what does not fit', () => {
+  const two: PopRequest = { method: 'POST', uri: '/t', headers: { 'Content-Type': 'ab' }, body: 'cd' };
+  const parts = ['Content-Type', 'body'];
+
+  it('moves exactly as many characters as fit, in either direction', () => {
+    expect(shiftTaapBoundary(two, parts, 0, 2)).toMatchObject({ headers: { 'Content-Type': 'abcd' }, body: '' });
+    expect(shiftTaapBoundary(two, parts, 0, -2)).toMatchObject({ headers: { 'Content-Type': '' }, body: 'abcd' });
+    expect(shiftTaapBoundary(two, parts, 0, 0)).toEqual(two);
+    expect(() => shiftTaapBoundary(two, parts, 0, 3)).toThrow('shiftTaapBoundary shift: expected at most 2, observed 3');
+    expect(() => shiftTaapBoundary(two, parts, 0, -3)).toThrow('shiftTaapBoundary shift: expected at least -2, observed -3');
+  });
+
+  it('refuses an index that is negative, fractional or has no next part', () => {
+    expect(() => shiftTaapBoundary(two, parts, -1, 1)).toThrow('shiftTaapBoundary index: expected 0..0, observed -1');
+    expect(() => shiftTaapBoundary(two, parts, 0.5, 1)).toThrow(RangeError);
+    expect(() => shiftTaapBoundary(two, parts, 1, 1)).toThrow(RangeError);
+  });
+
+  it('shifts between the method and the uri, and between two headers', () => {
+    const req: PopRequest = { method: 'GET', uri: '/a', headers: { 'X-A': 'p', 'X-B': 'q' }, body: '' };
+    expect(shiftTaapBoundary(req, ['http-method', 'uri'], 0, 1)).toMatchObject({ method: 'GET/', uri: 'a' });
+    expect(shiftTaapBoundary(req, ['x-a', 'x-b'], 0, 1).headers).toEqual({ 'X-A': 'pq', 'X-B': '' });
   });
 });
