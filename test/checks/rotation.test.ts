@@ -87,6 +87,14 @@ describe('what a refresh returns', () => {
   it('newAccessTokenIssued fails an empty access_token', () =>
     expectFailure(R.newAccessTokenIssued.evaluate(exchange(200, { ...refreshed, access_token: '' }), 'at-1'), /a non-empty string/, /^""$/));
 
+  it('newAccessTokenIssued names the request or field it judged and the RFC 6749 §5.1 rule', () => {
+    expect(R.newAccessTokenIssued.evaluate(exchange(400, refreshed), 'at-1')).toMatchObject({ field: 'refresh response', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    const { access_token: _drop, ...noAt } = refreshed;
+    expect(R.newAccessTokenIssued.evaluate(exchange(200, noAt), 'at-1')).toMatchObject({ field: '"access_token" in refresh response', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+  });
+  it('newRefreshTokenIssued names the field when the refresh token did not change', () =>
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 'rt-1' }), 'rt-1', 'b')).toMatchObject({ field: '"refresh_token" in refresh response' }));
+
   it('newRefreshTokenIssued passes a new refresh token', () => expect(R.newRefreshTokenIssued.evaluate(exchange(200, refreshed), 'rt-1', 'att-api line 95').status).toBe('passed'));
   it('newRefreshTokenIssued fails an absent refresh_token', () => {
     const { refresh_token: _drop, ...noRt } = refreshed;
@@ -212,20 +220,28 @@ describe('what the RFCs leave to the server (issue 8 item 2)', () => {
   it('refreshPolicyRule: the RFC profile makes rotation optional for a confidential client and a SHOULD for a public one', () => {
     expect(R.refreshPolicyRule(rfc, 'invalidatesOldRefreshToken', false)).toMatchObject({ severity: 'MUST', optional: expect.stringContaining('MAY revoke the old refresh token') });
     expect(R.refreshPolicyRule(publicRfc, 'invalidatesOldRefreshToken', true)).toEqual({ severity: 'SHOULD' });
-    expect(R.refreshPolicyRule(rfc, 'invalidatesOldAccessToken', true)).toMatchObject({ optional: expect.stringContaining('RFC 6749 §6 sets no rule for the access token') });
+    expect(R.refreshPolicyRule(rfc, 'invalidatesOldAccessToken', true)).toMatchObject({ severity: 'MUST', optional: expect.stringContaining('RFC 6749 §6 sets no rule for the access token') });
   });
-  const optional = R.refreshPolicyRule(rfc, 'invalidatesOldRefreshToken', false).optional;
+  it('refreshPolicyRule: the optional reason for a confidential client quotes both RFCs', () => {
+    const { optional: reason } = R.refreshPolicyRule(rfc, 'rotatesRefreshToken', false);
+    expect(reason).toContain(R.RFC6749_ROTATION_MAY);
+    expect(reason).toContain(R.RFC9700_PUBLIC_ONLY);
+    expect(R.RFC9700_PUBLIC_ONLY).toContain('only "for public clients"');
+  });
+  // Read inside each test, not while the file is collected: a mutant that breaks refreshPolicyRule must fail a test,
+  // and a file that fails to load counts as no failure for Stryker (docs/mutation.md).
+  const optional = (): string | undefined => R.refreshPolicyRule(rfc, 'invalidatesOldRefreshToken', false).optional;
   it('oldRefreshTokenRejected: a used refresh token that still works is not applicable where the rotation is optional', () => {
-    expect(R.oldRefreshTokenRejected.evaluate(exchange(200, refreshed), rfc, 'RFC 9700 §4.14.2', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the used refresh token still works \(HTTP 200/) });
+    expect(R.oldRefreshTokenRejected.evaluate(exchange(200, refreshed), rfc, 'RFC 9700 §4.14.2', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the used refresh token still works \(HTTP 200/) });
     // The same answer where rotation is binding is a failure.
     expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(200, refreshed), rfc, 'RFC 9700 §4.14.2'), /invalid_grant/, /^HTTP 200/);
   });
   it('oldRefreshTokenRejected: a refusal with the wrong status still fails where the rotation is optional', () =>
-    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(500, invalidGrant), rfc, 'b', optional), /invalid_grant/, /^HTTP 500/));
+    expectFailure(R.oldRefreshTokenRejected.evaluate(exchange(500, invalidGrant), rfc, 'b', optional()), /invalid_grant/, /^HTTP 500/));
   it('newRefreshTokenIssued: no new refresh token is not applicable where the rotation is optional; a new one passes', () => {
     const { refresh_token: _rt, ...noRt } = refreshed;
-    expect(R.newRefreshTokenIssued.evaluate(exchange(200, noRt), 'rt-1', 'b', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned no refresh token$/) });
-    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 'rt-1' }), 'rt-1', 'b', optional)).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/the same refresh token$/) });
-    expect(R.newRefreshTokenIssued.evaluate(exchange(200, refreshed), 'rt-1', 'b', optional).status).toBe('passed');
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, noRt), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned no refresh token$/) });
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 'rt-1' }), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/the same refresh token$/) });
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, refreshed), 'rt-1', 'b', optional()).status).toBe('passed');
   });
 });
