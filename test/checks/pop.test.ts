@@ -15,6 +15,11 @@ const token = { access_token: 'at-123456789', expires_in: '3599', status: 'appro
 const refusal = { error: 'invalid_request' };
 /** A token response body that still carries a token alongside the error: a refusal in name only. */
 const refusalWithToken = { ...refusal, access_token: 'at-123456789' };
+/**
+ * it.each rows named by id. Read with `?.` so that a missing check (a factory that returned nothing) fails its own
+ * test instead of the file's collection, which Stryker would not count as a failure (docs/mutation.md).
+ */
+const named = (checks: readonly P.PopRejection[]) => checks.map((c, i) => [String((c as P.PopRejection | undefined)?.id ?? `#${i} (missing)`), c] as const);
 const probes = (...answers: Array<[string, HttpExchange]>): P.PopProbe[] => answers.map(([variant, ex]) => ({ variant, exchange: ex }));
 
 describe('pop.taap.valid-accepted', () => {
@@ -64,17 +69,17 @@ describe('pop.taap.resource.valid-accepted', () => {
 });
 
 describe('token-endpoint rejection checks', () => {
-  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx without a token passes', (_id, c) => {
+  it.each(named(P.TOKEN_REJECTIONS))('%s: a 4xx without a token passes', (_id, c) => {
     for (const status of [400, 401, 403, 499]) expect(c.evaluate(exchange(status, refusal)).status).toBe('passed');
   });
 
-  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: the same body with HTTP 200, or a 5xx, fails', (_id, c) => {
+  it.each(named(P.TOKEN_REJECTIONS))('%s: the same body with HTTP 200, or a 5xx, fails', (_id, c) => {
     expect(c.evaluate(exchange(200, refusal))).toMatchObject({ status: 'failed', expected: 'a 4xx error without access_token', observed: 'HTTP 200 with {"error":"invalid_request"}' });
     expect(c.evaluate(exchange(500, refusal))).toMatchObject({ status: 'failed', observed: 'HTTP 500 with {"error":"invalid_request"}' });
     expect(c.evaluate(exchange(399, refusal)).status).toBe('failed');
   });
 
-  it.each(P.TOKEN_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx that still carries an access_token fails', (_id, c) => {
+  it.each(named(P.TOKEN_REJECTIONS))('%s: a 4xx that still carries an access_token fails', (_id, c) => {
     expect(c.evaluate(exchange(401, refusalWithToken))).toMatchObject({ status: 'failed', observed: expect.stringContaining('"access_token"') });
   });
 
@@ -100,7 +105,7 @@ describe('token-endpoint rejection checks', () => {
 });
 
 describe('resource rejection checks', () => {
-  it.each(P.RESOURCE_REJECTIONS.map((c) => [c.id, c] as const))('%s: a 4xx passes; the same body with HTTP 200 or 500 fails', (_id, c) => {
+  it.each(named(P.RESOURCE_REJECTIONS))('%s: a 4xx passes; the same body with HTTP 200 or 500 fails', (_id, c) => {
     expect(c.evaluate(exchange(401, { error: 'invalid_token' })).status).toBe('passed');
     expect(c.evaluate(exchange(499, { error: 'invalid_token' })).status).toBe('passed');
     expect(c.evaluate(exchange(200, { error: 'invalid_token' }))).toMatchObject({ status: 'failed', expected: 'a 4xx error', observed: 'HTTP 200 with {"error":"invalid_token"}' });
@@ -288,5 +293,80 @@ describe('boundary-shift probe against the TAAP verifier', () => {
     const pop = await buildTaapPop({ privateKey, request: p.signed, parts: p.parts, now: NOW, lifetimeSeconds: 60 });
     const r = await verifyTaapPop(pop, { publicKey, request: p.shifted, requiredParts: PARTS, maxLifetimeSeconds: 60, now: NOW, strictPartSyntax: true });
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('PoP judgements on odd answers', () => {
+  it('a 4xx whose body is not JSON is a refusal without a token (a hostile or plain-text server)', () => {
+    expect(P.refusedWithoutToken(exchange(400, 'Bad Request'))).toBe(true);
+    expect(P.popMissingRejected.evaluate(exchange(400, 'Bad Request'))).toEqual({ status: 'passed' });
+    expect(P.refusedWithoutToken(exchange(200, 'Bad Request'))).toBe(false);
+  });
+
+  it('isServed is a 2xx only: 199 and 300 are not', () => {
+    expect([200, 299].map((status) => P.isServed(exchange(status)))).toEqual([true, true]);
+    expect([199, 300].map((status) => P.isServed(exchange(status)))).toEqual([false, false]);
+    expect(P.isServed(transportFailure())).toBe(false);
+  });
+
+  it('a token-endpoint rejection with no variant sent is not applicable, never a silent pass', () => {
+    expect(P.popAlgNoneRejected.evaluate([])).toMatchObject({ status: 'not_applicable', reason: expect.stringContaining('no request with an alg "none" PoP token was sent') });
+    expect(P.popAlgNoneRejected.evaluate(probes(['a', exchange(401, refusal)]))).toEqual({ status: 'passed' });
+  });
+
+  it('a controlled rejection whose probe was served fails even when the control was refused too', () => {
+    expect(P.popBodyChangedRejected.evaluate(exchange(200, token), exchange(400, refusal))).toMatchObject({ status: 'failed', observed: expect.stringMatching(/^HTTP 200/) });
+    expect(P.popBodyChangedRejected.evaluate(exchange(401, refusal), exchange(400, refusal)).status).toBe('skipped');
+  });
+
+  it('each rejection check names its own defect in the request a failure reports', () => {
+    const checks = [...P.TOKEN_REJECTIONS, ...P.RESOURCE_REJECTIONS];
+    const fields = checks.map((c) => {
+      const o = c.evaluate(exchange(200, token));
+      return o.status === 'failed' ? o.field : undefined;
+    });
+    for (const [i, field] of fields.entries()) {
+      expect(field, checks[i]!.id).toMatch(/^(token request|resource call) with \S/);
+    }
+    // the token and resource checks for the same defect share its wording; within one side, every defect differs
+    expect(new Set(fields.slice(0, P.TOKEN_REJECTIONS.length)).size).toBe(P.TOKEN_REJECTIONS.length);
+    expect(new Set(fields.slice(P.TOKEN_REJECTIONS.length)).size).toBe(P.RESOURCE_REJECTIONS.length);
+  });
+});
+
+describe('probe builders: edges', () => {
+  it('taapRequestOf gives an empty body for a request without one', () => {
+    expect(P.taapRequestOf({ method: 'GET', url: 'http://127.0.0.1/r' }, 'X-Authorization')).toEqual({ method: 'GET', uri: '/r', headers: {}, body: '' });
+  });
+
+  it('boundaryShiftProbe defaults to every header, then uri, the probe header, http-method and body', () => {
+    const req: PopRequest = { method: 'POST', uri: '/t', headers: { A: 'x' }, body: 'b' };
+    expect(P.boundaryShiftProbe(req, undefined).parts).toEqual(['A', 'uri', P.SHIFT_PROBE_HEADER, 'http-method', 'body']);
+  });
+
+  it('boundaryShiftProbe signs the probe header once even when the parts already name it (any case)', () => {
+    const req: PopRequest = { method: 'POST', uri: '/t', headers: { A: 'x' }, body: 'b' };
+    expect(P.boundaryShiftProbe(req, ['A', 'x-oauthgate-probe', 'uri']).parts).toEqual(['A', 'uri', P.SHIFT_PROBE_HEADER]);
+  });
+
+  it('equivalentBody reads the media type before its parameters, and any +json type as JSON', () => {
+    const json = '{"a":1}';
+    const pretty = '{\n "a": 1\n}';
+    expect(P.equivalentBody(json, 'application/json')).toBe(pretty);
+    expect(P.equivalentBody(json, 'Application/JSON ; charset=utf-8')).toBe(pretty);
+    expect(P.equivalentBody(json, 'application/problem+json')).toBe(pretty);
+    expect(P.equivalentBody(json, 'text/plain')).toBe(`${json}\n`);
+  });
+
+  it('equivalentBody: whitespace only is an empty JSON body; JSON already in that layout, or not JSON, gets a newline', () => {
+    expect(P.equivalentBody('  ', 'application/json')).toBe('{}');
+    expect(P.equivalentBody('[]', 'application/json')).toBe('[]\n');
+    expect(P.equivalentBody('{a', 'application/json')).toBe('{a\n');
+  });
+
+  it('withQuery adds a query with a name and a value', () => {
+    const { full } = P.withQuery('/a');
+    expect(new URL(full, 'http://127.0.0.1').searchParams.size).toBe(1);
+    expect([...new URL(full, 'http://127.0.0.1').searchParams][0]!.every((s) => s.length > 0)).toBe(true);
   });
 });
