@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { base64url, calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accessTokenHash,
   buildDpopProof,
+  DPOP_ALGORITHMS,
   jwkThumbprintOf,
   verifyDpopProof,
   type DpopBuildOptions,
@@ -250,5 +251,71 @@ describe('verifyDpopProof', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('verifyDpopProof: each declared algorithm, each private member, claim edges', () => {
+  /** A proof signed with jose directly, so algorithms buildDpopProof does not offer can be tried. */
+  async function proofWith(alg: string, privateKey: KeyObject, publicJwk: JWK): Promise<string> {
+    const claims = { jti: `j-${alg}`, htm: 'POST', htu: HTU, iat: NOW };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: publicJwk }).sign(privateKey);
+  }
+
+  it('accepts a proof in every algorithm of DPOP_ALGORITHMS', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFor = (alg: string): KeyObject[] => {
+      if (alg.startsWith('RS') || alg.startsWith('PS')) return [rsa.privateKey, rsa.publicKey];
+      if (alg === 'ES256' || alg === 'ES384' || alg === 'ES512') {
+        const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg] });
+        return [privateKey, publicKey];
+      }
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      return [privateKey, publicKey];
+    };
+    expect(DPOP_ALGORITHMS).toHaveLength(11);
+    for (const alg of DPOP_ALGORITHMS) {
+      const [privateKey, publicKey] = keyFor(alg) as [KeyObject, KeyObject];
+      const p = await proofWith(alg, privateKey, await exportJWK(publicKey));
+      const result = await verifyDpopProof(p, opts());
+      expect(result.ok ? 'ok' : `${result.code}: ${result.message}`, alg).toBe('ok');
+    }
+  });
+
+  it('refuses a jwk carrying any one private or symmetric member, naming it', async () => {
+    await expectOk(proof());
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv']) {
+      const p = await proof({ mutate: { header: { jwk: { ...ecPublicJwk, [member]: 'AQAB' } } } });
+      expectFail(await verifyDpopProof(p, opts()), 'private_key_in_jwk', `"${member}"`);
+    }
+  });
+
+  it('buildDpopProof refuses a publicJwk with any private member, naming it', async () => {
+    await expect(proof({ publicJwk: { ...ecPublicJwk, k: 'AQAB' } })).rejects.toThrow('buildDpopProof publicJwk: expected a public JWK, observed private member "k"');
+  });
+
+  it('reads typ case-insensitively (RFC 7515 §4.1.9: media types are case-insensitive)', async () => {
+    await expectOk(proof({ mutate: { header: { typ: 'DPoP+JWT' } } }));
+    await expectOk(proof({ mutate: { header: { typ: 'Application/DPoP+jwt' } } }));
+    expectFail(await verifyDpopProof(await proof({ mutate: { header: { typ: 'dpop+jwt/application' } } }), opts()), 'bad_typ');
+  });
+
+  it('refuses an empty jti, htm or htu, and an iat that is a string', async () => {
+    await expectOk(proof());
+    for (const claim of ['jti', 'htm', 'htu']) {
+      expectFail(await verifyDpopProof(await proof({ mutate: { claims: { [claim]: '' } } }), opts()), 'malformed', `DPoP claim "${claim}": expected a non-empty string, observed ""`);
+    }
+    expectFail(await verifyDpopProof(await proof({ mutate: { claims: { iat: String(NOW) } } }), opts()), 'malformed', `DPoP claim "iat": expected a NumericDate (number), observed "${NOW}"`);
+  });
+
+  it('remembers an accepted jti as long as its iat is acceptable (iat + max age + skew)', async () => {
+    const replayCache = new ReplayCache();
+    const p = await proof({ jti: 'kept' });
+    await expectOk(p, { replayCache });
+    expectFail(await verifyDpopProof(p, opts({ replayCache, now: NOW + 304 })), 'replayed', '"kept"');
+  });
+
+  it('builds an unsigned proof with alg "none" when asked, ES256 by default', async () => {
+    expect(decodeProtectedHeader(await proof({ sign: 'none' })).alg).toBe('none');
+    expect(decodeProtectedHeader(await proof({ alg: undefined })).alg).toBe('ES256');
   });
 });
