@@ -275,3 +275,76 @@ describe('every check never throws on arbitrary responses (property)', () => {
     );
   });
 });
+
+describe('fieldValuesMatchSpec: absent fields, types and letter case', () => {
+  const { token_type: _tt, ...noTokenType } = good;
+  it('leaves an absent documented field to the presence checks (passes), while a wrong value fails', () => {
+    passes(C.fieldValuesMatchSpec.evaluate(exchange(200, noTokenType), att));
+    expect(C.fieldValuesMatchSpec.evaluate(exchange(200, { ...good, token_type: 'mac' }), att).status).toBe('failed');
+  });
+  it('fails a number where a case-insensitive string is documented (and does not throw)', () =>
+    expect(C.fieldValuesMatchSpec.evaluate(exchange(200, { ...good, token_type: 5 }), att)).toMatchObject({ status: 'failed', reason: expect.stringContaining('"token_type": expected "bearer" (any case), observed 5') }));
+  it('compares a field not declared case-insensitive exactly: "Approved" is not "approved"', () => {
+    passes(C.fieldValuesMatchSpec.evaluate(exchange(200, { status: 'approved', expires_in: '3599' }), tmo));
+    expect(C.fieldValuesMatchSpec.evaluate(exchange(200, { status: 'Approved', expires_in: '3599' }), tmo)).toMatchObject({ status: 'failed', field: 'token response', reason: 'token response (provider spec): "status": expected "approved", observed "Approved"' });
+  });
+  it('lists every wrong value, separated by "; "', () => {
+    const spec = { ...att, tokenResponse: { ...att.tokenResponse, fields: { ...att.tokenResponse.fields, scope: { ...att.tokenResponse.fields.token_type!, value: 'a', caseInsensitive: false } } } };
+    expect(C.fieldValuesMatchSpec.evaluate(exchange(200, { ...good, token_type: 'mac', scope: 'b' }), spec)).toMatchObject({ reason: 'token response (provider spec): "token_type": expected "bearer" (any case), observed "mac"; "scope": expected "a", observed "b"' });
+  });
+});
+
+describe('what each token-response failure names: field, observation, requirement', () => {
+  it('tokenIssued: the token response, RFC 6749 §5.1', () =>
+    expect(C.tokenRequestSucceeds.evaluate(exchange(400, good))).toMatchObject({ field: 'token response', reason: expect.stringContaining('(RFC 6749 §5.1)') }));
+  it('cacheControlNoStore and pragmaNoCache: the header, RFC 6749 §5.1', () => {
+    expect(C.cacheControlNoStore.evaluate(exchange(200, good))).toMatchObject({ field: '"Cache-Control" header', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    expect(C.pragmaNoCache.evaluate(exchange(200, good))).toMatchObject({ field: '"Pragma" header', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+  });
+  it('accessTokenPresent: the member, "(absent)" or its type, RFC 6749 §5.1', () => {
+    const { access_token: _at, ...noAt } = good;
+    expect(C.accessTokenPresent.evaluate(exchange(200, noAt))).toMatchObject({ field: '"access_token" in token response', observed: '(absent)', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    expect(C.accessTokenPresent.evaluate(exchange(200, { ...good, access_token: 7 }))).toMatchObject({ observed: 'the number 7' });
+  });
+  it('tokenTypePresent: a number is not a string; "(absent)" or the type is observed', () => {
+    expect(C.tokenTypePresent.evaluate(exchange(200, { ...good, token_type: 5 }))).toMatchObject({ status: 'failed', field: '"token_type" in token response', observed: 'the number 5', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    expect(C.tokenTypePresent.evaluate(exchange(200, { ...good, token_type: undefined }))).toMatchObject({ observed: '(absent)' });
+  });
+  it('tokenTypeIsBearer: the member, RFC 6750 §4', () =>
+    expect(C.tokenTypeIsBearer.evaluate(exchange(200, { ...good, token_type: 'mac' }))).toMatchObject({ field: '"token_type" in token response', reason: expect.stringContaining('(RFC 6750 §4)') }));
+  it('expiresInIsNumber: a body that is not an object names the body', () =>
+    expect(C.expiresInIsNumber.evaluate(exchange(200, [good]))).toMatchObject({ field: 'token response body', expected: 'a JSON object' }));
+  it('fieldValuesMatchSpec: a body that is not an object names the body', () =>
+    expect(C.fieldValuesMatchSpec.evaluate(exchange(200, [good]), att)).toMatchObject({ status: 'failed', field: 'token response body', expected: 'a JSON object' }));
+  it('refreshTokenAsDocumented: title and requirement follow the grant; the observation names absent, empty or typed values', () => {
+    expect(C.refreshTokenAsDocumented('password', true)).toMatchObject({ title: 'The password response includes a refresh_token, as the spec says', requirement: 'provider spec grants.*.issuesRefreshToken' });
+    expect(C.refreshTokenAsDocumented('client_credentials', false).title).toBe('The client_credentials response omits a refresh_token, as the spec says');
+    const issued = C.refreshTokenAsDocumented('password', true);
+    const { refresh_token: _rt, ...noRt } = good;
+    expect(issued.evaluate(exchange(200, noRt))).toMatchObject({ field: '"refresh_token" in token response', observed: '(absent)', reason: expect.stringContaining('(provider spec grants.*.issuesRefreshToken)') });
+    expect(issued.evaluate(exchange(200, { ...good, refresh_token: 42 }))).toMatchObject({ observed: 'the number 42' });
+  });
+  it('errorBodyIsRfc6749Json: the body or member judged, RFC 6749 §5.2', () => {
+    const judge = (ex: HttpExchange) => C.errorBodyIsRfc6749Json.evaluate(ex);
+    expect(judge(exchange(400, 'oops', { 'content-type': 'text/plain' }))).toMatchObject({ field: 'error response body', reason: expect.stringContaining('(RFC 6749 §5.2)') });
+    expect(judge(exchange(400, { error: 5 }))).toMatchObject({ field: '"error" in error response', reason: expect.stringContaining('(RFC 6749 §5.2)') });
+    expect(judge(exchange(400, { error: 'invalid_request', error_uri: 5 }))).toMatchObject({ field: '"error_uri" in error response', reason: expect.stringContaining('(RFC 6749 §5.2)') });
+  });
+  it('errorBodyIsRfc6749Json: says how many responses it saw, or checked', () => {
+    expect(C.errorBodyIsRfc6749Json.evaluate(exchange(200, good), exchange(302))).toEqual({ status: 'not_applicable', reason: 'no error response was collected (2 responses, none with a status >= 400)' });
+    expect(C.errorBodyIsRfc6749Json.evaluate(exchange(400, { error: 'invalid_request' }), exchange(401, { error: 'invalid_client' }))).toEqual({ status: 'passed', note: '2 error responses checked' });
+  });
+  it('requiredHeadersEnforced names the request it judged', () =>
+    expect(C.requiredHeadersEnforced.evaluate(exchange(200, good), tangoe)).toMatchObject({ field: expect.stringContaining('token request without the required headers') }));
+  it('clientAuthAccepted and clientAuthRejected: titles and requirements name the method and the rule', () => {
+    expect(C.clientAuthAccepted('client_secret_basic')).toMatchObject({ title: 'client_secret_basic client authentication is accepted, as the spec says', requirement: 'RFC 6749 §2.3.1 and provider spec clientAuth.methods' });
+    expect(C.clientAuthRejected('client_secret_post')).toMatchObject({ title: 'client_secret_post client authentication is rejected, as the spec says', requirement: 'RFC 6749 §2.3.1, §5.2 and provider spec clientAuth.methods' });
+    expect(C.clientAuthRejected('client_secret_post').evaluate(exchange(200, good), att)).toMatchObject({ field: expect.stringContaining('token request with client_secret_post (not listed by the spec)'), reason: expect.stringContaining('RFC 6749 §2.3.1, §5.2 and provider spec clientAuth.methods') });
+  });
+  it('clientAuthRejected: the documented refusal passes plainly, with no note', () =>
+    expect(C.clientAuthRejected('client_secret_basic').evaluate(exchange(401, { error: 'invalid_client' }), att)).toEqual({ status: 'passed' }));
+  it('basicChallengeOn401: the response or header judged, RFC 6749 §5.2', () => {
+    expect(C.basicChallengeOn401.evaluate(exchange(400, {}))).toMatchObject({ field: 'response to a wrong client secret sent with HTTP Basic', reason: expect.stringContaining('(RFC 6749 §5.2)') });
+    expect(C.basicChallengeOn401.evaluate(exchange(401, {}))).toMatchObject({ field: '"WWW-Authenticate" header on 401', reason: expect.stringContaining('(RFC 6749 §5.2)') });
+  });
+});
