@@ -335,3 +335,89 @@ describe('no check throws on arbitrary JSON', () => {
     }));
   });
 });
+
+describe('scope: odd answers and what each failure names', () => {
+  const reasonOf = (o: ReturnType<typeof S.judgeScopeAccepted>) => (o.status === 'failed' ? o.reason : `${o.status}`);
+
+  it('UNKNOWN_SCOPE is one RFC 6749 §3.3 scope-token (1*NQCHAR)', () => expect(S.UNKNOWN_SCOPE).toMatch(/^[\x21\x23-\x5B\x5D-\x7E]+$/));
+
+  it('a 200 whose body is not JSON issued no token (and does not throw)', () =>
+    expectFailure(S.judgeScopeAccepted(ex(200, 'a token'), 'read', 'RFC 6749 §3.3'), /HTTP 200 with an access_token/, /HTTP 200/));
+
+  it('unknownScopeDropped: names every unknown value granted, and the rule it breaks', () => {
+    const o = S.unknownScopeDropped.evaluate(token({ scope: 'read x y' }), 'read x y', ['x', 'y'], ' ');
+    expect(o).toMatchObject({ status: 'failed', expected: '"scope" without "x", "y"', reason: expect.stringContaining('(RFC 6749 §3.3)') });
+    expect(reasonOf(S.unknownScopeDropped.evaluate(token({}, 400), 'read x', ['x'], ' '))).toContain('(provider spec scope.unknownScope: drop)');
+  });
+
+  it('grantedScopeWithinRequest: RFC 6749 §5.1 when no token came, RFC 9700 §2.3 when more was granted', () => {
+    expect(reasonOf(S.grantedScopeWithinRequest.evaluate(token({}, 400), ['read'], ' '))).toContain('(RFC 6749 §5.1)');
+    expect(reasonOf(S.grantedScopeWithinRequest.evaluate(token({ scope: 'read write' }), ['read'], ' '))).toContain('(RFC 9700 §2.3)');
+  });
+
+  it('scopeEchoMatchesSpec: never + absent passes plainly, also when the grant was narrowed', () => {
+    expect(S.scopeEchoMatchesSpec.evaluate(token(), 'never', false)).toEqual({ status: 'passed' });
+    expect(S.scopeEchoMatchesSpec.evaluate(token(), 'never', true)).toEqual({ status: 'passed' });
+    expect(S.scopeEchoMatchesSpec.evaluate(token(), 'always', true).status).toBe('failed');
+  });
+
+  it('scopeEchoMatchesSpec: each failure names the member (or the response) and its rule', () => {
+    const echo = (e: HttpExchange, mode: ProviderSpec['scope']['echo'], narrowed = false) => S.scopeEchoMatchesSpec.evaluate(e, mode, narrowed);
+    expect(echo(token({}, 400), 'always')).toMatchObject({ field: 'token response', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    expect(echo(token({ scope: 7 }), 'always')).toMatchObject({ field: '"scope" in token response', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+    expect(echo(token(), 'always')).toMatchObject({ field: '"scope" in token response', reason: expect.stringContaining('(provider spec scope.echo: always)') });
+    expect(echo(token({ scope: 'a' }), 'never')).toMatchObject({ field: '"scope" in token response', reason: expect.stringContaining('(provider spec scope.echo: never)') });
+    expect(echo(token(), 'when-narrowed', true)).toMatchObject({ field: '"scope" in token response', reason: expect.stringContaining('(RFC 6749 §5.1)') });
+  });
+
+  it('otherDelimiterHandled, reject: a token is a failure, citing the spec\'s rule', () => {
+    const spec = withScope(md, { otherDelimiter: 'reject' });
+    expect(S.otherDelimiterHandled.evaluate(error(400, 'invalid_scope'), spec, ['read', 'write'])).toEqual({ status: 'passed' });
+    expect(S.otherDelimiterHandled.evaluate(token({ scope: 'read,write' }), spec, ['read', 'write'])).toMatchObject({
+      status: 'failed',
+      field: 'token response to scope "read,write"',
+      reason: expect.stringContaining('(provider spec scope.otherDelimiter: reject)'),
+    });
+  });
+
+  it('judgeNotSplit: says how it passed, cites its rules, and quotes the delimiter of the spec', () => {
+    const space = md.scope;
+    expect(S.judgeNotSplit(error(400, 'invalid_scope'), 'read,write', ['read', 'write'], space)).toEqual({ status: 'passed', note: 'refused' });
+    expect(reasonOf(S.judgeNotSplit(error(500, 'invalid_scope'), 'read,write', ['read', 'write'], space))).toContain('(RFC 6749 §3.3)');
+    expect(S.judgeNotSplit(token(), 'read,write', ['read', 'write'], { ...space, echo: 'always' })).toEqual({
+      status: 'passed',
+      note: 'no "scope" member: by RFC 6749 §5.1 the granted scope is the requested one, a single value',
+    });
+    expect(S.judgeNotSplit(token({ scope: 5 }), 'read,write', ['read', 'write'], space)).toEqual({ status: 'passed' });
+    expect(S.judgeNotSplit(token({ scope: 'read write' }), 'read,write', ['read', 'write'], space)).toMatchObject({
+      expected: 'one scope-token "read,write" (RFC 6749 §3.3: " " delimits), never the values granted separately',
+      reason: expect.stringContaining('(RFC 6749 §3.3; provider spec scope.otherDelimiter: single-unknown)'),
+    });
+    expect(S.judgeNotSplit(token({ scope: 'SMS,ADS' }), 'SMS ADS', ['SMS', 'ADS'], att.scope)).toMatchObject({ expected: expect.stringContaining('(RFC 6749 §3.3: "," delimits)') });
+  });
+
+  it('missingScopeRejected and missingScopeDefaulted name the request without scope and their rules', () => {
+    expect(S.missingScopeRejected.evaluate(token(), att)).toMatchObject({ field: 'token response to a request without scope', reason: expect.stringContaining('RFC 6749 §5.2, §3.3; provider spec grants.*.scopeRequired') });
+    expect(S.missingScopeDefaulted.evaluate(error(500, 'invalid_scope'), md)).toMatchObject({ field: 'token response to a request without scope', reason: expect.stringContaining('(RFC 6749 §3.3)') });
+  });
+
+  it('duplicateScopeAccepted and emptyScopeItemsNotGranted cite RFC 6749 §3.3 for both kinds of failure', () => {
+    const dup = (e: HttpExchange) => reasonOf(S.duplicateScopeAccepted.evaluate(e, 'read read', ['read'], ' '));
+    expect(dup(token({}, 400))).toContain('(RFC 6749 §3.3)');
+    expect(dup(token({ scope: 'read write' }))).toContain('(RFC 6749 §3.3)');
+    const empty = (e: HttpExchange) => reasonOf(S.judgeEmptyItems({ raw: 'read  write', ex: e }, ' '));
+    expect(empty(error(500, 'invalid_scope'))).toContain('(RFC 6749 §3.3)');
+    expect(empty(token({ scope: 'read write admin' }))).toContain('(RFC 6749 §3.3)');
+    expect(S.emptyScopeItemsNotGranted.evaluate([], ' ')).toEqual({ status: 'not_applicable', reason: 'no request with empty scope items was sent' });
+  });
+
+  it('the resource checks name the call and their rules', () => {
+    expect(S.requiredScopeAccepted.evaluate(ex(403, {}), 'write')).toMatchObject({ field: 'protected resource response to a token with scope "write"', reason: expect.stringContaining('(RFC 6749 §7)') });
+    expect(reasonOf(S.insufficientScopeRejected.evaluate(ex(200, {}), 'write', 403))).toContain('(RFC 6749 §7, RFC 6750 §3.1)');
+    expect(S.insufficientScopeChallenge.evaluate(ex(undefined), 'Bearer')).toMatchObject({
+      field: '"WWW-Authenticate" header of the insufficient-scope rejection',
+      observed: '(absent) (HTTP no response)',
+      reason: expect.stringContaining('(RFC 6750 §3.1)'),
+    });
+  });
+});
