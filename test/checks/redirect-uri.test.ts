@@ -216,3 +216,70 @@ describe('no check throws on an arbitrary Location', () => {
     }));
   });
 });
+
+describe('redirect-uri: parameters, observations and what each failure names', () => {
+  it('redirectGoesTo ignores every authorization-response parameter (RFC 6749 §4.1.2, §4.1.2.1, §4.2.2; RFC 9207; OIDC)', () => {
+    const query = 'code=c&state=s&error=e&error_description=d&error_uri=u&iss=https%3A%2F%2Fas&session_state=x';
+    const fragment = 'access_token=t&token_type=Bearer&expires_in=60&scope=a&id_token=i&state=s';
+    expect(R.redirectGoesTo(`${REG}?${query}#${fragment}`, REG)).toBe(true);
+    expect(R.redirectGoesTo(`${REG}?${query}&other=1#${fragment}`, REG)).toBe(false);
+  });
+
+  it('redirectGoesTo compares the remaining parameters as a set of pairs, in any order, each pair whole', () => {
+    expect(R.redirectGoesTo(`${REG}?b=2&a=1&code=c`, `${REG}?a=1&b=2`)).toBe(true);
+    expect(R.redirectGoesTo(`${REG}?a=1b%3D2&code=c`, `${REG}?a=1&b=2`)).toBe(false);
+  });
+
+  it('redirectGoesTo compares the password of the userinfo too', () => {
+    expect(R.redirectGoesTo('https://u:p@yourdomain.com/abc?code=c', 'https://u:p@yourdomain.com/abc')).toBe(true);
+    expect(R.redirectGoesTo('https://u:q@yourdomain.com/abc?code=c', 'https://u:p@yourdomain.com/abc')).toBe(false);
+  });
+
+  it('observedAuthorization: a 3xx without Location says so; 299 and 400 are shown as responses', () => {
+    expect(R.observedAuthorization(redirect(undefined, 300))).toBe('HTTP 300 without a Location header');
+    expect(R.observedAuthorization(redirect(undefined, 399))).toBe('HTTP 399 without a Location header');
+    expect(R.observedAuthorization(redirect(REG, 302))).toBe(`HTTP 302 redirect to "${REG}"`);
+    for (const status of [299, 400]) expect(R.observedAuthorization(redirect(undefined, status)), String(status)).toMatch(new RegExp(`^HTTP ${status} with `));
+  });
+
+  it('INCONCLUSIVE_WITHOUT_CONSENT says why', () => expect(R.INCONCLUSIVE_WITHOUT_CONSENT).toMatch(/autoConsent.*login page.*error page/));
+
+  it('accepted and rejected URIs name the authorization response for that URI', () => {
+    expect(R.registeredUriAccepted.evaluate(page(), REG, 'code')).toMatchObject({ field: `authorization response for redirect URI "${REG}"` });
+    const probeUri = `${REG}/def`;
+    expect(R.judgeRedirectUriRejected(redirect(`${probeUri}?code=c`), probeUri, 'RFC 9700 §2.1')).toMatchObject({ field: `authorization response for redirect URI "${probeUri}"` });
+    expect(R.judgeRedirectUriRejected(redirect(probeUri), probeUri, 'RFC 9700 §2.1')).toMatchObject({ status: 'failed', observed: `HTTP 302 redirect to "${probeUri}"` });
+  });
+
+  it('absentRejected, statePreserved and implicitTokenInFragment name the response and their rules', () => {
+    expect(R.absentRejected.evaluate(redirect(`${REG}?code=c`), true)).toMatchObject({ field: 'authorization response to a request without redirect_uri', reason: expect.stringContaining('(RFC 6749 §3.1.2.3)') });
+    expect(R.statePreserved.evaluate(page(), 's')).toMatchObject({ field: '"state" in the authorization response', reason: expect.stringContaining('(RFC 6749 §4.1.2)') });
+    expect(R.statePreserved.evaluate(redirect(`${REG}?code=c`), 's')).toMatchObject({ field: '"state" in the authorization response', reason: expect.stringContaining('(RFC 6749 §4.1.2)') });
+    expect(R.implicitTokenInFragment.evaluate(page())).toMatchObject({ field: 'implicit authorization response', reason: expect.stringContaining('(RFC 6749 §4.2.2)') });
+  });
+
+  const find = (list: Array<R.RedirectProbe<R.RedirectAcceptedCheck | R.RedirectRejectedCheck>>, id: string) => list.find((p) => p.check.id === id)!;
+
+  it('otherHost: only a dotted-decimal or bracketed host is an IP address', () => {
+    const other = find(R.ATT_FAQ_EXAMPLES, 'redirect-uri.att-faq.no-match-other-host');
+    expect(other.derive(new URL('https://app1/cb'))).toBe('https://app12/cb');
+    expect(other.derive(new URL('https://1app.example.com/cb'))).toBe('https://1app.example2.com/cb');
+    expect(other.derive(new URL('https://[::1]:8443/cb'))).toBeUndefined();
+    expect(other.unavailable).toBe('the registered host is an IP address');
+  });
+
+  it('the sibling-path probe needs a path: none for "/", saying why', () => {
+    const sibling = find(R.ATT_FAQ_EXAMPLES, 'redirect-uri.att-faq.no-match-other-path');
+    expect(sibling.derive(new URL('https://yourdomain.com/'))).toBeUndefined();
+    expect(sibling.unavailable).toBe('the registered path is "/", which every path extends');
+  });
+
+  it('the other-port probe picks 8080 for http, 8443 for https; the downgrade probe says why it has none for http', () => {
+    expect(find(R.SECURITY_PROBES, 'redirect-uri.probe.other-port').derive(new URL('http://localhost/cb'))).toBe('http://localhost:8080/cb');
+    expect(find(R.SECURITY_PROBES, 'redirect-uri.probe.other-port').derive(new URL('https://yourdomain.com/cb'))).toBe('https://yourdomain.com:8443/cb');
+    expect(find(R.SECURITY_PROBES, 'redirect-uri.probe.scheme-downgrade').unavailable).toBe('the registered URI is not https');
+  });
+
+  it('unregisteredHostUri keeps scheme, path and query on a host nobody registered', () =>
+    expect(R.unregisteredHostUri(new URL('https://yourdomain.com/abc?x=1'))).toBe('https://oauthgate-attacker.invalid/abc?x=1'));
+});
