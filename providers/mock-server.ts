@@ -291,7 +291,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
     const c = b.jwt.audience ? { ...claims, aud: b.jwt.audience } : claims;
     const header = { alg: 'RS256', typ: 'JWT', kid: 'mock-1' };
     if (b.jwt.headerNotJson) {
-      const real = signRs256Compact(header, { ...c, iat, exp: iat + lifetime }, serverKeys.privateKey);
+      const real = await signRs256Compact(header, { ...c, iat, exp: iat + lifetime }, serverKeys.privateKey);
       return `${Buffer.from('not json').toString('base64url')}.${real.slice(real.indexOf('.') + 1)}`;
     }
     // A foreign key: the TAAP client key, which is not in the JWKS the mock publishes.
