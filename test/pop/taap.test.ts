@@ -504,7 +504,7 @@ describe('verifyTaapPop: keys it cannot use, edge values', () => {
     // a 1024-bit RSA pair: node signs and verifies with it, jose (and so this verifier) refuses it
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const claims = decodeJwt(token);
-    const smallToken = signRs256Compact({ alg: 'RS256', typ: 'JWT' }, claims, small.privateKey);
+    const smallToken = await signRs256Compact({ alg: 'RS256', typ: 'JWT' }, claims, small.privateKey);
     await expect(verifyTaapPop(smallToken, opts({ publicKey: small.publicKey }))).rejects.toThrow();
   });
 
