@@ -102,7 +102,7 @@ export const newRefreshTokenIssued = defineCheck({
   evaluate(ex: HttpExchange, oldRefreshToken: string, basis: string, optional?: string): Outcome {
     const rt = bodyObject(ex)?.refresh_token;
     const rotated = typeof rt === 'string' && rt.length > 0 && rt !== oldRefreshToken;
-    if (!rotated && optional) return notApplicable(`${optional}; observed: the refresh returned ${rt === undefined ? 'no refresh token' : 'the same refresh token'}`);
+    if (!rotated && optional) return notApplicable(`${optional}; observed: the refresh returned ${rt === undefined ? 'no refresh token' : rt === oldRefreshToken ? 'the same refresh token' : `"refresh_token" ${show(rt)}`}`);
     if (typeof rt !== 'string' || rt.length === 0) return fail('"refresh_token" in refresh response', 'a new refresh token (rotation)', rt === undefined ? '(absent)' : show(rt), basis);
     if (rt === oldRefreshToken) return fail('"refresh_token" in refresh response', 'a new refresh token (rotation)', 'the refresh token that was just used', basis);
     return pass();

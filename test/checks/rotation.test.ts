@@ -243,5 +243,8 @@ describe('what the RFCs leave to the server (issue 8 item 2)', () => {
     expect(R.newRefreshTokenIssued.evaluate(exchange(200, noRt), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned no refresh token$/) });
     expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 'rt-1' }), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/the same refresh token$/) });
     expect(R.newRefreshTokenIssued.evaluate(exchange(200, refreshed), 'rt-1', 'b', optional()).status).toBe('passed');
+    // regression: an empty or non-string refresh_token was reported as "the same refresh token"
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: '' }), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned "refresh_token" ""$/) });
+    expect(R.newRefreshTokenIssued.evaluate(exchange(200, { ...refreshed, refresh_token: 5 }), 'rt-1', 'b', optional())).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/observed: the refresh returned "refresh_token" 5$/) });
   });
 });
