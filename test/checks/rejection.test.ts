@@ -1,6 +1,6 @@
 /** The one rejection rule: conforming and violating inputs differ in one property each. */
 import { describe, expect, it } from 'vitest';
-import { RFC_ERROR_CODES, RFC_STATUSES, judgeRejection, judgeRejectionByRfc, rejectedAsDocumented } from '../../src/checks/rejection.ts';
+import { RFC_ERROR_CODES, RFC_STATUSES, judgeRejection, judgeRejectionAsOneOf, judgeRejectionByRfc, rejectedAsDocumented } from '../../src/checks/rejection.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { exchange, expectFailure, transportFailure } from '../support/exchange.ts';
@@ -103,5 +103,23 @@ describe('judgeRejection messages', () => {
     const c = rejectedAsDocumented('missing_grant_type', 'A request without grant_type is rejected');
     expect(c.requirement).toBe('RFC 6749 §5.2 and provider spec errors.cases');
     expect(c.evaluate(exchange(200, {}), undocumented)).toMatchObject({ reason: expect.stringMatching(/^response to a missing grant type request: expected HTTP 400/) });
+  });
+});
+
+describe('judgeRejectionAsOneOf: a refusal that any of several rules accepts', () => {
+  const judge = (ex: ReturnType<typeof exchange>, rfcCases: Parameters<typeof judgeRejectionAsOneOf>[5] = []) =>
+    judgeRejectionAsOneOf(ex, att, 'token request', 'RFC 6749 §5.2', ['missing_parameter', 'unknown_client'], rfcCases);
+  it('passes the first documented case, and the second one too', () => {
+    expect(judge(exchange(400, { error: 'invalid_request' }))).toEqual({ status: 'passed' });
+    expect(judge(exchange(401, { error: 'invalid_client' }))).toEqual({ status: 'passed' });
+  });
+  it('fails with the first case\'s verdict when no documented case holds', () => {
+    const ex = exchange(400, { error: 'invalid_client' });
+    expect(judge(ex)).toEqual(judgeRejection(ex, att, 'missing_parameter', 'token request', 'RFC 6749 §5.2'));
+  });
+  it('passes by RFC 6749 §5.2 alone only for the cases given as rfcCases', () => {
+    const ex = exchange(400, { error: 'invalid_client' }); // §5.2 allows 400 or 401 for an unknown client; att documents 401
+    expect(judge(ex).status).toBe('failed');
+    expect(judge(ex, ['unknown_client'])).toMatchObject({ status: 'passed', note: expect.stringContaining('the spec documents no status for unknown_client') });
   });
 });
