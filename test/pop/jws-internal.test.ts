@@ -110,6 +110,15 @@ describe('signCompact (the forging signer)', () => {
   });
 });
 
+describe('signCompact: a key jose refuses is an error, not a token', () => {
+  it('rethrows jose\'s refusal of a 1024-bit RSA key when the header names RS256 (only a refused header falls back)', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    await expect(signCompact({ alg: 'RS256' }, { sub: 'x' }, { alg: 'RS256', key: privateKey })).rejects.toThrow(TypeError);
+    // the same key under a header jose would refuse anyway is signed by hand: that path is for forged headers
+    await expect(signCompact({ alg: 'RS256', crit: ['x-unknown'], 'x-unknown': 1 }, { sub: 'x' }, { alg: 'RS256', key: privateKey })).resolves.toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+});
+
 describe('epochNow', () => {
   it('is the current time in whole seconds, rounded down', () => {
     vi.useFakeTimers();
