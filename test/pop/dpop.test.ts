@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   accessTokenHash,
   buildDpopProof,
@@ -317,5 +317,33 @@ describe('verifyDpopProof: each declared algorithm, each private member, claim e
   it('builds an unsigned proof with alg "none" when asked, ES256 by default', async () => {
     expect(decodeProtectedHeader(await proof({ sign: 'none' })).alg).toBe('none');
     expect(decodeProtectedHeader(await proof({ alg: undefined })).alg).toBe('ES256');
+  });
+});
+
+describe('DPoP messages and defaults', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('buildDpopProof defaults iat to the current second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_700_000_123_999);
+    const p = await buildDpopProof({ privateKey: ecPrivate, publicJwk: ecPublicJwk, htm: 'POST', htu: HTU });
+    expect(decodeJwt(p).iat).toBe(1_700_000_123);
+  });
+
+  it('refuses to judge against an htu that is not an absolute URI (a caller error, thrown)', async () => {
+    await expect(verifyDpopProof(await proof(), opts({ htu: '/oauth2/token' }))).rejects.toThrow('verifyDpopProof htu: expected an absolute URI, observed "/oauth2/token"');
+  });
+
+  it('names the proof, the accepted algorithms and every private member in its messages', async () => {
+    expectFail(await verifyDpopProof('a.b', opts()), 'malformed', 'DPoP proof is not a compact JWS: expected 3 dot-separated segments, observed 2');
+    expectFail(await verifyDpopProof(await proof({ mutate: { header: { alg: 'HS256' } } }), opts()), 'bad_alg', '(RS256, RS384, RS512, PS256,');
+    const twoPrivate = await proof({ mutate: { header: { jwk: { ...ecPublicJwk, d: 'AQAB', p: 'AQAB' } } } });
+    expectFail(await verifyDpopProof(twoPrivate, opts()), 'private_key_in_jwk', 'observed private member(s) "d", "p"');
+  });
+
+  it('says how far in the future a future iat is', async () => {
+    expectFail(await verifyDpopProof(await proof({ iat: NOW + 60 }), opts()), 'future_iat', '(60 s in the future)');
   });
 });
