@@ -569,3 +569,65 @@ describe('shiftTaapBoundary: what does not fit', () => {
     expect(shiftTaapBoundary(req, ['x-a', 'x-b'], 0, 1).headers).toEqual({ 'X-A': 'pq', 'X-B': '' });
   });
 });
+
+describe('TAAP part errors, claim edges and messages', () => {
+  const caught = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+
+  it('a part name with ";" is invalid even when a header of that name exists (it would split in ehts); so is ""', () => {
+    const req: PopRequest = { ...REQ, headers: { ...REQ.headers, 'a;b': 'x' } };
+    expect(caught(() => computeEdts(['a;b'], req))).toMatchObject({ name: 'TaapPartError', reason: 'invalid_name', part: 'a;b', message: 'TAAP part name: expected a non-empty name without ";", observed "a;b"' });
+    expect(caught(() => computeEdts([''], REQ))).toMatchObject({ reason: 'invalid_name' });
+    expect(caught(() => computeEdts(['X-Missing'], REQ))).toMatchObject({ reason: 'absent', message: 'TAAP part "X-Missing": expected a request header of that name, observed none' });
+  });
+
+  it('names both headers of an ambiguous part', () => {
+    const twice = { ...REQ, headers: { 'content-type': 'a', 'Content-Type': 'b' } };
+    expect(caught(() => computeEdts(['Content-Type'], twice))).toMatchObject({
+      reason: 'ambiguous',
+      message: 'TAAP part "Content-Type": expected exactly one matching request header, observed 2 ("content-type", "Content-Type")',
+    });
+  });
+
+  it('defaultTaapParts names the header that clashes with a pseudo-part', () => {
+    expect(caught(() => defaultTaapParts({ ...REQ, headers: { Body: 'x' } }))).toMatchObject({ reason: 'invalid_name', message: 'TAAP header name: expected no clash with pseudo-parts uri, http-method, body, observed "Body"' });
+  });
+
+  it('malformed: an empty jti', async () => {
+    expect((await verifyTaapPop(await good({ jti: 'j' }), opts())).ok).toBe(true);
+    expectFail(await verifyTaapPop(await good({ jti: '' }), opts()), 'malformed', 'PoP "jti": expected a non-empty string, observed ""');
+  });
+
+  it('bad_signature from jose too: a header with b64 (no crit) is left to jose, which finds the foreign signature', async () => {
+    const own = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, mutate: { header: { b64: true } } });
+    expect((await verifyTaapPop(own, opts())).ok).toBe(true);
+    const foreign = await forgeTaapPop({ privateKey: otherPrivateKey, request: REQ, parts: PARTS, now: NOW, mutate: { header: { b64: true } } });
+    expectFail(await verifyTaapPop(foreign, opts()), 'bad_signature', 'PoP signature: expected a valid RS256 signature by the registered client key, observed');
+  });
+
+  it('messages: the token label, every missing claim, seconds ago and in the future', async () => {
+    expectFail(await verifyTaapPop('abc', opts()), 'malformed', 'PoP token is not a compact JWS');
+    const twoMissing = await forgeTaapPop({ privateKey, request: REQ, parts: PARTS, now: NOW, jti: 'j', mutate: { claims: { iat: undefined, exp: undefined } } });
+    expectFail(await verifyTaapPop(twoMissing, opts()), 'missing_claim', 'observed no "iat", "exp" in ["jti","v","ehts","edts"]');
+    expectFail(await verifyTaapPop(await good({ now: NOW - 1000 }), opts()), 'expired', '(880 s ago)');
+    expectFail(await verifyTaapPop(await good({ now: NOW + 60 }), opts()), 'future_iat', '(60 s in the future)');
+  });
+
+  it('part syntax: a method must be a token from its first character, a uri must not carry a fragment, a body may hold anything', async () => {
+    const check = async (request: PopRequest) => verifyTaapPop(await good({ request }), opts({ request }));
+    expect((await check(REQ)).ok).toBe(true);
+    expectFail(await check({ ...REQ, method: '{POST' }), 'bad_part', '"{POST"');
+    expectFail(await check({ ...REQ, uri: '/oauth2/v6/tokens#x' }), 'bad_part', '"/oauth2/v6/tokens#x"');
+    expect((await check({ ...REQ, body: ' {"a":1}\n' })).ok).toBe(true);
+  });
+
+  it('shiftTaapBoundary names the part that appears twice and the parts', () => {
+    expect(() => shiftTaapBoundary(REQ, ['body', 'uri', 'body'], 0, 1)).toThrow('shiftTaapBoundary: part "body" appears more than once in "body;uri;body"');
+  });
+});
