@@ -348,3 +348,16 @@ describe('what each token-response failure names: field, observation, requiremen
     expect(C.basicChallengeOn401.evaluate(exchange(401, {}))).toMatchObject({ field: '"WWW-Authenticate" header on 401', reason: expect.stringContaining('(RFC 6749 §5.2)') });
   });
 });
+
+describe('fieldsMatchSpec: what a failure names', () => {
+  it('a body that is not an object names the body and RFC 6749 §5.1', () =>
+    expect(C.fieldsMatchSpec.evaluate(exchange(200, [good]), att)).toMatchObject({ status: 'failed', field: 'token response body', expected: 'a JSON object', reason: expect.stringContaining('(RFC 6749 §5.1)') }));
+  it('several problems are listed in one reason, separated by "; "', () => {
+    const { token_type: _tt, ...noTokenType } = good;
+    expect(C.fieldsMatchSpec.evaluate(exchange(200, { ...noTokenType, expires_in: '172800' }), att)).toMatchObject({
+      status: 'failed',
+      field: 'token response',
+      reason: expect.stringMatching(/^token response \(provider spec tokenResponse\.fields\): "[a-z_]+": expected [^;]+; "[a-z_]+": expected /),
+    });
+  });
+});
