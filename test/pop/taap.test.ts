@@ -631,3 +631,12 @@ describe('TAAP part errors, claim edges and messages', () => {
     expect(() => shiftTaapBoundary(REQ, ['body', 'uri', 'body'], 0, 1)).toThrow('shiftTaapBoundary: part "body" appears more than once in "body;uri;body"');
   });
 });
+
+describe('buildTaapPop: keys jose would refuse are refused on the fast path too', () => {
+  it('rejects a 1024-bit RSA key and an EC key, as jose does, instead of signing with them', async () => {
+    await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })).resolves.toMatch(/\./);
+    await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey })).rejects.toThrow(TypeError);
+    await expect(good({ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey })).rejects.toThrow();
+    await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string })).rejects.toThrow(TypeError);
+  });
+});
