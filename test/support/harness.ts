@@ -12,9 +12,24 @@ import type { CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 
+const parsedSpecs = new Map<string, ProviderSpec>();
+
+/**
+ * Bundled spec `id`, read and validated once per worker (YAML and zod cost ~40 ms a load; the kill matrices load a
+ * spec for each of hundreds of runs); each caller gets its own deep copy, so no run sees another's changes.
+ */
+export function bundledSpec(id: string): ProviderSpec {
+  let spec = parsedSpecs.get(id);
+  if (!spec) {
+    spec = loadSpec(id).spec;
+    parsedSpecs.set(id, spec);
+  }
+  return structuredClone(spec);
+}
+
 /** Runs `suite` against a fresh mock of bundled spec `specId` (or a spec object) with `faults`; returns its check results. */
 export async function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
-  const spec = typeof specId === 'string' ? loadSpec(specId).spec : specId;
+  const spec = typeof specId === 'string' ? bundledSpec(specId) : specId;
   const [run] = await runConformance({
     suites: [suite],
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
