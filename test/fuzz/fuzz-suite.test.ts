@@ -8,18 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fuzz from '../../suites/fuzz.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
-import { listBundledSpecIds, loadSpec } from '../../src/spec/load.ts';
+import { listBundledSpecIds } from '../../src/spec/load.ts';
 import { Redactor } from '../../src/redact.ts';
 import type { FaultName } from '../../providers/faults.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import type { Target } from '../../src/target/target.ts';
-import { result } from '../support/harness.ts';
+import { bundledSpec, result } from '../support/harness.ts';
 
 const SEED = 424242;
 const settings = { seed: SEED, fuzzRuns: 60 };
 
 async function fuzzOn(specId: string, faults: FaultName[] = [], wrap?: (t: Target) => Promise<Target>): Promise<CheckResult[]> {
-  const spec = loadSpec(specId).spec;
+  const spec = bundledSpec(specId);
   const [run] = await runConformance({
     suites: [fuzz],
     settings,
