@@ -45,8 +45,11 @@ for (let i = 0; i < n; i++) {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
 const cold = coldRun(['run', '--all']);
+// What the fuzz suite's default (issue 11: at least 1,000 generated requests per spec on mocks) costs on its own.
+const coldNoFuzz = coldRun(['run', '--all', '--skip-suite', 'fuzz']);
 console.log(`full run (${SUITES.length} suites x ${specs.length} specs, ${checks} checks), ${n} warm runs in one process: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
-console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.wallMs} ms wall, ${cold.cpuMs} ms CPU (user+sys), peak RSS ${cold.maxRssMb} MB, ${((checks / cold.wallMs) * 1000).toFixed(0)} checks/s`);
+console.log(`cold CLI process (node bin/oauthgate.mjs run --all, including startup): ${cold.wallMs} ms wall, ${cold.cpuMs} ms CPU (user+sys), peak RSS ${cold.maxRssMb} MB, ${((cold.checks / cold.wallMs) * 1000).toFixed(0)} checks/s; ${cold.fuzzRequests} fuzz requests`);
+console.log(`cold CLI process without the fuzz suite (--skip-suite fuzz): ${coldNoFuzz.wallMs} ms wall, ${coldNoFuzz.cpuMs} ms CPU, ${coldNoFuzz.checks} checks, ${((coldNoFuzz.checks / coldNoFuzz.wallMs) * 1000).toFixed(0)} checks/s`);
 
 // ---------- 48 specs (8 copies of each bundled spec), serial vs --jobs ----------
 // Issue 10's "48 specs take 7 s" predates the fuzz suite's 250 cases per property; --specs48-fuzz-runs (default 25,
@@ -66,6 +69,10 @@ const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: numbe
 const fuzz = await fuzzRatio();
 for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s, per CPU second ${r.perCpuSecondRatio}` : ''}`);
 console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}; process CPU ${fuzz.harnessCpuUsPerRequest} vs ${fuzz.bareCpuUsPerRequest} µs a request, per CPU second ${fuzz.perCpuSecondRatio}`);
+// A floor no harness code can beat: the cold run's fuzz requests at the bare undici loop's rate (one process, no
+// checks, no PoP signing), spread over every core.
+const fuzzFloorMs = Math.round((cold.fuzzRequests / fuzz.bareRps / cpus().length) * 1000);
+console.log(`the cold run's ${cold.fuzzRequests} fuzz requests at the bare loop's ${fuzz.bareRps}/s on ${cpus().length} cores: at least ${fuzzFloorMs} ms`);
 // Load: a standalone mock under 60 s of autocannon (issue 9 item 11: memory stays flat; scripts/bench/mock-memory.ts).
 const loadSeconds = Number(values['load-seconds']);
 const { mockMemory, describeMockMemory } = await import('./bench/mock-memory.ts');
@@ -76,7 +83,11 @@ mkdirSync('bench', { recursive: true });
 const results = {
   measuredAt: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
-  fullRun: { suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: cold.wallMs, coldCpuMs: cold.cpuMs, coldPeakRssMb: cold.maxRssMb, coldChecksPerSecond: Math.round((checks / cold.wallMs) * 1000) },
+  fullRun: {
+    suites: SUITES.length, specs: specs.length, checks, warmMedianMs: Math.round(median), coldProcessMs: cold.wallMs, coldCpuMs: cold.cpuMs, coldPeakRssMb: cold.maxRssMb,
+    coldChecksPerSecond: Math.round((cold.checks / cold.wallMs) * 1000), coldFuzzRequests: cold.fuzzRequests, fuzzRequestsAtBareRateMs: fuzzFloorMs,
+    withoutFuzz: { coldProcessMs: coldNoFuzz.wallMs, coldCpuMs: coldNoFuzz.cpuMs, checks: coldNoFuzz.checks, coldChecksPerSecond: Math.round((coldNoFuzz.checks / coldNoFuzz.wallMs) * 1000) },
+  },
   specs48: { fuzzRuns: Number(fuzzRuns48), serialMs: serial48.wallMs, serialCpuMs: serial48.cpuMs, parallelMs: parallel48.wallMs, parallelCpuMs: parallel48.cpuMs, jobs: cpus().length },
   ratios,
   fuzz,
@@ -85,8 +96,11 @@ const results = {
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
 
-/** A fresh `node bin/oauthgate.mjs <args>` process: wall time, CPU time (user+sys) and peak RSS, from /usr/bin/time. */
-function coldRun(args: string[]): { wallMs: number; cpuMs: number; maxRssMb: number } {
+/**
+ * A fresh `node bin/oauthgate.mjs <args>` process: wall time, CPU time (user+sys) and peak RSS, from /usr/bin/time;
+ * the checks its summary.json lists and the requests its fuzz checks report having sent.
+ */
+function coldRun(args: string[]): { wallMs: number; cpuMs: number; maxRssMb: number; checks: number; fuzzRequests: number } {
   const out = mkdtempSync(join(tmpdir(), 'oauthgate-bench-'));
   const timeFile = join(out, 'time.txt');
   const c0 = performance.now();
@@ -97,7 +111,10 @@ function coldRun(args: string[]): { wallMs: number; cpuMs: number; maxRssMb: num
   }
   const wallMs = Math.round(performance.now() - c0);
   const [user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
-  return { wallMs, cpuMs: Math.round((user + sys) * 1000), maxRssMb: Math.round(rssKb / 1024) };
+  const summary = JSON.parse(readFileSync(join(out, 'run', 'summary.json'), 'utf8')) as { runs: Array<{ checks: Array<{ suite: string; reason?: string }> }> };
+  const all = summary.runs.flatMap((r) => r.checks);
+  const fuzzRequests = all.filter((c) => c.suite === 'fuzz').reduce((a, c) => a + Number(/\((\d+) requests/.exec(c.reason ?? '')?.[1] ?? 0), 0);
+  return { wallMs, cpuMs: Math.round((user + sys) * 1000), maxRssMb: Math.round(rssKb / 1024), checks: all.length, fuzzRequests };
 }
 
 /** `count` spec files: copies of the bundled specs under distinct ids, in a temporary folder. */

@@ -97,18 +97,18 @@ export default defineSuite({
     }
 
     // ---- a repeated parameter ----
-    if (spec.request.encoding !== 'form') t.notApplicable(S.repeatedParameterRejected, 'MUST', `the spec sends token requests ${spec.request.encoding === 'json' ? 'as JSON' : 'with an empty body'}, where a form parameter can't be repeated`);
+    if (spec.request.encoding !== 'form') t.notApplicable(S.repeatedParameterRejected, 'SHOULD', `the spec sends token requests ${spec.request.encoding === 'json' ? 'as JSON' : 'with an empty body'}, where a form parameter can't be repeated`);
     else {
-      await t.check(S.repeatedParameterRejected, { severity: 'MUST', needs }, async () => [
+      await t.check(S.repeatedParameterRejected, { severity: 'SHOULD', needs }, async () => [
         await sendEdited(t, grant, { params: await paramsFor(t, grant) }, (req) => { req.body = `${req.body}&${formEncode({ [wire('grant_type')]: grant })}`; }),
         spec,
       ]);
     }
 
     // ---- two client authentication methods ----
-    if (spec.clientAuth.bodyCredentialsAlsoRequired) t.notApplicable(S.twoAuthMethodsRejected, 'MUST', 'the spec itself requires HTTP Basic and body credentials in one request (clientAuth.bodyCredentialsAlsoRequired)');
-    else if (t.target.clientSecret === undefined) t.notApplicable(S.twoAuthMethodsRejected, 'MUST', 'the target is a public client: it has no client secret');
-    else if (spec.request.encoding === 'empty') t.notApplicable(S.twoAuthMethodsRejected, 'MUST', 'the spec sends token requests with an empty body, so there is no body to carry a second method');
-    else await t.check(S.twoAuthMethodsRejected, { severity: 'MUST', needs }, async () => [await sendEdited(t, grant, { params: await paramsFor(t, grant), auth: 'both' }, () => {}), spec]);
+    if (spec.clientAuth.bodyCredentialsAlsoRequired) t.notApplicable(S.twoAuthMethodsRejected, 'SHOULD', 'the spec itself requires HTTP Basic and body credentials in one request (clientAuth.bodyCredentialsAlsoRequired)');
+    else if (t.target.clientSecret === undefined) t.notApplicable(S.twoAuthMethodsRejected, 'SHOULD', 'the target is a public client: it has no client secret');
+    else if (spec.request.encoding === 'empty') t.notApplicable(S.twoAuthMethodsRejected, 'SHOULD', 'the spec sends token requests with an empty body, so there is no body to carry a second method');
+    else await t.check(S.twoAuthMethodsRejected, { severity: 'SHOULD', needs }, async () => [await sendEdited(t, grant, { params: await paramsFor(t, grant), auth: 'both' }, () => {}), spec]);
   },
 });

@@ -121,3 +121,34 @@ describe('Redactor: a secret cut before redaction is still masked', () => {
     expect(r.redact(`x ${token.slice(0, 15)} y`)).toBe(`x ${token.slice(0, 15)} y`);
   });
 });
+
+describe('Redactor: remembered redactions never outlive a secret registered later', () => {
+  const text = (s: string) => `the server echoed ${s} in its error_description, which a report must not repeat`;
+
+  it('a text redacted before its secret was known is redacted again once it is', () => {
+    const r = new Redactor();
+    const secret = 'late-secret-0123456789';
+    expect(r.redact(text(secret))).toContain(secret); // unknown yet: kept (and remembered)
+    expect(r.redact(text(secret))).toContain(secret);
+    r.add(secret);
+    expect(r.redact(text(secret))).toBe(text(fingerprint(secret)));
+  });
+
+  it('Basic credentials registered for a secret known already (no new secret, new forms) count too', () => {
+    const r = new Redactor();
+    const secret = 'client-secret-0123456789';
+    r.add(secret);
+    const basic = Buffer.from(`client-xy:${secret}`).toString('base64'); // 10 bytes before the secret: its own base64 does not line up inside
+    expect(r.redact(text(basic))).toContain(basic);
+    r.addClientCredentials('client-xy', secret);
+    expect(r.redact(text(basic))).toBe(text(fingerprint(secret)));
+  });
+
+  it('a repeated text gets the same redaction as the first time', () => {
+    const r = new Redactor();
+    r.add('repeat-secret-0123456789');
+    const first = r.redact(text('repeat-secret-0123456789 and Bearer abcdefgh12345678'));
+    expect(r.redact(text('repeat-secret-0123456789 and Bearer abcdefgh12345678'))).toBe(first);
+    expect(first).not.toMatch(/repeat-secret|abcdefgh12345678/);
+  });
+});

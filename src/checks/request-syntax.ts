@@ -52,7 +52,8 @@ export const queryPasswordRejected = refusedAsOneOf(
 /**
  * A token request repeating a parameter is refused with invalid_request: RFC 6749 §3.2 "Request and response
  * parameters MUST NOT be included more than once", and §5.2 defines invalid_request for a request that "repeats
- * a parameter".
+ * a parameter". The MUST NOT binds the sender (here the client) and §5.2 only names the error, so no sentence
+ * obliges the server to refuse: the suite judges the refusal as a SHOULD, like a secret in the query string.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export const repeatedParameterRejected = refusedAsOneOf(
@@ -66,7 +67,8 @@ export const repeatedParameterRejected = refusedAsOneOf(
  * RFC 6749 §2.3 "The client MUST NOT use more than one authentication method in each request", and §5.2 defines
  * invalid_request for a request that "utilizes more than one mechanism for authenticating the client". A server
  * that does not accept one of the two methods at all may refuse it as invalid_client instead (§5.2: "unsupported
- * authentication method"), which is a refusal too.
+ * authentication method"), which is a refusal too. The MUST NOT binds the client and §5.2 only names the error, so
+ * no sentence obliges the server to refuse: the suite judges the refusal as a SHOULD.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
  */
 export const twoAuthMethodsRejected = refusedAsOneOf(

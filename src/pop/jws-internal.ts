@@ -90,14 +90,17 @@ function toKeyObject(key: CryptoKey | KeyObject): KeyObject {
 }
 
 /**
- * `b64u(header).b64u(payload).b64u(signature)`, RS256 (RSASSA-PKCS1-v1_5 with SHA-256), signed by node's synchronous
- * `crypto.sign`: the bytes jose's SignJWT writes (each part JSON.stringify'd), without WebCrypto's thread-pool round
- * trip, which for one token at a time costs more than the signature.
+ * `b64u(header).b64u(payload).b64u(signature)`, RS256 (RSASSA-PKCS1-v1_5 with SHA-256): the bytes jose's SignJWT
+ * writes (each part JSON.stringify'd). The RSA private-key operation (~1 ms, most of a TAAP run's CPU) runs on
+ * libuv's thread pool through node's callback `crypto.sign`, so the event loop keeps sending and answering requests
+ * on the other core meanwhile; without WebCrypto's key import and promise layers.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.1
  */
-export function signRs256Compact(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+export function signRs256Compact(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
   const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  return `${input}.${nodeSign('sha256', Buffer.from(input, 'ascii'), key).toString('base64url')}`;
+  return new Promise((resolve, reject) => {
+    nodeSign('sha256', Buffer.from(input, 'ascii'), key, (err, signature) => (err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`)));
+  });
 }
 
 /**

@@ -78,6 +78,12 @@ describe('resource.required-headers-enforced', () => {
     passes(c.evaluate([probe('h left out', 400), probe('wrong h', 403)], tangoe));
     passes(c.evaluate([probe('h left out', 401)], tangoe));
   });
+  it('assumed status: the pass says, per probe, that no document gives the status and what was observed', () =>
+    expect(c.evaluate([probe('h left out', 400), probe('a wrong h value', 403)], tangoe)).toEqual({
+      status: 'passed',
+      note: 'no provider document gives the status; observed 400 (h left out), 403 (a wrong h value)',
+    }));
+  it('cited status: the pass carries no assumption note', () => expect(c.evaluate([probe('h left out', 400)], cited(400))).toEqual({ status: 'passed' }));
   it('assumed status: fails 200, naming the probe', () => {
     const o = c.evaluate([probe('h left out', 400), probe('a wrong h value', 200)], tangoe);
     expectFailure(o, /a 4xx/, /HTTP 200/);

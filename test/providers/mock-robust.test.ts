@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { HttpClient, basicAuth, formEncode } from '../../src/http/client.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { startMockServer, parseRequestTarget, clientGone, type MockServer } from '../../providers/mock-server.ts';
@@ -61,6 +62,29 @@ describe('any request line gets an HTTP answer', () => {
     expect(parseRequestTarget('//')?.pathname).toBe('//');
     expect(parseRequestTarget('http://h/p?q=2')?.searchParams.get('q')).toBe('2');
     for (const bad of ['http://', '*', 'ftp://x/', '', undefined]) expect(parseRequestTarget(bad)).toBeUndefined();
+  });
+
+  it('parseRequestTarget reads every origin-form target as the WHATWG URL parser does (its fast path included)', () => {
+    /** What the URL parser makes of an origin-form target: the reading the fast path must agree with. */
+    const viaUrl = (raw: string) => {
+      const u = new URL(`http://mock.invalid${raw}`);
+      return { pathname: u.pathname, params: [...u.searchParams] };
+    };
+    // Mostly characters the fast path takes (so it is exercised), sometimes one the URL parser rewrites.
+    const plain = fc.constantFrom('/', '/', '.', '..', 'a', 'Z9', '-', '_', '~', '%2e', '%41', '%', '?', '&', '=', '+', '"', "'", '<', ':', '@', ';');
+    const odd = fc.constantFrom('#', ' ', '\\', 'é', '\t', '\x7f', '//');
+    const target = fc.array(fc.oneof({ arbitrary: plain, weight: 12 }, { arbitrary: odd, weight: 1 }), { maxLength: 10 }).map((p) => `/${p.join('')}`);
+    fc.assert(fc.property(target, (raw) => {
+      const got = parseRequestTarget(raw);
+      expect(got && { pathname: got.pathname, params: [...got.searchParams] }).toEqual(viaUrl(raw));
+    }), { numRuns: 500, seed: 20261128 });
+    // The fast path's own cases, each beside a near miss the URL parser rewrites.
+    for (const [plain, rewritten] of [['/oauth/v4/token', '/oauth/./v4/token'], ['/a/b?x=1&y=%20+z', '/a/b?x=1#frag'], ['/v1.2/x_y~z/', '/a/../b'], ['/', '/a b']] as const) {
+      expect(parseRequestTarget(plain)!.pathname).toBe(viaUrl(plain).pathname);
+      expect(parseRequestTarget(rewritten)!.pathname).toBe(viaUrl(rewritten).pathname);
+    }
+    expect(parseRequestTarget('/a/../b')!.pathname).toBe('/b');
+    expect([...parseRequestTarget('/a/b?x=1#frag')!.searchParams]).toEqual([['x', '1']]);
   });
 });
 
