@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/oauthgate.mjs: the command line as a JavaScript bundle (esbuild), so `npx oauthgate` starts without
+// Builds dist/oauthgate.mjs: the command line as a JavaScript bundle (esbuild), and dist/verify-worker.mjs, so `npx oauthgate` starts without
 // compiling TypeScript; commands other than run/mock load from their own chunks only when called. Run by `npm ci` (the `prepare` script) and `npm run build`.
 // The pure-JavaScript packages every run loads (undici, zod, yaml, jose, fast-check, allure-js-commons) are bundled in:
 // resolving and loading their hundreds of files cost ~0.25 s CPU per process start (the command, each --jobs worker,
@@ -16,9 +16,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const BUNDLED = ['undici', 'zod', 'yaml', 'jose', 'fast-check', 'allure-js-commons'];
 const t0 = Date.now();
 await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
+  // The command, and the Pact verification worker that `oauthgate verify` (and the Pact tests) start as a child
+  // process (src/pact/verify-host.ts): from the bundle it starts without compiling the sources through tsx.
+  entryPoints: { oauthgate: join(root, 'src/cli/main.ts'), 'verify-worker': join(root, 'src/pact/verify-worker.ts') },
   outdir: join(root, 'dist'),
-  entryNames: 'oauthgate',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   splitting: true,
