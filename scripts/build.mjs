@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/oauthgate.mjs: the command line as a JavaScript bundle (esbuild), and dist/verify-worker.mjs, so `npx oauthgate` starts without
-// compiling TypeScript; commands other than run/mock load from their own chunks only when called. Run by `npm ci` (the `prepare` script) and `npm run build`.
+// Builds dist/oauthgate.mjs: the command line as a JavaScript bundle (esbuild), so `npx oauthgate` starts without
+// compiling TypeScript (and dist/verify-worker.mjs, the Pact verification worker, likewise); commands other than
+// run/mock load from their own chunks only when called. Run by `npm ci` (the `prepare` script) and `npm run build`.
 // The pure-JavaScript packages every run loads (undici, zod, yaml, jose, fast-check, allure-js-commons) are bundled in:
 // resolving and loading their hundreds of files cost ~0.25 s CPU per process start (the command, each --jobs worker,
 // each CLI test), about half of it. The rest stay external (Pact's native core, esbuild, tsx, dev tools).
