@@ -104,6 +104,16 @@ export const PARTIAL_MATCH_CHARS = 16;
 /** The first two UTF-16 code units of `s` at `i`, as one number (a cheap index into registered forms). */
 const startKey = (s: string, i: number) => s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
 
+/** Bits in the filter of registered forms' first four code units. */
+const START4_BITS = 20;
+/** A hash of the four UTF-16 code units of `s` at `i` into {@link START4_BITS} bits. */
+const start4 = (s: string, i: number) =>
+  (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(i + 2), 0xc2b2ae3d) ^ Math.imul(s.charCodeAt(i + 3), 0x27d4eb2f)) >>> (32 - START4_BITS);
+
+/** Shortest text whose redaction is remembered (shorter ones cost less than the lookup), and the most characters kept. */
+const MEMO_MIN_CHARS = 32;
+const MEMO_MAX_CHARS = 4 * 1024 * 1024;
+
 /** Registry of secrets seen during a run; {@link Redactor.redact} scrubs any text before it leaves the process. */
 export class Redactor {
   /** Encoded form → fingerprint of the secret it encodes. */
@@ -116,6 +126,18 @@ export class Redactor {
   readonly #long: string[] = [];
   /** First two code units of every long form (a cheap filter before the binary search). */
   readonly #longStarts = new Set<number>();
+  /**
+   * A bit per hash of every form's first four code units (forms have at least four): a text position whose bit is
+   * clear begins no form, which one array read tells, instead of two hash lookups for every character scanned.
+   */
+  readonly #starts4 = new Uint8Array(1 << (START4_BITS - 3));
+  /**
+   * Texts redacted since the last secret was registered, with their redaction: every reporter redacts the same
+   * reasons and evidence again (~7% of a run without fuzzing went to redacting them four times). Emptied whenever a
+   * form is registered, so a text is never served a redaction that misses a secret known now.
+   */
+  readonly #memo = new Map<string, string>();
+  #memoChars = 0;
 
   /** Registers a secret in all its encodings. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(secret: string | undefined | null): void {
@@ -138,9 +160,13 @@ export class Redactor {
 
   #register(secret: string, forms: string[]): void {
     const label = fingerprint(secret);
+    this.#memo.clear();
+    this.#memoChars = 0;
     for (const f of forms) {
       if (f.length < 4 || this.#forms.has(f)) continue;
       this.#forms.set(f, label);
+      const bit = start4(f, 0);
+      this.#starts4[bit >>> 3]! |= 1 << (bit & 7);
       const key = startKey(f, 0);
       if (f.length >= PARTIAL_MATCH_CHARS) {
         this.#long.splice(firstAfter(this.#long, (g) => g > f), 0, f);
@@ -172,7 +198,13 @@ export class Redactor {
     let out = '';
     let last = 0;
     let i = 0;
+    const starts = this.#starts4;
     while (i <= text.length - 4) {
+      const bit = start4(text, i);
+      if ((starts[bit >>> 3]! & (1 << (bit & 7))) === 0) {
+        i++;
+        continue;
+      }
       const [form, length] = this.#longestAt(text, i);
       if (form) {
         out += text.slice(last, i) + this.#forms.get(form)!;
@@ -211,6 +243,17 @@ export class Redactor {
   /** Replaces every registered secret in `text` by its fingerprint, then credential-looking material it never saw. */
   redact(text: string): string {
     if (!text) return text;
+    const known = this.#memo.get(text);
+    if (known !== undefined) return known;
+    const out = this.#redactNow(text);
+    if (text.length >= MEMO_MIN_CHARS && this.#memoChars + text.length <= MEMO_MAX_CHARS) {
+      this.#memo.set(text, out);
+      this.#memoChars += text.length;
+    }
+    return out;
+  }
+
+  #redactNow(text: string): string {
     let out = this.#replaceRegistered(text);
     // Credential-looking material that was never registered: bearer/basic values, JWTs, PEM blocks.
     out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, (m) => fingerprint(m));

@@ -6,6 +6,8 @@
  *   OAUTHGATE_TARGET=t.yaml npx vitest run suites/                       a live target (a target file)
  *   OAUTHGATE_TARGET=t.yaml npx vitest run suites/ --config vitest.allure.config.ts    … with Allure results
  *
+ * OAUTHGATE_SEED and OAUTHGATE_FUZZ_RUNS set the fuzz suite's seed and cases per property (`--seed`, `--fuzz-runs`).
+ *
  * A check that fails fails its test; deviations and not-applicable checks pass; a check a live target skipped (a wait
  * beyond waitBudgetSeconds) is a skipped test, while on a mock a skip fails. Under allure-vitest
  * each test carries the same labels, requirement links, stable ids and evidence steps as `oauthgate run`'s
@@ -60,7 +62,18 @@ const allureActive = (): boolean => typeof (globalThis as Record<string, unknown
 
 /** Fixed, so a fuzz case that breaks a mock fails every run the same way; OAUTHGATE_SEED tries another. */
 const seed = Number(process.env.OAUTHGATE_SEED ?? 20261127);
-const runs = await runConformance({ suites: SUITES, settings: { seed }, plans: await plans(), redactor });
+/**
+ * Cases per fuzz property: OAUTHGATE_FUZZ_RUNS when set (vitest.config.ts sets 25 for `npm test`), else the run's
+ * default for the target (as `oauthgate run`).
+ */
+function fuzzRunsSetting(): { fuzzRuns?: number } {
+  const raw = process.env.OAUTHGATE_FUZZ_RUNS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`OAUTHGATE_FUZZ_RUNS: expected a whole number from 1 to 100000, observed "${raw}"`);
+  return { fuzzRuns: n };
+}
+const runs = await runConformance({ suites: SUITES, settings: { seed, ...fuzzRunsSetting() }, plans: await plans(), redactor });
 
 for (const run of runs) {
   const live = run.target !== 'mock';

@@ -48,7 +48,7 @@ export default defineSuite({
     const access = await checkCommon(t, tok, 'access_token', J.accessTokenJwtChecks);
     if (access) {
       const c = J.accessTokenJwtChecks.lifetimeMatchesExpiresIn;
-      await t.check(c, { severity: 'MUST', needs: [tok, access] }, ({ body }) => [claimsOf(body.access_token), body.expires_in]);
+      await t.check(c, { severity: 'SHOULD', needs: [tok, access] }, ({ body }) => [claimsOf(body.access_token), body.expires_in]);
     }
 
     const id = await checkCommon(t, tok, 'id_token', J.idTokenJwtChecks);

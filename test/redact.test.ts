@@ -41,6 +41,22 @@ describe('Redactor', () => {
       }),
     );
   });
+
+  it('never leaves any of many registered secrets sharing beginnings in a text made of their pieces (property)', () => {
+    // A two-letter alphabet: secrets share their first characters and texts are full of near misses, so the scan's
+    // start filter and the sorted search are both exercised.
+    const word = (min: number, max: number) => fc.array(fc.constantFrom('a', 'b', 'A'), { minLength: min, maxLength: max }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(word(4, 24), { minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.nat(), word(0, 6)), { maxLength: 12 }), (secrets, pieces) => {
+        const r = new Redactor();
+        for (const s of secrets) r.add(s);
+        const text = pieces.map(([k, noise]) => `${noise}${secrets[k % secrets.length]}`).join('');
+        const out = r.redact(text).replace(/\[redacted:[0-9a-f]{8}\]/g, '|');
+        for (const s of secrets) if (text.includes(s)) expect(out.includes(s), `${s} left in ${out}`).toBe(false);
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+  });
 });
 
 /** Every encoding in which the harness sends a secret or a server may echo it. */
@@ -119,5 +135,36 @@ describe('Redactor: a secret cut before redaction is still masked', () => {
     const r = new Redactor();
     r.add(token);
     expect(r.redact(`x ${token.slice(0, 15)} y`)).toBe(`x ${token.slice(0, 15)} y`);
+  });
+});
+
+describe('Redactor: remembered redactions never outlive a secret registered later', () => {
+  const text = (s: string) => `the server echoed ${s} in its error_description, which a report must not repeat`;
+
+  it('a text redacted before its secret was known is redacted again once it is', () => {
+    const r = new Redactor();
+    const secret = 'late-secret-0123456789';
+    expect(r.redact(text(secret))).toContain(secret); // unknown yet: kept (and remembered)
+    expect(r.redact(text(secret))).toContain(secret);
+    r.add(secret);
+    expect(r.redact(text(secret))).toBe(text(fingerprint(secret)));
+  });
+
+  it('Basic credentials registered for a secret known already (no new secret, new forms) count too', () => {
+    const r = new Redactor();
+    const secret = 'client-secret-0123456789';
+    r.add(secret);
+    const basic = Buffer.from(`client-xy:${secret}`).toString('base64'); // 10 bytes before the secret: its own base64 does not line up inside
+    expect(r.redact(text(basic))).toContain(basic);
+    r.addClientCredentials('client-xy', secret);
+    expect(r.redact(text(basic))).toBe(text(fingerprint(secret)));
+  });
+
+  it('a repeated text gets the same redaction as the first time', () => {
+    const r = new Redactor();
+    r.add('repeat-secret-0123456789');
+    const first = r.redact(text('repeat-secret-0123456789 and Bearer abcdefgh12345678'));
+    expect(r.redact(text('repeat-secret-0123456789 and Bearer abcdefgh12345678'))).toBe(first);
+    expect(first).not.toMatch(/repeat-secret|abcdefgh12345678/);
   });
 });

@@ -189,7 +189,9 @@ export const accessTokenJwtChecks = {
   /**
    * `exp - iat` agrees with `expires_in` within {@link LIFETIME_TOLERANCE_SECONDS}. `expires_in` is compared as a
    * number: a numeric string (T-Mobile's "3599", a deviation the token-endpoint suite reports) counts by its value.
-   * Without `expires_in` (RFC 6749 §5.1 only RECOMMENDS it) there is nothing to compare: not applicable.
+   * Without `expires_in` (RFC 6749 §5.1 only RECOMMENDS it) there is nothing to compare: not applicable. Judged as a
+   * SHOULD: §5.1 defines `expires_in` as "The lifetime in seconds of the access token" with no MUST, and neither
+   * RFC 7519 nor RFC 9068 ties `exp` to it.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
    */
   lifetimeMatchesExpiresIn: defineCheck({

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
+import { parseYamlOnce, type ParsedYaml } from '../spec/yaml-cache.ts';
 import { SPECS_DIR } from '../spec/load.ts';
 import type { SpecInfo } from './summary.ts';
 
@@ -57,29 +58,14 @@ export function resolveSpecFile(info: SpecInfo, cwd: string): string {
 }
 
 /** A spec file's YAML as reports read it, parsed once per content (several reporters read the same files). */
-interface ParsedYaml {
-  doc: Document;
-  lines: LineCounter;
-  data: unknown;
-}
-const parsedByHash = new Map<string, ParsedYaml>();
-const PARSED_CACHE_MAX = 64;
+/** Each shared document's data, converted once (reporters only read it). */
+const dataOf = new WeakMap<Document, unknown>();
 
-/**
- * Parses `bytes`, or returns the parse of identical bytes read before (keyed by their SHA-256: a changed file is
- * parsed again). The yaml package needs ~30 ms for a 5 KiB spec, and two reporters parsing every spec cost a full
- * run over a second. Callers only read the result.
- */
-function parsedYaml(bytes: Buffer, key: string): ParsedYaml {
-  let hit = parsedByHash.get(key);
-  if (!hit) {
-    const lines = new LineCounter();
-    const doc = parseDocument(bytes.toString('utf8'), { lineCounter: lines });
-    hit = { doc, lines, data: doc.toJS() as unknown };
-    if (parsedByHash.size >= PARSED_CACHE_MAX) parsedByHash.delete(parsedByHash.keys().next().value!);
-    parsedByHash.set(key, hit);
-  }
-  return hit;
+/** A spec file's YAML (one parse per content, shared with the spec loader) and its data. */
+function parsedYaml(bytes: Buffer): ParsedYaml & { data: unknown } {
+  const hit = parseYamlOnce(bytes.toString('utf8'));
+  if (!dataOf.has(hit.doc)) dataOf.set(hit.doc, hit.doc.toJS() as unknown);
+  return { ...hit, data: dataOf.get(hit.doc) };
 }
 
 /** Reads a spec file for reporting; never throws (a missing file is recorded as a problem). */
@@ -94,7 +80,7 @@ export function readSpecSource(info: SpecInfo, cwd: string, sha256: (b: Buffer) 
     return { info, display, problem: `cannot read ${info.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, lineOf: () => undefined };
   }
   const hash = sha256(bytes);
-  const { doc, lines, data } = parsedYaml(bytes, hash);
+  const { doc, lines, data } = parsedYaml(bytes);
   return {
     info,
     path,

@@ -1,9 +1,9 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ProviderSpec } from './schema.ts';
 import { UserError } from '../errors.ts';
+import { parseYamlOnce } from './yaml-cache.ts';
 import { resolveProblems, resolveSpec } from './resolve.ts';
 import { applyOverlay, overridesOf, recordOverrides } from './overlay.ts';
 import { readInputFile, yamlToJs } from '../io/input-file.ts';
@@ -80,7 +80,7 @@ export function formatIssues(file: string, issues: ReadonlyArray<z.core.$ZodIssu
  * relative path there.
  */
 export function parseSpec(text: string, file: string, baseDir = process.cwd()): ProviderSpec {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const { doc } = parseYamlOnce(text);
   if (doc.errors.length > 0) {
     throw new UserError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }

@@ -77,15 +77,34 @@ export function algNoneCopy(jws: JwsParts): string {
   return `${encode({ ...jws.header, alg: 'none' })}.${jws.segments[1]}.`;
 }
 
+/** Foreign private keys by algorithm, made once per process (a failed generation is not kept). */
+const foreignKeys = new Map<string, ReturnType<typeof generateKeyPair>>();
+
 /**
- * A copy of a JWS signed with a freshly generated key of the same algorithm (same header, kid included, same
- * payload bytes): a server that verifies against its own keys must refuse it. Throws for an algorithm jose cannot
- * generate a key for.
+ * A private key of algorithm `alg` that no server has seen: generated on first use and kept for the process, since
+ * an RSA key costs 0.1-0.5 s of CPU and any key the server does not hold proves the same thing.
+ */
+function foreignKey(alg: string): ReturnType<typeof generateKeyPair> {
+  let made = foreignKeys.get(alg);
+  if (!made) {
+    made = generateKeyPair(alg);
+    foreignKeys.set(alg, made);
+    made.catch(() => {
+      if (foreignKeys.get(alg) === made) foreignKeys.delete(alg);
+    });
+  }
+  return made;
+}
+
+/**
+ * A copy of a JWS signed with a key of the same algorithm that the server never saw (same header, kid included,
+ * same payload bytes): a server that verifies against its own keys must refuse it. Throws for an algorithm jose
+ * cannot generate a key for.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2
  */
 export async function reSignedCopy(jws: JwsParts): Promise<string> {
   const alg = String(jws.header.alg);
-  const key = /^HS\d+$/.test(alg) ? randomBytes(64) : (await generateKeyPair(alg)).privateKey;
+  const key = /^HS\d+$/.test(alg) ? randomBytes(64) : (await foreignKey(alg)).privateKey;
   return new CompactSign(Buffer.from(jws.segments[1], 'base64url')).setProtectedHeader(jws.header as { alg: string }).sign(key);
 }
 

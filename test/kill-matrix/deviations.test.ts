@@ -10,11 +10,12 @@ import type { CheckResult } from '../../src/checks/check.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { DEVIATIONS, type DeviationId } from '../../src/spec/deviations.ts';
 import { runAllSuites, runSuites } from '../support/spec-variant.ts';
+import { bundledSpec } from '../support/harness.ts';
 import { SUITES } from '../../suites/index.ts';
 
 /** Every suite (the fuzz suite with a few fixed-seed cases) against a fresh mock of bundled spec `id`. */
 async function runAll(id: string): Promise<CheckResult[]> {
-  return runAllSuites(loadSpec(id).spec);
+  return runAllSuites(bundledSpec(id));
 }
 
 const cleanRuns = new Map<string, Promise<CheckResult[]>>();

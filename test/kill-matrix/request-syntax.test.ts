@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import requestSyntax from '../../suites/request-syntax.ts';
 import type { FaultName } from '../../providers/faults.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
-import { cleanRun, killMatrix, problems, result } from '../support/harness.ts';
+import { bundledSpec, cleanRun, killMatrix, problems, result } from '../support/harness.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
-import { loadSpec } from '../../src/spec/load.ts';
 import { Redactor } from '../../src/redact.ts';
 import tokenEndpoint from '../../suites/token-endpoint.ts';
 import type { SuiteDef } from '../../src/runner/suite.ts';
@@ -20,7 +19,7 @@ const SPECIAL_SECRET = 'oauthgate:s3cret%2B+with space/and=more';
 
 /** `suites` on a mock of `specId` whose client secret is {@link SPECIAL_SECRET}; the results as JSON too. */
 async function runWithSpecialSecret(specId: string, suites: SuiteDef[], faults: FaultName[] = []): Promise<{ checks: CheckResult[]; json: string }> {
-  const spec = loadSpec(specId).spec;
+  const spec = bundledSpec(specId);
   const redactor = new Redactor();
   const [r] = await runConformance({
     suites,

@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOB_END, runInVerifyWorker, verifyWorkerPid, workerEnvKey } from '../../src/pact/verify-host.ts';
+import { JOB_END, runInVerifyWorker, verifyWorkerPid, workerArgs, workerEnvKey } from '../../src/pact/verify-host.ts';
+import { PROJECT_ROOT } from '../../src/paths.ts';
 import type { VerifyJob } from '../../src/pact/verify.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { verifyOnMock } from './support.ts';
@@ -56,6 +57,11 @@ describe('the verification worker', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toMatch(/^\d+ 0\n$/);
   }, 60_000);
+
+  it('starts the compiled worker while the bundle is fresh (the global setup builds it), the TypeScript source with OAUTHGATE_FROM_SOURCE=1', () => {
+    expect(workerArgs({})).toEqual([join(PROJECT_ROOT, 'dist', 'verify-worker.mjs')]);
+    expect(workerArgs({ OAUTHGATE_FROM_SOURCE: '1' })).toEqual(['--import', expect.stringMatching(/\/tsx\//), join(PROJECT_ROOT, 'src', 'pact', 'verify-worker.ts')]);
+  });
 
   it('is replaced when a variable Pact, Node or a proxy reads changes, not when a test runner\'s per-file id does', () => {
     const env = { PACT_LOG_LEVEL: 'error', HTTPS_PROXY: 'http://proxy:3128', VITEST_WORKER_ID: '3', PATH: '/bin' };

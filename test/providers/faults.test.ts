@@ -30,7 +30,9 @@ describe('fault patches', () => {
     const changed = cleans.filter((b) => {
       const before = structuredClone({ ...b, documents: undefined });
       const patched = FAULT_PATCHES[f](b);
-      expect(structuredClone({ ...b, documents: undefined })).toEqual(before);
+      const after = structuredClone({ ...b, documents: undefined });
+      // toEqual only on a difference (780 deep comparisons): isDeepStrictEqual is the stricter, so verdicts are the same.
+      if (!isDeepStrictEqual(after, before)) expect(after).toEqual(before);
       return !isDeepStrictEqual({ ...patched, documents: undefined }, { ...b, documents: undefined });
     });
     expect(changed.length, `${f} is a no-op on every bundled spec`).toBeGreaterThan(0);

@@ -11,11 +11,13 @@ import { decodeProtectedHeader, exportJWK } from 'jose';
 import { runCli } from '../support/cli.ts';
 import { coveredFiles } from '../../src/report/signature.ts';
 import { bundledSha } from './fixtures.ts';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-sign-'));
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+// A shipped RSA test key: generating one blocked this file's import for 0.2-1 s of CPU.
+const rsa = testKeyPair('unregistered-client');
 writeFileSync(join(dir, 'ec.pem'), ec.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 writeFileSync(join(dir, 'ec.pub'), ec.publicKey.export({ type: 'spki', format: 'pem' }));
 writeFileSync(join(dir, 'other.pub'), other.publicKey.export({ type: 'spki', format: 'pem' }));

@@ -39,6 +39,15 @@ describe('forged copies', () => {
     await expect(compactVerify(parts.segments.join('.'), publicKey)).resolves.toBeDefined();
   });
 
+  it('re-signs with one foreign key per algorithm, made once: two RS256 copies are the same bytes, and neither verifies', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT({ scope: 'read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+    const [a, b] = await Promise.all([F.reSignedCopy(F.jwsParts(token)!), F.reSignedCopy(F.jwsParts(token)!)]);
+    expect(b).toBe(a); // RSASSA-PKCS1-v1_5 is deterministic: equal signatures mean the same key
+    expect(a).not.toBe(token);
+    await expect(compactVerify(a, publicKey)).rejects.toThrow();
+  });
+
   it('re-signs an HMAC token with another secret', async () => {
     const secret = new Uint8Array(32).fill(7);
     const token = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'HS256' }).sign(secret);

@@ -12,9 +12,43 @@ import type { CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 
-/** Runs `suite` against a fresh mock of bundled spec `specId` (or a spec object) with `faults`; returns its check results. */
-export async function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
-  const spec = typeof specId === 'string' ? loadSpec(specId).spec : specId;
+const parsedSpecs = new Map<string, ProviderSpec>();
+
+/**
+ * Bundled spec `id`, read and validated once per worker (YAML and zod cost ~40 ms a load; the kill matrices load a
+ * spec for each of hundreds of runs); each caller gets its own deep copy, so no run sees another's changes.
+ */
+export function bundledSpec(id: string): ProviderSpec {
+  let spec = parsedSpecs.get(id);
+  if (!spec) {
+    spec = loadSpec(id).spec;
+    parsedSpecs.set(id, spec);
+  }
+  return structuredClone(spec);
+}
+
+const bundledRuns = new Map<string, Promise<CheckResult[]>>();
+
+/**
+ * The check results of `suite` against a mock of bundled spec `specId` (or a spec object) with `faults`. On a bundled
+ * spec the run is made once per worker and shared by every test file that asks for the same suite, spec and faults
+ * (in the same order): the seed is fixed, so a second run would judge the same behaviour again (the kill-matrix
+ * rows, their clean runs and the tests beside them asked for ~10% of their runs twice). Each caller gets its own
+ * array; the results in it are shared and must not be changed. A spec object always gets a fresh run.
+ */
+export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
+  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults);
+  const key = `${suite.name}|${specId}|${faults.join(',')}`;
+  let run = bundledRuns.get(key);
+  if (!run) {
+    run = freshRunOnMock(suite, bundledSpec(specId), faults);
+    bundledRuns.set(key, run);
+  }
+  return run.then((checks) => [...checks]);
+}
+
+/** Runs `suite` against a new mock of `spec` with `faults`. */
+async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[]): Promise<CheckResult[]> {
   const [run] = await runConformance({
     suites: [suite],
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
@@ -40,13 +74,9 @@ export const failedIds = (results: CheckResult[]) => results.filter((r) => r.sta
 export const problems = (results: CheckResult[]) =>
   results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => `${r.status} ${r.id}: ${r.reason}`);
 
-const cleanCache = new Map<string, Promise<CheckResult[]>>();
-
-/** The suite's results on the clean mock of `specId`, run once per test file and shared by its tests. */
+/** The suite's results on the clean mock of bundled spec `specId` (one shared run, see {@link runOnMock}). */
 export function cleanRun(suite: SuiteDef, specId: string): Promise<CheckResult[]> {
-  const key = `${suite.name}:${specId}`;
-  if (!cleanCache.has(key)) cleanCache.set(key, runOnMock(suite, specId));
-  return cleanCache.get(key)!;
+  return runOnMock(suite, specId);
 }
 
 /**
@@ -55,19 +85,12 @@ export function cleanRun(suite: SuiteDef, specId: string): Promise<CheckResult[]
  * `specs`, the clean mock passes the whole suite (no failed or skipped check).
  */
 export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[]): void {
-  // Rows that share a spec and a fault (one fault caught by several checks) share one run: the run is the same
-  // (fixed seed), each row asserts on its own check.
-  const faulted = new Map<string, Promise<CheckResult[]>>();
-  const faultedRun = (spec: string, fault: FaultName) => {
-    const key = `${spec}:${fault}`;
-    if (!faulted.has(key)) faulted.set(key, runOnMock(suite, spec, [fault]));
-    return faulted.get(key)!;
-  };
   for (const [spec, fault, check] of cases) {
     it(`${spec}: fault "${fault}" fails ${check}`, async () => {
       const ok = result(await cleanRun(suite, spec), check);
       expect(ok.status, ok.reason).toBe('passed');
-      const r = result(await faultedRun(spec, fault), check);
+      // Rows that share a spec and a fault (one fault caught by several checks) share one run (runOnMock).
+      const r = result(await runOnMock(suite, spec, [fault]), check);
       expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
       expect(r.reason).toMatch(/expected .+ observed/);
     });

@@ -28,7 +28,9 @@ export async function renderPages(chromium: string, urls: string[], budgetMs = 5
   const pending = new Map<number, { resolve: (m: CdpMessage) => void; reject: (e: Error) => void }>();
   const waiters: Array<{ method: string; sessionId: string; resolve: () => void; reject: (e: Error) => void }> = [];
   let nextId = 1;
-  let buffered = '';
+  // Chunks of the message being received: a page's DOM arrives in many chunks, and joining them only at its NUL
+  // keeps the reading linear (appending to one string and searching it from the start was quadratic: ~0.9 s of CPU).
+  let chunks: Buffer[] = [];
   let stopped: Error | undefined;
   const stop = (e: Error) => {
     stopped ??= e;
@@ -42,11 +44,12 @@ export async function renderPages(chromium: string, urls: string[], budgetMs = 5
   }));
   proc.on('error', (e) => stop(e));
   fromBrowser.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
     let end: number;
-    while ((end = buffered.indexOf('\0')) >= 0) {
-      const m = JSON.parse(buffered.slice(0, end)) as CdpMessage;
-      buffered = buffered.slice(end + 1);
+    while ((end = chunk.indexOf(0)) >= 0) {
+      chunks.push(chunk.subarray(0, end));
+      const m = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CdpMessage;
+      chunks = [];
+      chunk = chunk.subarray(end + 1);
       if (m.id !== undefined) {
         const p = pending.get(m.id);
         pending.delete(m.id);
@@ -57,6 +60,7 @@ export async function renderPages(chromium: string, urls: string[], budgetMs = 5
         if (i >= 0) waiters.splice(i, 1)[0]!.resolve();
       }
     }
+    if (chunk.length) chunks.push(chunk);
   });
   /** Sends one DevTools command and resolves with its result. */
   const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> => {

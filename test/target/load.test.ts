@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 import { loadTargetFile } from '../../src/target/load.ts';
 import { Redactor } from '../../src/redact.ts';
 import { problemsOf } from '../support/user-error.ts';
@@ -34,7 +34,7 @@ describe('loadTargetFile', () => {
   });
 
   it('resolves a spec path and a PoP key relative to the target file', () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey } = testKeyPair('taap-client'); // a shipped RSA test key: no 0.2-1 s generation
     write('pop.pem', privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     const f = write('c.yaml', `spec: ${join(import.meta.dirname, '../../specs/tmobile-naas-v2.yaml')}\nbaseUrl: http://127.0.0.1:1\nclientId: a\nclientSecret: b\npopPrivateKey: pop.pem\n`);
     const { target, spec } = loadTargetFile(f, { cwd: dir, env: {} });
