@@ -123,3 +123,13 @@ describe('judgeRejectionAsOneOf: a refusal that any of several rules accepts', (
     expect(judge(ex, ['unknown_client'])).toMatchObject({ status: 'passed', note: expect.stringContaining('the spec documents no status for unknown_client') });
   });
 });
+
+describe('rejection rule: defaults and the wording of several allowed values', () => {
+  it('judgeRejectionAsOneOf without rfcCases judges the documented cases only', () => {
+    expect(judgeRejectionAsOneOf(exchange(400, { error: 'invalid_request' }), att, 'token request', 'RFC 6749 §5.2', ['missing_parameter'])).toEqual({ status: 'passed' });
+  });
+  it('judgeRejectionByRfc lists several allowed statuses and codes with "or"', () => {
+    expect(judgeRejectionByRfc(exchange(500, { error: 'x' }), 'unknown_client', 'token request')).toMatchObject({ status: 'failed', expected: 'HTTP 400 or 401 with "error" "invalid_client" and no access_token' });
+    expect(judgeRejectionByRfc(exchange(500, { error: 'x' }), 'unsupported_grant_type', 'token request')).toMatchObject({ expected: 'HTTP 400 with "error" "unsupported_grant_type" or "unauthorized_client" and no access_token' });
+  });
+});
