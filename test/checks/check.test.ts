@@ -62,6 +62,11 @@ describe('show (values in messages)', () => {
     expect(show({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}');
   });
 
+  it('prints a number that JSON cannot carry as itself, not as null', () => {
+    expect(show(Number.NaN)).toBe('NaN');
+    expect(show(Number.NEGATIVE_INFINITY)).toBe('-Infinity');
+  });
+
   it('falls back to text for what JSON cannot render, and never cuts', () => {
     expect(show(10n)).toBe('10');
     expect(show(Symbol('s'))).toBe('Symbol(s)');
