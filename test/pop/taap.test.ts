@@ -639,4 +639,8 @@ describe('buildTaapPop: keys jose would refuse are refused on the fast path too'
     await expect(good({ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey })).rejects.toThrow();
     await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string })).rejects.toThrow(TypeError);
   });
+
+  it('rejects an RSA-PSS key (node would sign with PSS padding under an RS256 header), as jose does', async () => {
+    await expect(good({ privateKey: generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey })).rejects.toThrow();
+  });
 });
