@@ -20,6 +20,7 @@ import { redirectUriMatches } from './redirect-match.ts';
 import { computeEdts, decodeTaapPop, verifyTaapPop, ReplayCache, type PopRequest } from '../src/pop/taap.ts';
 import { verifyDpopProof } from '../src/pop/dpop.ts';
 import { signRs256Compact } from '../src/pop/jws-internal.ts';
+import { BoundedCache } from '../src/bounded-cache.ts';
 
 /** Credentials and settings a suite needs to talk to this mock, in the same shape as a live target. */
 export interface MockCredentials {
@@ -190,7 +191,8 @@ export function parseRequestTarget(raw: string | undefined): { pathname: string;
   // URLSearchParams reads as the parser's searchParams would (test/providers/mock-robust.test.ts compares the two).
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
-  if (PLAIN_PATH.test(path) && (q < 0 || PLAIN_QUERY.test(raw.slice(q + 1)))) return { pathname: path, searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+  const query = q < 0 ? '' : raw.slice(q + 1);
+  if (PLAIN_PATH.test(path) && PLAIN_QUERY.test(query)) return { pathname: path, searchParams: new URLSearchParams(query) };
   try {
     const u = raw.startsWith('/') ? new URL(`http://mock.invalid${raw}`) : new URL(raw);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
@@ -294,8 +296,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   const joinScope = (s: string[]) => s.join(b.scope.delimiter);
 
   /**
-   * Issues a JWT access token signed RS256 (RFC 7515, RFC 7519) with node's synchronous `crypto.sign`: one token at a
-   * time, it beats jose's WebCrypto round trip (as for TAAP, src/pop/taap.ts), and tokens verify with any JOSE library.
+   * Issues a JWT signed RS256 (RFC 7515, RFC 7519) by {@link signRs256Compact} (node's `crypto.sign` on the thread
+   * pool, as for TAAP tokens): tokens verify with any JOSE library.
    */
   async function signJwt(claims: Json, lifetime: number): Promise<string> {
     const iat = now();
@@ -406,7 +408,7 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   }
 
   /** Basic Authorization values decoded already (clients send the same one again and again): at most 256. */
-  const basicDecoded = new Map<string, Readonly<{ id: string; secret: string }>>();
+  const basicDecoded = new BoundedCache<Readonly<{ id: string; secret: string }>>(256);
 
   const contentTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
@@ -455,13 +457,8 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
   function basicCredentials(req: IncomingMessage): { id: string; secret: string } | undefined {
     const auth = req.headers.authorization;
     if (!auth) return undefined;
-    const known = basicDecoded.get(auth);
-    if (known) return known;
     if (!/^basic /i.test(auth)) return undefined;
-    const creds = decodeBasic(auth);
-    if (basicDecoded.size >= 256) basicDecoded.clear();
-    basicDecoded.set(auth, creds);
-    return creds;
+    return basicDecoded.get(auth, () => decodeBasic(auth));
   }
 
   function decodeBasic(auth: string): { id: string; secret: string } {

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
+import { BoundedCache } from '../bounded-cache.ts';
 import type { HttpClientOptions, HttpExchange, HttpFailure, HttpFailureCode, HttpRequest } from './types.ts';
 
 /** Default deadline for a whole exchange, in milliseconds. */
@@ -103,9 +104,8 @@ interface UrlTarget {
   protocol: string;
 }
 
-/** Most distinct URLs kept parsed; the cache starts over when it fills up. */
-const URL_CACHE_SIZE = 512;
-const urlTargets = new Map<string, UrlTarget>();
+/** Distinct URLs kept parsed (512 at most). */
+const urlTargets = new BoundedCache<UrlTarget>(512);
 
 /**
  * The origin, request path and scheme of `url` (WHATWG URL parsing, cached by the URL's text). Throws for a
@@ -113,14 +113,10 @@ const urlTargets = new Map<string, UrlTarget>();
  * @see https://url.spec.whatwg.org/#concept-url-parser
  */
 export function urlTarget(url: string): UrlTarget {
-  let t = urlTargets.get(url);
-  if (t === undefined) {
+  return urlTargets.get(url, () => {
     const u = new URL(url);
-    t = { origin: u.origin, path: `${u.pathname}${u.search}`, protocol: u.protocol };
-    if (urlTargets.size >= URL_CACHE_SIZE) urlTargets.clear();
-    urlTargets.set(url, t);
-  }
-  return t;
+    return { origin: u.origin, path: `${u.pathname}${u.search}`, protocol: u.protocol };
+  });
 }
 
 /**
@@ -349,7 +345,7 @@ export function formEncode(fields: Record<string, string | undefined>): string {
   let out = '';
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    out += `${out ? '&' : ''}${formComponent(name)}=${formComponent(value)}`;
+    out += `${out ? '&' : ''}${formEncodePair(name, value)}`;
   }
   return out;
 }

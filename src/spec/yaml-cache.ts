@@ -5,6 +5,7 @@
  * @see https://eemeli.org/yaml/#documents
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { BoundedCache } from '../bounded-cache.ts';
 
 /** A parsed YAML text: the document (with its errors) and the line finder for its nodes. Callers only read it. */
 export interface ParsedYaml {
@@ -12,26 +13,21 @@ export interface ParsedYaml {
   readonly lines: LineCounter;
 }
 
-const parsed = new Map<string, ParsedYaml>();
+/** Distinct texts kept (a long-lived process reading many edited files drops the oldest). */
+const parsed = new BoundedCache<ParsedYaml>(64);
 let parses = 0;
 
 /** How many texts this process has parsed (not served from the cache): what a test of the sharing counts. */
 export const yamlParses = (): number => parses;
-/** Distinct texts kept (a long-lived process reading many edited files drops the oldest). */
-const MAX_TEXTS = 64;
 
 /**
  * `text` parsed with duplicate keys as errors and error messages with their line, or the parse of an identical text
  * read before. The document must not be changed: every caller gets the same one.
  */
 export function parseYamlOnce(text: string): ParsedYaml {
-  let hit = parsed.get(text);
-  if (!hit) {
+  return parsed.get(text, () => {
     const lines = new LineCounter();
     parses++;
-    hit = { doc: parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines }), lines };
-    if (parsed.size >= MAX_TEXTS) parsed.delete(parsed.keys().next().value!);
-    parsed.set(text, hit);
-  }
-  return hit;
+    return { doc: parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines }), lines };
+  });
 }

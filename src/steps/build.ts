@@ -7,6 +7,7 @@
  */
 import type { HttpRequest } from '../http/types.ts';
 import { basicAuth, formEncode } from '../http/client.ts';
+import { BoundedCache } from '../bounded-cache.ts';
 import type { GrantType, ProviderSpec } from '../spec/schema.ts';
 
 /** Endpoint names a target can override. */
@@ -70,19 +71,14 @@ export function endpointUrlOf(env: BuildEnv, name: EndpointName): string {
 }
 
 /** Endpoint URLs already resolved, by base URL and path (a run asks for the same few again and again). */
-const resolvedEndpoints = new Map<string, string>();
+const resolvedEndpoints = new BoundedCache<string>(256);
 
 /** `path` resolved against `baseUrl` (read as a directory), doubled slashes after the scheme collapsed. */
 function resolveEndpoint(baseUrl: string, path: string): string {
-  const key = `${baseUrl} ${path}`;
-  let url = resolvedEndpoints.get(key);
-  if (url === undefined) {
+  return resolvedEndpoints.get(JSON.stringify([baseUrl, path]), () => {
     const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-    url = new URL(path, base).toString().replace(/([^:])\/\/+/g, '$1/');
-    if (resolvedEndpoints.size >= 256) resolvedEndpoints.clear();
-    resolvedEndpoints.set(key, url);
-  }
-  return url;
+    return new URL(path, base).toString().replace(/([^:])\/\/+/g, '$1/');
+  });
 }
 
 /** The client authentication the spec itself uses at the token endpoint. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/spec/load.ts';
-import { authorizationScope, buildAuthorizeRequest, buildResourceRequest, buildRevokeRequest, buildTokenRequest, defaultGrantParams, type BuildTarget } from '../../src/steps/build.ts';
+import { authorizationScope, endpointUrlOf, buildAuthorizeRequest, buildResourceRequest, buildRevokeRequest, buildTokenRequest, defaultGrantParams, type BuildTarget } from '../../src/steps/build.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 import { overlaySpec } from '../../src/spec/load.ts';
 
@@ -114,5 +114,15 @@ describe('other builders', () => {
     expect(r.method).toBe(e.spec.resource.method);
     expect(r.headers.Authorization).toBe('Bearer at-1');
     expect(r.secrets).toEqual(['at-1']);
+  });
+});
+
+describe('endpoint URLs (resolved once per base URL and path)', () => {
+  it('a base URL and a path that share a joined spelling resolve each to its own URL', () => {
+    // Joined with a space, both pairs read "http://h.example/a b c": the memo must still tell them apart.
+    const one = endpointUrlOf(env('att', { baseUrl: 'http://h.example/a b', endpoints: { token: 'c' } }), 'token');
+    const two = endpointUrlOf(env('att', { baseUrl: 'http://h.example/a', endpoints: { token: 'b c' } }), 'token');
+    expect(one).toBe('http://h.example/a%20b/c');
+    expect(two).toBe('http://h.example/a/b%20c');
   });
 });
