@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formComponent } from './http/client.ts';
 
 /**
  * Keeps secrets out of every output. Known secrets (client secrets, passwords, tokens, keys) are registered as
@@ -22,15 +23,6 @@ export function fingerprint(secret: string): string {
   return `[redacted:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}]`;
 }
 
-/**
- * One value as `application/x-www-form-urlencoded` encodes it (WHATWG URLSearchParams: space as `+`, `!'()~`
- * percent-encoded), which differs from `encodeURIComponent`.
- * @see https://url.spec.whatwg.org/#urlencoded-serializing
- */
-export function formEncoded(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
 /** A string as it appears inside a JSON string literal (`"` and `\` escaped, control characters as `\uXXXX`). */
 export function jsonEscaped(value: string): string {
   return JSON.stringify(value).slice(1, -1);
@@ -50,7 +42,7 @@ function jsonAsciiEscaped(value: string, upper: boolean): string {
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
  */
 export function secretEncodings(secret: string): string[] {
-  const forms = [secret, formEncoded(secret), encodeURIComponent(secret), jsonEscaped(secret), jsonEscaped(jsonEscaped(secret)),
+  const forms = [secret, formComponent(secret), encodeURIComponent(secret), jsonEscaped(secret), jsonEscaped(jsonEscaped(secret)),
     jsonAsciiEscaped(secret, false), jsonAsciiEscaped(secret, true), Buffer.from(secret).toString('base64')];
   return [...new Set(forms)];
 }
@@ -154,7 +146,7 @@ export class Redactor {
   addClientCredentials(clientId: string, secret: string | undefined | null): void {
     if (typeof secret !== 'string' || secret.length < 4) return;
     this.add(secret);
-    const basic = [`${clientId}:${secret}`, `${formEncoded(clientId)}:${formEncoded(secret)}`].map((s) => Buffer.from(s).toString('base64'));
+    const basic = [`${clientId}:${secret}`, `${formComponent(clientId)}:${formComponent(secret)}`].map((s) => Buffer.from(s).toString('base64'));
     this.#register(secret, basic);
   }
 

@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 import type { HttpExchange } from '../http/types.ts';
+import { formComponent } from '../http/client.ts';
 import type { ErrorCaseName, ProviderSpec } from '../spec/schema.ts';
 import { bodyObject, defineCheck, fail, pass, type Check, type CheckMeta, type Outcome } from './check.ts';
 import { judgeRejection, judgeRejectionAsOneOf, observedResponse } from './rejection.ts';
@@ -102,7 +103,7 @@ export const basicFormEncodedAccepted = defineCheck({
  * @see https://url.spec.whatwg.org/#concept-urlencoded-serializer
  */
 export function formEncodingChanges(clientId: string, secret: string | undefined): string | undefined {
-  const changes = (v: string) => new URLSearchParams([['', v]]).toString().slice(1) !== v;
+  const changes = (v: string) => formComponent(v) !== v;
   const parts = [...(changes(clientId) ? ['id'] : []), ...(secret !== undefined && changes(secret) ? ['secret'] : [])];
   return parts.length ? parts.join(' and ') : undefined;
 }
