@@ -73,15 +73,6 @@ export function serializeTarget(target: Target): SerializedTarget {
   return { ...rest, ...(popPrivateKey ? { popPrivateKeyPem: popPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } : {}) };
 }
 
-/**
- * Runs `job` in the process's verification worker (one long-lived child process, see verify-host.ts) and returns
- * its outcome; the verifier's console report is returned as `log` (raw: redact it with the returned secrets
- * registered before writing it anywhere).
- */
-export function runVerifyWorker(job: VerifyJob): Promise<VerifyOutcome & { log: string }> {
-  return runInVerifyWorker(job);
-}
-
 /** Check metadata for one interaction of a pact. */
 interface InteractionMeta {
   id: string;
@@ -202,7 +193,7 @@ export function readPact(file: string): PactFile {
 export async function verifyPactFiles(opts: { spec: ProviderSpec; target: Target; pactFiles: string[]; redactor: Redactor; timeoutMs: number }): Promise<{ checks: CheckResult[]; log: string }> {
   const pacts = opts.pactFiles.map((f) => ({ file: f, pact: readPact(f) }));
   const t0 = performance.now();
-  const outcome = await runVerifyWorker({ spec: opts.spec, target: serializeTarget(opts.target), pactFiles: opts.pactFiles, timeoutMs: opts.timeoutMs });
+  const outcome = await runInVerifyWorker({ spec: opts.spec, target: serializeTarget(opts.target), pactFiles: opts.pactFiles, timeoutMs: opts.timeoutMs });
   for (const s of outcome.secrets) opts.redactor.add(s);
   const per = (performance.now() - t0) / Math.max(1, pacts.length);
   const checks = pacts.flatMap(({ file, pact }, k) => checksOfFile(pact, outcome.files[k] ?? { file, error: 'not verified', stateFailures: {} }, opts.spec, file, opts.redactor, per));

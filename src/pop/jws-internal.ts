@@ -1,6 +1,6 @@
 /**
  * Internal helpers shared by `taap.ts`, `dpop.ts` and the mock: tolerant compact-JWS parsing for verifiers (never
- * throws), a synchronous RS256 signer, and a forging signer for negative tests. Not part of the public API.
+ * throws), an RS256 signer on node's crypto (thread pool), and a forging signer for negative tests. Not part of the public API.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
 import { createHmac, createPrivateKey, KeyObject, sign as nodeSign } from 'node:crypto';

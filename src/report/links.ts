@@ -57,7 +57,6 @@ export function resolveSpecFile(info: SpecInfo, cwd: string): string {
   }
 }
 
-/** A spec file's YAML as reports read it, parsed once per content (several reporters read the same files). */
 /** Each shared document's data, converted once (reporters only read it). */
 const dataOf = new WeakMap<Document, unknown>();
 
