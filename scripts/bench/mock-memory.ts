@@ -10,11 +10,8 @@
  * means: from the first of those samples to the last, the retained heap grows by less than
  * {@link FLAT_TOLERANCE_MB}, and no store exceeds its cap. (Samples at 0 s and after the load are shown too.)
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { startMockProcess } from './mock-process.ts';
 import autocannon from 'autocannon';
 import { DEFAULT_MAX_STORE_ENTRIES } from '../../providers/mock-server.ts';
 
@@ -48,20 +45,8 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function mockMemory(seconds = 60, clockStep = 10): Promise<MockMemory> {
   const statsEvery = clockStep > 0 ? clockStep : 10;
-  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-load-'));
-  const credFile = join(dir, 'md.yaml');
-  const child = spawn(process.execPath, ['--expose-gc', 'bin/oauthgate.mjs', 'mock', '--spec', 'mobile-digital', '--port', '0', '--credentials-file', credFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child, url, creds } = await startMockProcess('mobile-digital', ['--expose-gc']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += String(d);
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m && out.includes('Ctrl-C stops it.')) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`mock exited ${code}: ${out}`)));
-    });
-    const creds = parse(readFileSync(credFile, 'utf8')) as { clientId: string; clientSecret: string };
     const rssMb = () => {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;

@@ -5,10 +5,8 @@
  * and the CPU seconds its server process used (utime + stime), since the machine is shared.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { startMockProcess } from './mock-process.ts';
 import autocannon, { type Options as LoadOptions } from 'autocannon';
 
 export interface EndpointRatio {
@@ -70,13 +68,9 @@ async function load(pid: number, opts: LoadOptions): Promise<{ rps: number; cpu:
 }
 
 export async function mockRatios(seconds = 5, specId = 'mobile-digital'): Promise<EndpointRatio[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'oauthgate-mockratio-'));
-  const credFile = join(dir, 'target.yaml');
-  const mock = spawn(process.execPath, ['bin/oauthgate.mjs', 'mock', '--spec', specId, '--port', '0', '--credentials-file', credFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child: mock, url: base, creds } = await startMockProcess(specId);
   const children: ChildProcess[] = [mock];
   try {
-    const base = await waitFor(mock, /listening on (http:\/\/\S+)[\s\S]*Ctrl-C stops it\./);
-    const creds = parse(readFileSync(credFile, 'utf8')) as { clientId: string; clientSecret: string };
     const tokenReq = {
       url: `${base}/prod/oauth2/token`,
       method: 'POST' as const,
