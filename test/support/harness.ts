@@ -36,26 +36,26 @@ const bundledRuns = new Map<string, Promise<CheckResult[]>>();
  * rows, their clean runs and the tests beside them asked for ~10% of their runs twice). Each caller gets its own
  * array; the results in it are shared and must not be changed. A spec object always gets a fresh run.
  */
-export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
-  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults);
-  const key = `${suite.name}|${specId}|${faults.join(',')}`;
+export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], checks?: readonly string[]): Promise<CheckResult[]> {
+  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, checks);
+  const key = `${suite.name}|${specId}|${faults.join(',')}|${checks ? [...checks].sort().join(',') : '*'}`;
   let run = bundledRuns.get(key);
   if (!run) {
-    run = freshRunOnMock(suite, bundledSpec(specId), faults);
+    run = freshRunOnMock(suite, bundledSpec(specId), faults, checks);
     bundledRuns.set(key, run);
   }
-  return run.then((checks) => [...checks]);
+  return run.then((results) => [...results]);
 }
 
-/** Runs `suite` against a new mock of `spec` with `faults`. */
-async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[]): Promise<CheckResult[]> {
+/** Runs `suite` against a new mock of `spec` with `faults`, judging only `checks` when given (RunSettings.checks). */
+async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[], checks?: readonly string[]): Promise<CheckResult[]> {
   const [run] = await runConformance({
     suites: [suite],
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
     timeoutMs: 5_000,
     redactor: new Redactor(),
     // A fixed seed, and few fuzz cases: these runs test the other suites (test/fuzz tests the fuzz suite itself).
-    settings: { seed: 20261127, fuzzRuns: 25 },
+    settings: { seed: 20261127, fuzzRuns: 25, ...(checks ? { checks } : {}) },
   });
   return run!.checks;
 }
@@ -79,18 +79,41 @@ export function cleanRun(suite: SuiteDef, specId: string): Promise<CheckResult[]
   return runOnMock(suite, specId);
 }
 
+/** Options of {@link killMatrix}. */
+export interface KillMatrixOptions {
+  /**
+   * Where given, each fault run judges only the checks of the rows with that spec and fault, plus these: the checks
+   * the suite makes them need (through `passed`), which must be judged for the others to run (RunSettings.checks).
+   * Only for a suite whose checks reach their verdicts from their own probes, those baselines and its steps, never
+   * from state another check leaves on the mock; a missing baseline fails the row (its check ends skipped).
+   */
+  baselines?: readonly string[];
+}
+
+/** The checks the fault run of each `spec|fault` judges: its rows' checks and the baselines. */
+function judgedChecks(cases: ReadonlyArray<readonly [string, FaultName, string]>, baselines: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [spec, fault, check] of cases) {
+    const list = out.get(`${spec}|${fault}`) ?? [...baselines];
+    if (!list.includes(check)) list.push(check);
+    out.set(`${spec}|${fault}`, list);
+  }
+  return out;
+}
+
 /**
  * Registers the kill matrix of `suite`: for each `[spec, fault, check]` case, the clean mock passes `check`
  * and the mock with `fault` fails it with a message naming expected and observed; and for every spec in
  * `specs`, the clean mock passes the whole suite (no failed or skipped check).
  */
-export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[]): void {
+export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[], opts: KillMatrixOptions = {}): void {
+  const judged = opts.baselines && judgedChecks(cases, opts.baselines);
   for (const [spec, fault, check] of cases) {
     it(`${spec}: fault "${fault}" fails ${check}`, async () => {
       const ok = result(await cleanRun(suite, spec), check);
       expect(ok.status, ok.reason).toBe('passed');
       // Rows that share a spec and a fault (one fault caught by several checks) share one run (runOnMock).
-      const r = result(await runOnMock(suite, spec, [fault]), check);
+      const r = result(await runOnMock(suite, spec, [fault], judged?.get(`${spec}|${fault}`)), check);
       expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
       expect(r.reason).toMatch(/expected .+ observed/);
     });
