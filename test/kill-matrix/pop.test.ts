@@ -16,7 +16,7 @@ import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
  * jti, the mock's clock, which this suite never moves), so a check's verdict does not depend on the others'.
  */
 const BASELINES = [validPopAccepted.id, resourceValidPopAccepted.id];
-const judging = (check: string) => [...BASELINES, check];
+const judging = (check: string) => ({ checks: [...BASELINES, check] });
 
 const cases: Array<[string, FaultName, string]> = [
   ['tmobile-apis-v6', 'no-access-token', 'pop.taap.valid-accepted'],

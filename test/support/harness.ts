@@ -10,6 +10,7 @@ import type { FaultName } from '../../providers/faults.ts';
 import type { SuiteDef } from '../../src/runner/suite.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
+import { SUITES } from '../../suites/index.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 
 const parsedSpecs = new Map<string, ProviderSpec>();
@@ -29,35 +30,64 @@ export function bundledSpec(id: string): ProviderSpec {
 
 const bundledRuns = new Map<string, Promise<CheckResult[]>>();
 
+/** How {@link runOnMock} runs a suite besides its spec and faults. */
+export interface MockRunOptions {
+  /** Judge only these checks (RunSettings.checks); default all. */
+  checks?: readonly string[];
+  /** Generated cases per fuzz property (only the fuzz suite reads it); default 25. */
+  fuzzRuns?: number;
+}
+
 /**
  * The check results of `suite` against a mock of bundled spec `specId` (or a spec object) with `faults`. On a bundled
- * spec the run is made once per worker and shared by every test file that asks for the same suite, spec and faults
- * (in the same order): the seed is fixed, so a second run would judge the same behaviour again (the kill-matrix
- * rows, their clean runs and the tests beside them asked for ~10% of their runs twice). Each caller gets its own
- * array; the results in it are shared and must not be changed. A spec object always gets a fresh run.
+ * spec the run is made once per worker and shared by every test file that asks for the same suite, spec, faults
+ * (in the same order) and options: the seed is fixed, so a second run would judge the same behaviour again (the
+ * kill-matrix rows, their clean runs, the coverage and deviation tests and the tests beside them asked for many runs
+ * twice). Each caller gets its own array; the results in it are shared and must not be changed. A spec object always
+ * gets a fresh run.
  */
-export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], checks?: readonly string[]): Promise<CheckResult[]> {
-  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, checks);
-  const key = `${suite.name}|${specId}|${faults.join(',')}|${checks ? [...checks].sort().join(',') : '*'}`;
+export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], opts: MockRunOptions = {}): Promise<CheckResult[]> {
+  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, opts);
+  const key = `${suite.name}|${specId}|${faults.join(',')}|${opts.checks ? [...opts.checks].sort().join(',') : '*'}|${opts.fuzzRuns ?? FUZZ_RUNS}`;
   let run = bundledRuns.get(key);
   if (!run) {
-    run = freshRunOnMock(suite, bundledSpec(specId), faults, checks);
+    run = freshRunOnMock(suite, bundledSpec(specId), faults, opts);
     bundledRuns.set(key, run);
   }
   return run.then((results) => [...results]);
 }
 
-/** Runs `suite` against a new mock of `spec` with `faults`, judging only `checks` when given (RunSettings.checks). */
-async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[], checks?: readonly string[]): Promise<CheckResult[]> {
+/** Fuzz cases per property in these runs: they test the other suites (test/fuzz tests the fuzz suite itself). */
+const FUZZ_RUNS = 25;
+
+/** Runs `suite` against a new mock of `spec` with `faults`. */
+async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[], opts: MockRunOptions): Promise<CheckResult[]> {
   const [run] = await runConformance({
     suites: [suite],
     plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
     timeoutMs: 5_000,
     redactor: new Redactor(),
-    // A fixed seed, and few fuzz cases: these runs test the other suites (test/fuzz tests the fuzz suite itself).
-    settings: { seed: 20261127, fuzzRuns: 25, ...(checks ? { checks } : {}) },
+    // A fixed seed (few fuzz cases by default).
+    settings: { seed: 20261127, fuzzRuns: opts.fuzzRuns ?? FUZZ_RUNS, ...(opts.checks ? { checks: opts.checks } : {}) },
   });
   return run!.checks;
+}
+
+/**
+ * Every suite's results on the clean mock of bundled spec `specId`, in registry order: the shared runs of
+ * {@link runOnMock} (the kill-matrix files of the same worker ask for the same ones), the fuzz suite at `fuzzRuns`
+ * cases per property. Four suites run at a time, as `oauthgate run` does.
+ */
+export async function allSuitesOnMock(specId: string, fuzzRuns = FUZZ_RUNS): Promise<CheckResult[]> {
+  const bySuite = new Map<string, CheckResult[]>();
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < SUITES.length) {
+      const suite = SUITES[next++]!;
+      bySuite.set(suite.name, await runOnMock(suite, specId, [], { fuzzRuns }));
+    }
+  }));
+  return SUITES.flatMap((s) => bySuite.get(s.name)!);
 }
 
 /** The result with `id`; throws with the ids that exist when it is missing (so typos fail loudly). */
@@ -113,7 +143,8 @@ export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [strin
       const ok = result(await cleanRun(suite, spec), check);
       expect(ok.status, ok.reason).toBe('passed');
       // Rows that share a spec and a fault (one fault caught by several checks) share one run (runOnMock).
-      const r = result(await runOnMock(suite, spec, [fault], judged?.get(`${spec}|${fault}`)), check);
+      const checks = judged?.get(`${spec}|${fault}`);
+      const r = result(await runOnMock(suite, spec, [fault], checks ? { checks } : {}), check);
       expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
       expect(r.reason).toMatch(/expected .+ observed/);
     });
