@@ -18,7 +18,7 @@ import { SUITES } from '../../suites/index.ts';
  * per worker with the coverage test and the kill-matrix files (test/support/harness.ts).
  */
 function runClean(id: string): Promise<CheckResult[]> {
-  return allSuitesOnMock(id, 10);
+  return allSuitesOnMock(id, { fuzzRuns: 10 });
 }
 
 /** The suites that reported any of `results` (in run order): a rerun of only these judges the same checks. */

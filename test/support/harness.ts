@@ -34,6 +34,8 @@ const bundledRuns = new Map<string, Promise<CheckResult[]>>();
 export interface MockRunOptions {
   /** Judge only these checks (RunSettings.checks); default all. */
   checks?: readonly string[];
+  /** Seed of the generated cases (only the fuzz suite reads it); default 20261127. */
+  seed?: number;
   /** Generated cases per fuzz property (only the fuzz suite reads it); default 25. */
   fuzzRuns?: number;
 }
@@ -48,7 +50,7 @@ export interface MockRunOptions {
  */
 export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], opts: MockRunOptions = {}): Promise<CheckResult[]> {
   if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, opts);
-  const key = `${suite.name}|${specId}|${faults.join(',')}|${opts.checks ? [...opts.checks].sort().join(',') : '*'}|${opts.fuzzRuns ?? FUZZ_RUNS}`;
+  const key = `${suite.name}|${specId}|${faults.join(',')}|${opts.checks ? [...opts.checks].sort().join(',') : '*'}|${opts.seed ?? SEED}|${opts.fuzzRuns ?? FUZZ_RUNS}`;
   let run = bundledRuns.get(key);
   if (!run) {
     run = freshRunOnMock(suite, bundledSpec(specId), faults, opts);
@@ -57,34 +59,42 @@ export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults
   return run.then((results) => [...results]);
 }
 
-/** Fuzz cases per property in these runs: they test the other suites (test/fuzz tests the fuzz suite itself). */
+/** The fixed seed of these runs, and their fuzz cases per property (they test the other suites; test/fuzz tests the fuzz suite). */
+const SEED = 20261127;
 const FUZZ_RUNS = 25;
 
-/** Runs `suite` against a new mock of `spec` with `faults`. */
+/** Runs `suite` against a new mock of `spec` with `faults`; the mock's secrets are redacted, as `oauthgate run` does. */
 async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[], opts: MockRunOptions): Promise<CheckResult[]> {
+  const redactor = new Redactor();
+  const acquire = async () => {
+    const m = await startMockTarget(spec, faults);
+    redactor.add(m.target.clientSecret);
+    redactor.add(m.target.password);
+    return { target: m.target, release: m.close };
+  };
   const [run] = await runConformance({
     suites: [suite],
-    plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
+    plans: [{ spec, targetLabel: 'mock', acquire }],
     timeoutMs: 5_000,
-    redactor: new Redactor(),
-    // A fixed seed (few fuzz cases by default).
-    settings: { seed: 20261127, fuzzRuns: opts.fuzzRuns ?? FUZZ_RUNS, ...(opts.checks ? { checks: opts.checks } : {}) },
+    redactor,
+    settings: { seed: opts.seed ?? SEED, fuzzRuns: opts.fuzzRuns ?? FUZZ_RUNS, ...(opts.checks ? { checks: opts.checks } : {}) },
   });
   return run!.checks;
 }
 
 /**
  * Every suite's results on the clean mock of bundled spec `specId`, in registry order: the shared runs of
- * {@link runOnMock} (the kill-matrix files of the same worker ask for the same ones), the fuzz suite at `fuzzRuns`
- * cases per property. Four suites run at a time, as `oauthgate run` does.
+ * {@link runOnMock}, which the kill-matrix, coverage and deviation files and suites/conformance.test.ts of the same
+ * worker ask for alike. `fuzz` (seed, cases per property) goes to the fuzz suite only, the one suite that reads it, so
+ * every other suite's run is shared whatever it is. Four suites run at a time, as `oauthgate run` does.
  */
-export async function allSuitesOnMock(specId: string, fuzzRuns = FUZZ_RUNS): Promise<CheckResult[]> {
+export async function allSuitesOnMock(specId: string, fuzz: Pick<MockRunOptions, 'seed' | 'fuzzRuns'> = {}): Promise<CheckResult[]> {
   const bySuite = new Map<string, CheckResult[]>();
   let next = 0;
   await Promise.all(Array.from({ length: 4 }, async () => {
     while (next < SUITES.length) {
       const suite = SUITES[next++]!;
-      bySuite.set(suite.name, await runOnMock(suite, specId, [], { fuzzRuns }));
+      bySuite.set(suite.name, await runOnMock(suite, specId, [], suite.name === 'fuzz' ? fuzz : {}));
     }
   }));
   return SUITES.flatMap((s) => bySuite.get(s.name)!);
