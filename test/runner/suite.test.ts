@@ -50,6 +50,38 @@ describe('SuiteContext.check', () => {
     expect(r.evidence?.[0]?.status).toBe(500);
   });
 
+  it('keeps the exchanges of concurrent requests inside one check, and a step\'s inside the step, even within a check', async () => {
+    const t = ctx([exchange(200), exchange(200), exchange(200)]);
+    let inner: Awaited<ReturnType<typeof t.step>> | undefined;
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      inner = await t.step('nested', () => send(t, { method: 'GET', url: 'http://127.0.0.1:9/step' }));
+      const both = await Promise.all([send(t, { method: 'GET', url: 'http://127.0.0.1:9/a' }), send(t, { method: 'GET', url: 'http://127.0.0.1:9/b' })]);
+      return [both[0]] as [HttpExchange];
+    });
+    expect(r.evidence!.map((e) => e.url).sort()).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
+    expect(inner!.exchanges.map((e) => e.request.url)).toEqual(['http://127.0.0.1:9/step']);
+  });
+
+  it('leaves out of a check\'s evidence what another context sends while the check runs (a dry run that captures a request)', async () => {
+    const t = ctx([exchange(401)]);
+    const dry = new SuiteContext('demo', spec, target, sender([{ headers: {}, bodyText: '', durationMs: 0 } as unknown as HttpExchange]), new Redactor());
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      await send(dry, { method: 'POST', url: 'http://127.0.0.1:9/captured' });
+      return [await send(t, { method: 'POST', url: 'http://127.0.0.1:9/sent' })] as [HttpExchange];
+    });
+    expect(r.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/sent', 401]]);
+  });
+
+  it('fails both of two checks of one context that overlap, saying why, rather than mixing their evidence', async () => {
+    const t = ctx([exchange(200), exchange(200)]);
+    const body = (path: string) => async () => [await send(t, { method: 'GET', url: `http://127.0.0.1:9/${path}` })] as [HttpExchange];
+    const [a, b] = await Promise.all([t.check(statusIs200, { severity: 'MUST' }, body('a')), t.check(statusIs200, { severity: 'MUST' }, body('b'))]);
+    for (const r of [a, b]) {
+      expect(r.status).toBe('failed');
+      expect(r.reason).toMatch(/suite demo: steps or checks overlapped/);
+    }
+  });
+
   it('reports a failed prerequisite step once as a failed check at the severity of the first check needing it', async () => {
     const t = ctx();
     const s = await t.step('obtain a token', async () => { throw new Error('HTTP 500'); });
