@@ -140,6 +140,25 @@ export class SuiteContext {
     this.#recording.at(-1)?.push(ex);
   }
 
+  /**
+   * Runs `fn` and returns the exchanges it made apart from those of the running step or check: for a part of a check
+   * that runs alone (a fuzz property's shrinking judges one case at a time), to tell which exchanges a value caused.
+   */
+  async collect<T>(fn: () => Promise<T>): Promise<{ value: T; exchanges: HttpExchange[] }> {
+    const exchanges: HttpExchange[] = [];
+    const value = await this.#recordInto(exchanges, fn);
+    return { value, exchanges };
+  }
+
+  /**
+   * Names the exchanges that decided the running check (a fuzz property's counterexample), which become its evidence
+   * in place of the ones it recorded. Called inside a check's body; outside one it does nothing.
+   */
+  decidedBy(exchanges: HttpExchange[]): void {
+    const running = this.#recording.at(-1);
+    if (running) running.splice(0, running.length, ...exchanges);
+  }
+
   /** Runs `fn` with `exchanges` as the list {@link observe} adds to; an overlapping step or check is a suite bug. */
   async #recordInto<T>(exchanges: HttpExchange[], fn: () => T | Promise<T>): Promise<T> {
     this.#recording.push(exchanges);

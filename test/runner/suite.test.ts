@@ -72,6 +72,22 @@ describe('SuiteContext.check', () => {
     expect(r.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/sent', 401]]);
   });
 
+  it('collects what a part of a check sends apart from the check, and takes the exchanges named as deciding as its evidence', async () => {
+    const t = ctx([exchange(200), exchange(500), exchange(200)]);
+    const get = (path: string) => send(t, { method: 'GET', url: `http://127.0.0.1:9/${path}` });
+    let collected: HttpExchange[] = [];
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      await get('first');
+      collected = (await t.collect(() => get('collected'))).exchanges;
+      await get('last');
+      t.decidedBy(collected);
+      return [collected[0]!] as [HttpExchange];
+    });
+    expect(collected.map((e) => e.request.url)).toEqual(['http://127.0.0.1:9/collected']);
+    expect(r.status).toBe('failed');
+    expect(r.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/collected', 500]]);
+  });
+
   it('fails both of two checks of one context that overlap, saying why, rather than mixing their evidence', async () => {
     const t = ctx([exchange(200), exchange(200)]);
     const body = (path: string) => async () => [await send(t, { method: 'GET', url: `http://127.0.0.1:9/${path}` })] as [HttpExchange];
