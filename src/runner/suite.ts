@@ -66,9 +66,16 @@ export class Unavailable extends Error {
 /** A prerequisite that holds when check `r` passed: later checks mean nothing if their baseline failed. */
 export function passed(r: CheckResult): Prereq<void> {
   const name = `check ${r.id} passes`;
-  if (r.status === 'passed') return { ok: true, value: undefined, name, exchanges: [] };
-  return { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}`, kind: r.status === 'failed' ? 'reported' : 'unavailable', exchanges: [] };
+  const exchanges = decidingExchanges.get(r) ?? [];
+  if (r.status === 'passed') return { ok: true, value: undefined, name, exchanges };
+  return { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}`, kind: r.status === 'failed' ? 'reported' : 'unavailable', exchanges };
 }
+
+/**
+ * The exchanges each recorded result was decided by, unredacted (its evidence is their redacted form), so a check
+ * that needs it and sends nothing itself carries them, as it carries a step's.
+ */
+const decidingExchanges = new WeakMap<CheckResult, HttpExchange[]>();
 
 /** Declares a suite. */
 export const defineSuite = (def: SuiteDef): SuiteDef => def;
@@ -225,8 +232,9 @@ export class SuiteContext {
     } catch (e) {
       outcome = e instanceof CheckAbort ? e.outcome : { status: 'failed', reason: `check could not complete: ${e instanceof Error ? e.message : String(e)}` };
     }
-    // With no request of its own, a check was decided by what its prerequisites observed.
-    const evidence = exchanges.length ? exchanges : needs.flatMap((p) => p.exchanges);
+    // With no request of its own, a check was decided by what its prerequisites observed (each exchange once: a
+    // step and a check that needed it can hold the same one).
+    const evidence = exchanges.length ? exchanges : [...new Set(needs.flatMap((p) => p.exchanges))];
     return this.#record(meta, opts, outcome, performance.now() - t0, evidence);
   }
 
@@ -302,6 +310,7 @@ export class SuiteContext {
       r.reason = `${r.reason}; ${capped}spec assumption (${assumed.path}): ${this.redactor.redact(assumed.assumption ?? '')}`;
     }
     if (exchanges.length) r.evidence = exchanges.slice(-MAX_EVIDENCE).map((e) => toEvidence(e, this.redactor));
+    decidingExchanges.set(r, exchanges);
     this.results.push(r);
     this.onResult(r);
     return r;

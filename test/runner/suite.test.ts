@@ -98,6 +98,18 @@ describe('SuiteContext.check', () => {
     }
   });
 
+  it('carries the exchanges of a check it needs when it sends nothing itself, each once', async () => {
+    const t = ctx([exchange(401), exchange(200)]);
+    const s = await t.step('call with a bogus token', () => send(t, { method: 'GET', url: 'http://127.0.0.1:9/bogus' }));
+    const own = await t.check(statusIs200, { severity: 'SHOULD' }, async () => [await send(t, { method: 'GET', url: 'http://127.0.0.1:9/own' })] as [HttpExchange]);
+    const fromStep = await t.check(statusIs200, { severity: 'MUST', needs: [s] }, (ex) => [ex]); // fails: HTTP 401
+    expect(fromStep.evidence!.map((e) => e.url)).toEqual(['http://127.0.0.1:9/bogus']);
+    const behindOwn = await t.check(statusIs200, { severity: 'MUST', needs: [passed(own)] }, () => [exchange(200)] as [HttpExchange]);
+    expect(behindOwn.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/own', 200]]);
+    const both = await t.check(statusIs200, { severity: 'MUST', needs: [s, passed(own), passed(behindOwn)] }, () => [exchange(200)] as [HttpExchange]);
+    expect(both.evidence!.map((e) => e.url)).toEqual(['http://127.0.0.1:9/bogus', 'http://127.0.0.1:9/own']);
+  });
+
   it('reports a failed prerequisite step once as a failed check at the severity of the first check needing it', async () => {
     const t = ctx();
     const s = await t.step('obtain a token', async () => { throw new Error('HTTP 500'); });
