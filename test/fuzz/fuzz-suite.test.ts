@@ -80,12 +80,12 @@ describe('faults caught by a property, with a shrunk counterexample', () => {
 
   it('shows the shrunk counterexample\'s exchanges as the evidence, not the last of the concurrent requests', async () => {
     for (const [spec, fault, id] of cases) {
-      const r = result(await caseRun(spec, fault), id);
+      const r = result(await caseRun(spec, fault, id), id);
       // one case sends one request, or two (a replay, a token then its use at the resource)
       expect(r.evidence?.length, `${spec} with ${fault}`).toBeGreaterThan(0);
       expect(r.evidence!.length, `${spec} with ${fault}`).toBeLessThanOrEqual(2);
     }
-    const junk = result(await caseRun('att', 'junk-500'), 'fuzz.token.no-server-error');
+    const junk = result(await caseRun('att', 'junk-500', 'fuzz.token.no-server-error'), 'fuzz.token.no-server-error');
     expect(junk.evidence!.map((e) => e.status)).toEqual([500]);
   });
 
