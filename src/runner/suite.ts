@@ -105,9 +105,10 @@ export interface RunSettings {
   /**
    * Ids of the only checks to judge (unset: all). A check left out is neither run nor recorded: its body (with
    * the probes it sends) is skipped; steps still run. A selected check that needs an unselected one (through
-   * {@link passed}) is skipped with the reason, so select the baseline checks it builds on too. Each check's
-   * verdict comes from its own probes, so selecting it alone judges it as the whole suite would: a fuzz property
-   * replays the same cases from the same seed (its seed derives from the run's seed and its own id).
+   * {@link passed}) is skipped with the reason, so select the baseline checks it builds on too. A fuzz property
+   * alone draws the same cases (its seed derives from the run's seed and its own id), and may use more of the shared
+   * {@link fuzzBudget}. Whether a check alone reaches the verdict it reaches in the whole suite depends on the suite:
+   * some read what earlier checks collected (the token-endpoint error checks), and judge nothing alone.
    */
   checks?: readonly string[];
 }
