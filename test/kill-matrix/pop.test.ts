@@ -95,6 +95,18 @@ describe('kill matrix: TAAP PoP', () => {
     expect(u.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['pop.taap.other-hop-rejected', 'pop.taap.resource.other-hop-rejected', 'pop.taap.resource.query-omitted-rejected']);
   });
 
+  it('a fault run that judges only a row\'s check and the baselines reaches the whole suite\'s verdict and reason', async () => {
+    // Ports, the mock's random client id and secret fingerprints differ between two mocks; nothing else may.
+    const same = (s: string | undefined) => (s ?? '').replace(/:\d{4,5}\b/g, ':PORT').replace(/oauthgate-tmobile-[a-z0-9-]+?-v\d-[A-Za-z0-9_-]{8}/g, 'CLIENT').replace(/\[redacted:[0-9a-f]{8}\]/g, '[redacted]');
+    for (const [fault, id] of [['pop-ignores-query', 'pop.taap.resource.query-omitted-rejected'], ['pop-ignores-uri', 'pop.taap.resource.other-hop-rejected']] as const) {
+      const whole = result(await runOnMock(pop, 'tmobile-apis-v6', [fault]), id);
+      const alone = await runOnMock(pop, 'tmobile-apis-v6', [fault], judging(id));
+      expect(alone.map((r) => r.id).sort()).toEqual([...judging(id).checks].sort());
+      expect([result(alone, id).status, same(result(alone, id).reason)]).toEqual(['failed', same(whole.reason)]);
+      expect(whole.status).toBe('failed');
+    }
+  });
+
   it('the HS256 confusion fault accepts only the correctly keyed token, so the probe proves its key derivation', async () => {
     const r = result(await runOnMock(pop, 'tmobile-naas-v2', ['pop-allow-hs256'], judging('pop.taap.alg-hs256-confusion-rejected')), 'pop.taap.alg-hs256-confusion-rejected');
     expect(r.status).toBe('failed');
