@@ -131,7 +131,7 @@ export async function renderViews(chromium: string, url: string, views: View[], 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => void textNow(sessionId).then((text) => reject(new Error(
-        `chromium: ${target} did not show ${missingTexts(text, view.expect).map(String).join(', ')} within ${viewTimeoutMs} ms; it showed: ${JSON.stringify(text.slice(0, 500))}`,
+        `chromium: ${target} did not show ${missingTexts(text, view.expect).map((e) => (typeof e === 'string' ? JSON.stringify(e) : String(e))).join(', ')} within ${viewTimeoutMs} ms; it showed: ${JSON.stringify(text.slice(0, 500))}`,
       ))), viewTimeoutMs);
     });
     const open = async (): Promise<string> => {
