@@ -35,7 +35,10 @@ export class ReplayCache {
   readonly #max: number;
   /** jti -> expiry (epoch seconds) of the live entry. */
   readonly #entries = new Map<string, number>();
-  /** Min-heap on expiry. May hold stale pairs (jti since re-recorded or evicted); they are skipped when popped. */
+  /**
+   * Min-heap on expiry, exactly one pair per entry: an entry is deleted only when its pair is popped, and a jti is
+   * recorded only when it has no entry (see {@link ReplayCache.seen}), so no stale pair can arise.
+   */
   readonly #heap: Array<[exp: number, jti: string]> = [];
   #evictedUnexpired = 0;
 
@@ -58,13 +61,11 @@ export class ReplayCache {
       throw new TypeError(`ReplayCache.seen: expected finite epoch seconds, observed exp=${expEpochSeconds} now=${now}`);
     }
     this.#evictExpired(now);
-    const known = this.#entries.get(jti);
-    if (known !== undefined && known > now) return true;
-    // Either unknown or expired (an expired one was already evicted above, unless the heap holds it later).
-    while (this.#entries.size >= this.#max && !this.#entries.has(jti)) this.#evictSoonest();
+    // Every entry expiring at or before `now` is gone, so a known jti is an unexpired one.
+    if (this.#entries.has(jti)) return true;
+    while (this.#entries.size >= this.#max) this.#evictSoonest();
     this.#entries.set(jti, expEpochSeconds);
     this.#push([expEpochSeconds, jti]);
-    this.#compactIfBloated();
     return false;
   }
 
@@ -81,27 +82,15 @@ export class ReplayCache {
   #evictExpired(now: number): void {
     for (let top = this.#heap[0]; top !== undefined && top[0] <= now; top = this.#heap[0]) {
       this.#pop();
-      if (this.#entries.get(top[1]) === top[0]) this.#entries.delete(top[1]);
+      this.#entries.delete(top[1]);
     }
   }
 
+  /** Evicts the entry that expires soonest; called only while the cache is full, so the heap is not empty. */
   #evictSoonest(): void {
-    for (;;) {
-      const top = this.#pop();
-      if (top === undefined) return;
-      if (this.#entries.get(top[1]) === top[0]) {
-        this.#entries.delete(top[1]);
-        this.#evictedUnexpired++;
-        return;
-      }
-    }
-  }
-
-  /** Stale heap pairs are normally popped soon; rebuild if they ever outnumber live entries (keeps memory bounded). */
-  #compactIfBloated(): void {
-    if (this.#heap.length <= 2 * this.#entries.size + 16) return;
-    this.#heap.length = 0;
-    for (const [jti, exp] of this.#entries) this.#push([exp, jti]);
+    const top = this.#pop()!;
+    this.#entries.delete(top[1]);
+    this.#evictedUnexpired++;
   }
 
   #push(item: [number, string]): void {

@@ -393,6 +393,11 @@ function fail(code: TaapErrorCode, message: string): TaapVerifyResult {
 const importedPublicKeys = new Map<string, Promise<CryptoKey | KeyObject>>();
 
 async function rsaPublicKey(key: CryptoKey | KeyObject | string): Promise<CryptoKey | KeyObject> {
+  if (key instanceof KeyObject && (key.type !== 'public' || key.asymmetricKeyType !== 'rsa')) {
+    // jose would refuse it too, but an EC key with an error jose classes as the token's (JOSENotSupported), so the
+    // token would be called malformed for the registered key's fault.
+    throw new TypeError(`TAAP verify: the registered key must be an RSA public key (RS256), got a ${key.type} ${key.asymmetricKeyType ?? 'secret'} key`);
+  }
   if (typeof key !== 'string') return key;
   let imported = importedPublicKeys.get(key);
   if (!imported) {

@@ -85,7 +85,7 @@ export const DEVIATIONS = {
     checks: ['error.invalid-client-www-authenticate'],
   },
   'headers.tenant-required': {
-    rfc: 'RFC 6749 §3.2',
+    rfc: 'RFC 6749 §4.4.2',
     description: 'Every call, token requests included, must carry extra headers.',
     checks: ['token.rfc6749.no-extra-headers-required'],
   },

@@ -497,10 +497,11 @@ describe('verifyTaapPop: keys it cannot use, edge values', () => {
     expect((await verifyTaapPop(token, opts({ publicKey: createPublicKey(publicPem) }))).ok).toBe(true);
     // the private key of the very pair that signed: node could verify with it, jose refuses a private key for verify
     await expect(verifyTaapPop(token, opts({ publicKey: createPrivateKey(privatePem) }))).rejects.toThrow();
-    // an EC key: left to jose, which reports it as unsupported (a JOSEError, so the token is called malformed;
-    // node's verify would have run ECDSA over an RSA signature and called it bad_signature)
+    // an EC key is the registered key's fault, not the token's: it throws, naming the key (jose's JOSENotSupported
+    // would have called the token malformed; node's verify would have called it bad_signature)
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expectFail(await verifyTaapPop(token, opts({ publicKey: ec.publicKey })), 'malformed', 'rejected by the JWS parser');
+    await expect(verifyTaapPop(token, opts({ publicKey: ec.publicKey }))).rejects.toThrow('TAAP verify: the registered key must be an RSA public key (RS256), got a public ec key');
+    await expect(verifyTaapPop(token, opts({ publicKey: createPrivateKey(privatePem) }))).rejects.toThrow('got a private rsa key');
     // a 1024-bit RSA pair: node signs and verifies with it, jose (and so this verifier) refuses it
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const claims = decodeJwt(token);
