@@ -91,5 +91,12 @@ for (const run of runs) {
         });
       });
     }
+    // The harness's own promise (issue 7: results carry what decided them), tested on the bundled mocks only, so that
+    // a live target's tests stay about the server.
+    if (!live) {
+      it('every applicable check carries the exchanges that decided it', () => {
+        expect(run.checks.filter((c) => c.status !== 'not_applicable' && !c.evidence?.length).map((c) => c.id)).toEqual([]);
+      });
+    }
   });
 }

@@ -38,8 +38,20 @@ function seedFor(seed: number, id: string): number {
   return h;
 }
 
-/** Runs a property; the result is widened to what the fuzz checks judge (a run of any case type). */
-const property = <T>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, o: PropertyOptions): Promise<PropertyRun<unknown>> => runProperty(arb, predicate, o);
+/**
+ * Runs a property inside a check's body; the result is widened to what the fuzz checks judge (a run of any case
+ * type). When it fails, the exchanges of the shrunk counterexample (collected while shrinking, which judges one case
+ * at a time) become the check's evidence, instead of the last of the hundreds of concurrent requests.
+ */
+async function property<T>(t: SuiteContext, arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, o: PropertyOptions): Promise<PropertyRun<unknown>> {
+  const capture = async (judge: () => Promise<Verdict>) => {
+    const { value, exchanges } = await t.collect(judge);
+    return { verdict: value, evidence: exchanges };
+  };
+  const run = await runProperty<T, HttpExchange[]>(arb, predicate, { ...o, capture });
+  if (run.failure?.shrunkEvidence?.length) t.decidedBy(run.failure.shrunkEvidence);
+  return run;
+}
 
 /** Why an answer to a malformed request is a server fault, if it is. */
 function serverFault(ex: HttpExchange): Verdict {
@@ -77,7 +89,7 @@ export default defineSuite({
     // ---- junk at the token endpoint ----
     const junk = fc.record({ grant: G.grantArbitrary(spec), mutations: fc.array(G.requestMutation, { minLength: 1, maxLength: 3 }) });
     await t.check(F.noServerError, { severity: 'MUST' }, async () => [
-      await property(junk, async (c) => {
+      await property(t, junk, async (c) => {
         const params = grant && grant !== 'authorization_code' ? defaultGrantParams(t, grant) : {};
         let req = buildTokenRequest(t, c.grant, { params });
         for (const m of c.mutations) req = G.mutateRequest(req, m);
@@ -92,7 +104,7 @@ export default defineSuite({
       t.notApplicable(F.invalidRequestRejected, 'MUST', !invalid ? 'the spec\'s requests leave nothing to make invalid' : 'no grant obtains a token without a user at the token endpoint');
     } else {
       await t.check(F.invalidRequestRejected, { severity: 'MUST' }, async () => [
-        await property(invalid, async (c) => {
+        await property(t, invalid, async (c) => {
           const params = defaultGrantParams(t, grant);
           const secret = t.target.clientSecret;
           let req =
@@ -118,7 +130,7 @@ export default defineSuite({
       const d = spec.scope.delimiter;
       const required = spec.resource.requiredScope;
       await t.check(F.grantedScopeWithinRequest, { severity: 'SHOULD' }, async () => [
-        await property(scopes, async (list) => {
+        await property(t, scopes, async (list) => {
           const ex = await sendSigned(t, buildTokenRequest(t, scopeGrant, { params: { ...defaultGrantParams(t, scopeGrant), scope: list.join(d) } }));
           const b = bodyObject(ex);
           if (ex.status !== 200 || typeof b?.access_token !== 'string') return undefined; // refused: nothing granted
@@ -150,7 +162,7 @@ export default defineSuite({
       /** Behaviours the spec documents (the others come from the oracle's safe reading, an assumption). */
       const documented = new Set(['registered', 'path extension', 'added query']);
       await t.check(F.redirectDecisionMatchesRule, { severity: 'MUST' }, async () => [
-        await property(G.redirectCandidateArbitrary(registered), async (c) => {
+        await property(t, G.redirectCandidateArbitrary(registered), async (c) => {
           const ex = await authorizeRequest(t, { response_type: responseType, client_id: t.target.clientId, redirect_uri: c.uri, state: 'oauthgate-fuzz', ...challengeParams(t, responseType) });
           if (ex.failure || (ex.status ?? 0) >= 500) return serverFault(ex);
           const loc = redirectLocation(ex);
@@ -168,7 +180,7 @@ export default defineSuite({
     const tok = await t.step('obtain a token to mutate', () => obtainToken(t));
     const invalidStatus = resolveSpec(spec).resource.invalidTokenStatus;
     await t.check(F.mutatedBearerRejected, { severity: 'MUST', needs: [tok] }, async (issued) => [
-      await property(G.tokenMutation, async (m) => {
+      await property(t, G.tokenMutation, async (m) => {
         const mutated = G.mutateToken(issued.accessToken, m);
         if (m.kind !== 'keep' && mutated === issued.accessToken) return undefined;
         t.redactor.add(mutated);
@@ -190,7 +202,7 @@ export default defineSuite({
         return grant;
       });
       await t.check(F.mutatedPopRejected, { severity: 'MUST', needs: [keyed] }, async (g) => [
-        await property(G.popMutation, async (m) => {
+        await property(t, G.popMutation, async (m) => {
           const req = buildTokenRequest(t, g, { params: defaultGrantParams(t, g) });
           await attachTaap(t, req);
           const header = spec.pop!.header;
@@ -249,7 +261,7 @@ async function fuzzDpop(t: SuiteContext, grant: ReturnType<typeof primaryGrant>,
   }
   const DAY = 86_400;
   await t.check(F.mutatedDpopRejected, { severity: 'MUST', needs: [keys] }, async (k) => [
-    await property(G.dpopMutation, async (m) => {
+    await property(t, G.dpopMutation, async (m) => {
       let p: string;
       if (m.kind === 'fresh') p = await proof(k, {});
       else if (m.kind === 'flip') p = G.flipJwsSegment(await proof(k, {}), m.segment, m.at, m.with);

@@ -47,19 +47,22 @@ export class FuzzBudget {
   }
 }
 
-export interface PropertyRun<T> {
+export interface PropertyRun<T, E = unknown> {
   /** Cases generated and judged. */
   runs: number;
   /** Requests sent (including the shrinking phase). */
   requests: number;
   seed: number;
-  /** The first failing case as generated, its verdict, and the shrunk counterexample when shrinking ran. */
-  failure?: { original: T; verdict: string; shrunk?: T; shrunkVerdict?: string; path?: string; shrinkRuns?: number };
+  /**
+   * The first failing case as generated, its verdict, and the shrunk counterexample when shrinking ran, with what
+   * {@link PropertyOptions.capture} collected while the counterexample was judged (its exchanges).
+   */
+  failure?: { original: T; verdict: string; shrunk?: T; shrunkVerdict?: string; shrunkEvidence?: E; path?: string; shrinkRuns?: number };
   /** Set when the budget ran out before `runs` cases were judged. */
   budgetExhausted?: boolean;
 }
 
-export interface PropertyOptions {
+export interface PropertyOptions<E = unknown> {
   seed: number;
   runs: number;
   concurrency: number;
@@ -68,13 +71,18 @@ export interface PropertyOptions {
   requestsPerCase: number;
   /** Most shrinking steps (each sends `requestsPerCase` requests). */
   maxShrinkRuns?: number;
+  /**
+   * Wraps each judgement of the shrinking phase, which runs one case at a time, to collect what it produced (the
+   * exchanges it made): the counterexample's is returned as `failure.shrunkEvidence`.
+   */
+  capture?: (judge: () => Promise<Verdict>) => Promise<{ verdict: Verdict; evidence: E }>;
 }
 
 /**
  * Judges `runs` cases of `arb` with `predicate`. Cases are sampled from `seed` (the same seed gives the same cases),
  * judged concurrently; on a failure the property is replayed sequentially from the same seed to shrink it.
  */
-export async function runProperty<T>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, opts: PropertyOptions): Promise<PropertyRun<T>> {
+export async function runProperty<T, E = unknown>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<Verdict>, opts: PropertyOptions<E>): Promise<PropertyRun<T, E>> {
   const cases = fc.sample(arb, { seed: opts.seed, numRuns: opts.runs });
   let requests = 0;
   let judged = 0;
@@ -96,22 +104,22 @@ export async function runProperty<T>(arb: fc.Arbitrary<T>, predicate: (value: T)
       if (verdict !== undefined && (!first || index < first.index)) first = { index, value, verdict };
     }
   }));
-  const out: PropertyRun<T> = { runs: judged, requests, seed: opts.seed, ...(exhausted ? { budgetExhausted: true } : {}) };
+  const out: PropertyRun<T, E> = { runs: judged, requests, seed: opts.seed, ...(exhausted ? { budgetExhausted: true } : {}) };
   if (!first) return out;
   out.failure = { original: first.value, verdict: first.verdict };
 
   // Shrink: replay from the same seed, sequentially, within the budget; the last failing value is the counterexample.
   let shrinkRuns = 0;
   const maxShrink = opts.maxShrinkRuns ?? 200;
-  const verdicts = new Map<T, string>();
+  const verdicts = new Map<T, { verdict: string; evidence?: E }>();
   const details = await fc.check(
     fc.asyncProperty(arb, async (v) => {
       if (shrinkRuns >= maxShrink || !(await opts.budget.take(opts.requestsPerCase))) return true; // out of budget: stop shrinking here
       shrinkRuns++;
       requests += opts.requestsPerCase;
-      const verdict = await predicate(v);
-      if (verdict !== undefined) verdicts.set(v, verdict);
-      return verdict === undefined;
+      const judged: { verdict: Verdict; evidence?: E } = opts.capture ? await opts.capture(() => predicate(v)) : { verdict: await predicate(v) };
+      if (judged.verdict !== undefined) verdicts.set(v, { ...judged, verdict: judged.verdict });
+      return judged.verdict === undefined;
     }),
     { seed: opts.seed, numRuns: first.index + 1, endOnFailure: false },
   );
@@ -119,7 +127,10 @@ export async function runProperty<T>(arb: fc.Arbitrary<T>, predicate: (value: T)
     const shrunk = details.counterexample[0];
     out.failure.shrunk = shrunk;
     const v = verdicts.get(shrunk);
-    if (v !== undefined) out.failure.shrunkVerdict = v;
+    if (v !== undefined) {
+      out.failure.shrunkVerdict = v.verdict;
+      if ('evidence' in v) out.failure.shrunkEvidence = v.evidence;
+    }
     out.failure.path = details.counterexamplePath ?? undefined;
   }
   out.failure.shrinkRuns = shrinkRuns;

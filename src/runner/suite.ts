@@ -4,7 +4,6 @@
  * failed prerequisites into skipped checks (so a dead target costs seconds, not one timeout per check) while
  * reporting the failed prerequisite itself once as a failed check, and reports documented deviations as such.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ProviderSpec } from '../spec/schema.ts';
 import { deviationsForCheck } from '../spec/deviations.ts';
@@ -67,9 +66,16 @@ export class Unavailable extends Error {
 /** A prerequisite that holds when check `r` passed: later checks mean nothing if their baseline failed. */
 export function passed(r: CheckResult): Prereq<void> {
   const name = `check ${r.id} passes`;
-  if (r.status === 'passed') return { ok: true, value: undefined, name, exchanges: [] };
-  return { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}`, kind: r.status === 'failed' ? 'reported' : 'unavailable', exchanges: [] };
+  const exchanges = decidingExchanges.get(r) ?? [];
+  if (r.status === 'passed') return { ok: true, value: undefined, name, exchanges };
+  return { ok: false, name, reason: `${r.status}${r.reason ? `: ${r.reason}` : ''}`, kind: r.status === 'failed' ? 'reported' : 'unavailable', exchanges };
 }
+
+/**
+ * The exchanges each recorded result was decided by, unredacted (its evidence is their redacted form), so a check
+ * that needs it and sends nothing itself carries them, as it carries a step's.
+ */
+const decidingExchanges = new WeakMap<CheckResult, HttpExchange[]>();
 
 /** Declares a suite. */
 export const defineSuite = (def: SuiteDef): SuiteDef => def;
@@ -108,12 +114,6 @@ export function defaultRunSettings(live: boolean, seed = Date.now() % 2_147_483_
 /** Most exchanges kept as one check's evidence (the last ones). */
 const MAX_EVIDENCE = 8;
 
-/**
- * Exchanges made while a step or a check body runs, per async context. One instance for every context: each
- * AsyncLocalStorage instance adds work to every promise the process creates, so one per suite would slow all of them.
- */
-const recording = new AsyncLocalStorage<HttpExchange[]>();
-
 /** Stable id segment for a step name. */
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
@@ -123,6 +123,14 @@ export class SuiteContext {
   readonly steps: StepRecord[] = [];
   /** Failed steps already reported as a failed check. */
   readonly #reportedSteps = new Set<Prereq<unknown>>();
+  /**
+   * The evidence lists of the steps and check bodies running, innermost last: a suite runs its steps and checks one
+   * after another (each awaited; requests inside one may be concurrent), so the list on top is the one running.
+   * Kept per context rather than in an AsyncLocalStorage, which in Node 20 adds a hook to every promise the process
+   * creates (~5 % of a fuzz run's CPU), and which let the exchanges of another context that a check drives (the
+   * PoP suite's capturing dry run) land in the check's evidence as requests with no response.
+   */
+  readonly #recording: HttpExchange[][] = [];
 
   constructor(
     readonly suite: string,
@@ -136,7 +144,39 @@ export class SuiteContext {
 
   /** Notes an exchange as evidence of the step or check that is running (called by every sender). */
   observe(ex: HttpExchange): void {
-    recording.getStore()?.push(ex);
+    this.#recording.at(-1)?.push(ex);
+  }
+
+  /**
+   * Runs `fn` and returns the exchanges it made apart from those of the running step or check: for a part of a check
+   * that runs alone (a fuzz property's shrinking judges one case at a time), to tell which exchanges a value caused.
+   */
+  async collect<T>(fn: () => Promise<T>): Promise<{ value: T; exchanges: HttpExchange[] }> {
+    const exchanges: HttpExchange[] = [];
+    const value = await this.#recordInto(exchanges, fn);
+    return { value, exchanges };
+  }
+
+  /**
+   * Names the exchanges that decided the running check (a fuzz property's counterexample), which become its evidence
+   * in place of the ones it recorded. Called inside a check's body; outside one it does nothing.
+   */
+  decidedBy(exchanges: HttpExchange[]): void {
+    const running = this.#recording.at(-1);
+    if (running) running.splice(0, running.length, ...exchanges);
+  }
+
+  /** Runs `fn` with `exchanges` as the list {@link observe} adds to; an overlapping step or check is a suite bug. */
+  async #recordInto<T>(exchanges: HttpExchange[], fn: () => T | Promise<T>): Promise<T> {
+    this.#recording.push(exchanges);
+    try {
+      return await fn();
+    } finally {
+      const top = this.#recording.pop();
+      if (top !== exchanges) {
+        throw new Error(`suite ${this.suite}: steps or checks overlapped (each must be awaited before the next starts), so their evidence cannot be told apart`);
+      }
+    }
   }
 
   /** Runs a named, reusable step; a thrown error becomes a failed prerequisite with its message. */
@@ -144,7 +184,7 @@ export class SuiteContext {
     const t0 = performance.now();
     const exchanges: HttpExchange[] = [];
     try {
-      const value = await recording.run(exchanges, fn);
+      const value = await this.#recordInto(exchanges, fn);
       this.steps.push({ name, ok: true, durationMs: performance.now() - t0 });
       return { ok: true, value, name, exchanges };
     } catch (e) {
@@ -188,12 +228,13 @@ export class SuiteContext {
     let outcome: Outcome;
     try {
       const values = needs.map((p) => (p.ok ? p.value : undefined)) as unknown as PrereqValues<P>;
-      outcome = await recording.run(exchanges, () => body(...values));
+      outcome = await this.#recordInto(exchanges, () => body(...values));
     } catch (e) {
       outcome = e instanceof CheckAbort ? e.outcome : { status: 'failed', reason: `check could not complete: ${e instanceof Error ? e.message : String(e)}` };
     }
-    // With no request of its own, a check was decided by what its prerequisites observed.
-    const evidence = exchanges.length ? exchanges : needs.flatMap((p) => p.exchanges);
+    // With no request of its own, a check was decided by what its prerequisites observed (each exchange once: a
+    // step and a check that needed it can hold the same one).
+    const evidence = exchanges.length ? exchanges : [...new Set(needs.flatMap((p) => p.exchanges))];
     return this.#record(meta, opts, outcome, performance.now() - t0, evidence);
   }
 
@@ -269,6 +310,7 @@ export class SuiteContext {
       r.reason = `${r.reason}; ${capped}spec assumption (${assumed.path}): ${this.redactor.redact(assumed.assumption ?? '')}`;
     }
     if (exchanges.length) r.evidence = exchanges.slice(-MAX_EVIDENCE).map((e) => toEvidence(e, this.redactor));
+    decidingExchanges.set(r, exchanges);
     this.results.push(r);
     this.onResult(r);
     return r;

@@ -73,6 +73,17 @@ describe('faults caught by a property, with a shrunk counterexample', () => {
     expect(r.reason).toMatch(/counterexample .*\(seed -?\d+.*reproduce with --seed 424242 --fuzz-runs 60\)/);
   });
 
+  it('shows the shrunk counterexample\'s exchanges as the evidence, not the last of the concurrent requests', async () => {
+    for (const [spec, fault, id] of cases) {
+      const r = result(await caseRun(spec, fault), id);
+      // one case sends one request, or two (a replay, a token then its use at the resource)
+      expect(r.evidence?.length, `${spec} with ${fault}`).toBeGreaterThan(0);
+      expect(r.evidence!.length, `${spec} with ${fault}`).toBeLessThanOrEqual(2);
+    }
+    const junk = result(await caseRun('att', 'junk-500'), 'fuzz.token.no-server-error');
+    expect(junk.evidence!.map((e) => e.status)).toEqual([500]);
+  });
+
   it('a server that answers DPoP proofs with Bearer tokens, where the spec does not require DPoP: not applicable (RFC 9449 §5)', async () => {
     expect(result(await fuzzOn('rfc6749', ['dpop-not-bound']), 'fuzz.dpop.mutated-proof-rejected')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/token_type "Bearer": it did not bind the token/) });
   });

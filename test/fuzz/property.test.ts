@@ -20,6 +20,19 @@ describe('runProperty', () => {
     expect(r.failure?.path).toMatch(/^\d+(:\d+)*$/);
   });
 
+  it('returns what the capture collected while the shrunk counterexample was judged, and nothing without a capture', async () => {
+    let judging = -1;
+    const capture = async (judge: () => Promise<string | undefined>) => ({ verdict: await judge(), evidence: `exchanges of ${judging}` });
+    const predicate = async (n: number) => {
+      judging = n;
+      return n >= 1234 ? `${n} is too big` : undefined;
+    };
+    const r = await runProperty(fc.nat(100_000), predicate, { ...opts(7), capture });
+    expect(r.failure?.shrunk).toBe(1234);
+    expect(r.failure?.shrunkEvidence).toBe('exchanges of 1234');
+    expect((await runProperty(fc.nat(100_000), predicate, opts(7))).failure).not.toHaveProperty('shrunkEvidence');
+  });
+
   it('gives the same cases and verdicts for the same seed, and other cases for another seed', async () => {
     const seen = async (seed: number) => {
       const values: number[] = [];

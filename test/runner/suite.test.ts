@@ -50,6 +50,66 @@ describe('SuiteContext.check', () => {
     expect(r.evidence?.[0]?.status).toBe(500);
   });
 
+  it('keeps the exchanges of concurrent requests inside one check, and a step\'s inside the step, even within a check', async () => {
+    const t = ctx([exchange(200), exchange(200), exchange(200)]);
+    let inner: Awaited<ReturnType<typeof t.step>> | undefined;
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      inner = await t.step('nested', () => send(t, { method: 'GET', url: 'http://127.0.0.1:9/step' }));
+      const both = await Promise.all([send(t, { method: 'GET', url: 'http://127.0.0.1:9/a' }), send(t, { method: 'GET', url: 'http://127.0.0.1:9/b' })]);
+      return [both[0]] as [HttpExchange];
+    });
+    expect(r.evidence!.map((e) => e.url).sort()).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
+    expect(inner!.exchanges.map((e) => e.request.url)).toEqual(['http://127.0.0.1:9/step']);
+  });
+
+  it('leaves out of a check\'s evidence what another context sends while the check runs (a dry run that captures a request)', async () => {
+    const t = ctx([exchange(401)]);
+    const dry = new SuiteContext('demo', spec, target, sender([{ headers: {}, bodyText: '', durationMs: 0 } as unknown as HttpExchange]), new Redactor());
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      await send(dry, { method: 'POST', url: 'http://127.0.0.1:9/captured' });
+      return [await send(t, { method: 'POST', url: 'http://127.0.0.1:9/sent' })] as [HttpExchange];
+    });
+    expect(r.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/sent', 401]]);
+  });
+
+  it('collects what a part of a check sends apart from the check, and takes the exchanges named as deciding as its evidence', async () => {
+    const t = ctx([exchange(200), exchange(500), exchange(200)]);
+    const get = (path: string) => send(t, { method: 'GET', url: `http://127.0.0.1:9/${path}` });
+    let collected: HttpExchange[] = [];
+    const r = await t.check(statusIs200, { severity: 'MUST' }, async () => {
+      await get('first');
+      collected = (await t.collect(() => get('collected'))).exchanges;
+      await get('last');
+      t.decidedBy(collected);
+      return [collected[0]!] as [HttpExchange];
+    });
+    expect(collected.map((e) => e.request.url)).toEqual(['http://127.0.0.1:9/collected']);
+    expect(r.status).toBe('failed');
+    expect(r.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/collected', 500]]);
+  });
+
+  it('fails both of two checks of one context that overlap, saying why, rather than mixing their evidence', async () => {
+    const t = ctx([exchange(200), exchange(200)]);
+    const body = (path: string) => async () => [await send(t, { method: 'GET', url: `http://127.0.0.1:9/${path}` })] as [HttpExchange];
+    const [a, b] = await Promise.all([t.check(statusIs200, { severity: 'MUST' }, body('a')), t.check(statusIs200, { severity: 'MUST' }, body('b'))]);
+    for (const r of [a, b]) {
+      expect(r.status).toBe('failed');
+      expect(r.reason).toMatch(/suite demo: steps or checks overlapped/);
+    }
+  });
+
+  it('carries the exchanges of a check it needs when it sends nothing itself, each once', async () => {
+    const t = ctx([exchange(401), exchange(200)]);
+    const s = await t.step('call with a bogus token', () => send(t, { method: 'GET', url: 'http://127.0.0.1:9/bogus' }));
+    const own = await t.check(statusIs200, { severity: 'SHOULD' }, async () => [await send(t, { method: 'GET', url: 'http://127.0.0.1:9/own' })] as [HttpExchange]);
+    const fromStep = await t.check(statusIs200, { severity: 'MUST', needs: [s] }, (ex) => [ex]); // fails: HTTP 401
+    expect(fromStep.evidence!.map((e) => e.url)).toEqual(['http://127.0.0.1:9/bogus']);
+    const behindOwn = await t.check(statusIs200, { severity: 'MUST', needs: [passed(own)] }, () => [exchange(200)] as [HttpExchange]);
+    expect(behindOwn.evidence!.map((e) => [e.url, e.status])).toEqual([['http://127.0.0.1:9/own', 200]]);
+    const both = await t.check(statusIs200, { severity: 'MUST', needs: [s, passed(own), passed(behindOwn)] }, () => [exchange(200)] as [HttpExchange]);
+    expect(both.evidence!.map((e) => e.url)).toEqual(['http://127.0.0.1:9/bogus', 'http://127.0.0.1:9/own']);
+  });
+
   it('reports a failed prerequisite step once as a failed check at the severity of the first check needing it', async () => {
     const t = ctx();
     const s = await t.step('obtain a token', async () => { throw new Error('HTTP 500'); });
