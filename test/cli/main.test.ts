@@ -142,7 +142,7 @@ describe('hostile and dead targets', () => {
     const before = sockets.size;
     // --max-rps 0: a target file is a live target, whose fuzz cases are paced at 10 a second even when the open
     // circuit sends none of them (about 5 s of waiting here); the pacing is test/fuzz's subject, not this test's.
-    const { code, out } = await run(['run', '--target-file', 't-hang.yaml', '--timeout', '0.3', '--out', 'hang', '--fuzz-runs', '20', '--max-rps', '0']);
+    const { code, out } = await run(['run', '--target-file', 't-hang.yaml', '--timeout', '0.15', '--out', 'hang', '--fuzz-runs', '20', '--max-rps', '0']);
     // Two timeouts, then the circuit is open: a handful of connections, not one per check or fuzz case.
     expect(sockets.size - before).toBeLessThan(40);
     expect(code).toBe(1);

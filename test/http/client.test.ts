@@ -150,12 +150,13 @@ describe('HttpClient: responses', () => {
 describe('HttpClient: failures', () => {
   it("ends a server that never answers at the deadline with 'timeout'", async () => {
     const srv = await netServer(() => {}); // accepts, reads nothing, answers nothing
-    const c = client({ timeoutMs: 300 });
+    // 100 ms: nothing ever arrives, so any deadline ends it; the bounds show it ended at the deadline, not before.
+    const c = client({ timeoutMs: 100 });
     const [ex, elapsed] = await timed(() => c.send({ method: 'GET', url: `${srv.url}/token` }));
     expect(ex.failure?.code).toBe('timeout');
     expect(ex.status).toBeUndefined();
     expect(ex.failure?.message).not.toMatch(/\n/);
-    expect(elapsed).toBeGreaterThanOrEqual(280);
+    expect(elapsed).toBeGreaterThanOrEqual(80);
     expect(elapsed).toBeLessThan(1500);
     expect(ex.durationMs).toBeLessThan(1500);
   });
@@ -169,12 +170,13 @@ describe('HttpClient: failures', () => {
       const t = setInterval(() => res.write(' '), 20);
       res.on('close', () => clearInterval(t));
     });
-    const c = client({ timeoutMs: 300 });
+    // 150 ms: the head arrives at once and a byte every 20 ms after it, so the body is still trickling at the deadline.
+    const c = client({ timeoutMs: 150 });
     const [ex, elapsed] = await timed(() => c.send({ method: 'GET', url: srv.url }));
     expect(ex.failure?.code).toBe('timeout');
     expect(ex.status).toBeUndefined();
     expect(ex.headers['content-type']).toBe('application/json'); // the head had arrived
-    expect(elapsed).toBeGreaterThanOrEqual(280);
+    expect(elapsed).toBeGreaterThanOrEqual(130);
     expect(elapsed).toBeLessThan(1500);
     await expect.poll(() => serverSawClose).toBe(true); // the client really hung up, not just stopped waiting
   });
@@ -342,7 +344,13 @@ describe('formEncode / basicAuth', () => {
   });
 
   it('writes what URLSearchParams writes for any names and values, lone surrogates and repeats included', () => {
-    const unit = fc.oneof(fc.constantFrom(' ', '!', "'", '(', ')', '~', '*', '%', '+', '&', '=', '\ud800', '\udfff', '\u0000'), fc.string({ unit: 'binary', maxLength: 1 }));
+    // Any code point, lone surrogates included (String.fromCodePoint writes U+D800..U+DFFF as lone surrogates), half of
+    // them ASCII, where a one-character slip shows most often. The same characters as fc.string({ unit: 'binary' }),
+    // whose unit table cost ~1.5 s per worker to build; run with formComponent broken one way at a time (a lone
+    // surrogate kept or dropped, lower-case hex, NUL, DEL, C0 controls, 2-byte, 3-byte or astral characters
+    // replaced, '~' or '+' kept, '*' encoded, one letter or digit changed), this property failed on each at seeds 1-5.
+    const codePoint = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0x10ffff })).map((c) => String.fromCodePoint(c));
+    const unit = fc.oneof(fc.constantFrom(' ', '!', "'", '(', ')', '~', '*', '%', '+', '&', '=', '\ud800', '\udfff', '\u0000'), codePoint);
     const text = fc.string({ unit, maxLength: 8 });
     fc.assert(fc.property(fc.array(fc.tuple(text, text), { maxLength: 5 }), (pairs) => {
       expect(formEncodePairs(pairs)).toBe(new URLSearchParams(pairs).toString());
