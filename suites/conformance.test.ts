@@ -16,7 +16,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadAllSpecs } from '../src/spec/load.ts';
 import { runConformance, type RunPlan } from '../src/runner/engine.ts';
-import { startMockTarget } from '../src/target/mock-target.ts';
+import { defaultRunSettings } from '../src/runner/suite.ts';
+import type { CheckResult } from '../src/checks/check.ts';
+import { allSuitesOnMock } from '../test/support/harness.ts';
 import { loadTargetFile } from '../src/target/load.ts';
 import { fetchJwks } from '../src/cli/main.ts';
 import { Redactor } from '../src/redact.ts';
@@ -29,28 +31,26 @@ import { readFileSync } from 'node:fs';
 const redactor = new Redactor();
 const sources = new Map<string, SpecSource>();
 
-/** The plans: the target file named by OAUTHGATE_TARGET, or every bundled spec on its mock. */
-async function plans(): Promise<RunPlan[]> {
-  const file = process.env.OAUTHGATE_TARGET;
-  if (file) {
-    const loaded = loadTargetFile(file, { redactor });
-    if (loaded.jwksUri) loaded.target.jwks = await fetchJwks(loaded.jwksUri, 10);
-    sources.set(loaded.spec.spec.id, specSource(loaded.spec.spec.id, loaded.spec.file));
-    return [{ spec: loaded.spec.spec, targetLabel: loaded.target.label, acquire: async () => ({ target: loaded.target, release: async () => {} }) }];
-  }
-  return loadAllSpecs().map(({ spec, file }) => {
+/** The plan for the target file named by OAUTHGATE_TARGET. */
+async function targetPlan(file: string): Promise<RunPlan> {
+  const loaded = loadTargetFile(file, { redactor });
+  if (loaded.jwksUri) loaded.target.jwks = await fetchJwks(loaded.jwksUri, 10);
+  sources.set(loaded.spec.spec.id, specSource(loaded.spec.spec.id, loaded.spec.file));
+  return { spec: loaded.spec.spec, targetLabel: loaded.target.label, acquire: async () => ({ target: loaded.target, release: async () => {} }) };
+}
+
+/**
+ * Every suite on every bundled spec's mock (a fresh mock per suite, the mock's secrets redacted): the runs
+ * test/support/harness.ts shares per vitest worker, so the kill-matrix, coverage and deviation files that run in this
+ * worker afterwards judge these same clean runs instead of making them again.
+ */
+async function mockRuns(settings: { seed: number; fuzzRuns?: number }): Promise<Array<{ spec: string; target: string; checks: CheckResult[] }>> {
+  const out = [];
+  for (const { spec, file } of loadAllSpecs()) {
     sources.set(spec.id, specSource(spec.id, file));
-    return {
-      spec,
-      targetLabel: 'mock',
-      acquire: async () => {
-        const m = await startMockTarget(spec);
-        redactor.add(m.target.clientSecret);
-        redactor.add(m.target.password);
-        return { target: m.target, release: m.close };
-      },
-    };
-  });
+    out.push({ spec: spec.id, target: 'mock', checks: await allSuitesOnMock(spec.id, { seed: settings.seed, fuzzRuns: settings.fuzzRuns ?? defaultRunSettings(false).fuzzRuns }) });
+  }
+  return out;
 }
 
 function specSource(id: string, file: string): SpecSource {
@@ -73,7 +73,10 @@ function fuzzRunsSetting(): { fuzzRuns?: number } {
   if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`OAUTHGATE_FUZZ_RUNS: expected a whole number from 1 to 100000, observed "${raw}"`);
   return { fuzzRuns: n };
 }
-const runs = await runConformance({ suites: SUITES, settings: { seed, ...fuzzRunsSetting() }, plans: await plans(), redactor });
+const target = process.env.OAUTHGATE_TARGET;
+const runs = target
+  ? await runConformance({ suites: SUITES, settings: { seed, ...fuzzRunsSetting() }, plans: [await targetPlan(target)], redactor })
+  : await mockRuns({ seed, ...fuzzRunsSetting() });
 
 for (const run of runs) {
   const live = run.target !== 'mock';

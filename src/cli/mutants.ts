@@ -50,7 +50,7 @@ export const mutantsCommand: Command = {
       io.stdout.write(`usage: oauthgate ${mutantsCommand.usage}\n${mutantsCommand.summary}\n`);
       return 0;
     }
-    const specs = values.spec?.length ? values.spec.map((s) => loadSpec(s, io.cwd).spec) : loadAllSpecs().map((l) => l.spec);
+    // Names first, specs after: a mistyped suite or fault is answered before any spec file is read and validated.
     const { suites, unknown } = selectSuites(values.suite ?? []);
     if (unknown.length) throw new UserError(unknown.map((u) => unknownNameLine('--suite', u, 'suite', SUITES.map((s) => s.name))));
     const faults = (values.fault ?? []) as FaultName[];
@@ -58,6 +58,7 @@ export const mutantsCommand: Command = {
     if (bad.length) throw new UserError(bad.map((f) => unknownNameLine('--fault', f, 'fault', MATRIX_FAULTS)));
     const transport = faults.filter((f) => TRANSPORT_FAULTS.includes(f));
     if (transport.length) throw new UserError(`--fault ${transport[0]}: a transport fault fails every check, so the matrix does not run it`);
+    const specs = values.spec?.length ? values.spec.map((s) => loadSpec(s, io.cwd).spec) : loadAllSpecs().map((l) => l.spec);
     const matrix = await measureKillMatrix({ specs, suites, ...(faults.length ? { faults } : {}) });
     io.stdout.write(values.json ? `${JSON.stringify(matrix, null, 2)}\n` : formatKillMatrix(matrix));
     return matrix.unkilledChecks.length ? 1 : 0;

@@ -78,10 +78,19 @@ function comparable(v: unknown): unknown {
   return v;
 }
 
-/** Whether `fault` changes what the mock of `spec` does (a patch that finds nothing to break is a no-op there). */
-export function faultChanges(spec: ProviderSpec, fault: FaultName): boolean {
+/**
+ * The faults of `faults` that change what the mock of `spec` does (a patch that finds nothing to break is a no-op
+ * there). The clean behaviour is built once for all of them: each patch returns a changed copy of it.
+ */
+export function faultsChanging(spec: ProviderSpec, faults: readonly FaultName[]): Set<FaultName> {
   const clean = cleanBehaviour(resolveSpec(spec));
-  return !isDeepStrictEqual(comparable(clean), comparable(applyFaults(clean, [fault])));
+  const before = comparable(clean);
+  return new Set(faults.filter((f) => !isDeepStrictEqual(before, comparable(applyFaults(clean, [f])))));
+}
+
+/** Whether `fault` changes what the mock of `spec` does (see {@link faultsChanging}). */
+export function faultChanges(spec: ProviderSpec, fault: FaultName): boolean {
+  return faultsChanging(spec, [fault]).has(fault);
 }
 
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
@@ -136,7 +145,11 @@ export async function measureKillMatrix(opts: MutantsOptions): Promise<KillMatri
   });
 
   const jobs: Array<[ProviderSpec, FaultName]> = [];
-  for (const spec of opts.specs) for (const f of faults) if (applicable.get(spec.id)!.length && faultChanges(spec, f)) jobs.push([spec, f]);
+  for (const spec of opts.specs) {
+    if (!applicable.get(spec.id)!.length) continue;
+    const changing = faultsChanging(spec, faults);
+    for (const f of faults) if (changing.has(f)) jobs.push([spec, f]);
+  }
   await pool(jobs, concurrency, async ([spec, fault]) => {
     faultRows.get(fault)!.appliesTo.push(spec.id);
     const results = await runMock(spec, applicable.get(spec.id)!, [fault], fuzzRuns);

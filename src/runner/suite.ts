@@ -102,6 +102,15 @@ export interface RunSettings {
   fuzzBudget: number;
   /** Requests in flight at once while fuzzing. */
   fuzzConcurrency: number;
+  /**
+   * Ids of the only checks to judge (unset: all). A check left out is neither run nor recorded: its body (with
+   * the probes it sends) is skipped; steps still run. A selected check that needs an unselected one (through
+   * {@link passed}) is skipped with the reason, so select the baseline checks it builds on too. A fuzz property
+   * alone draws the same cases (its seed derives from the run's seed and its own id), and may use more of the shared
+   * {@link fuzzBudget}. Whether a check alone reaches the verdict it reaches in the whole suite depends on the suite:
+   * some read what earlier checks collected (the token-endpoint error checks), and judge nothing alone.
+   */
+  checks?: readonly string[];
 }
 
 /** Defaults for a mock (fast, at least 1,000 generated requests per spec) and for a live target (gentle). */
@@ -216,6 +225,7 @@ export class SuiteContext {
     opts: CheckOptions<P>,
     body: (...values: PrereqValues<P>) => Outcome | Promise<Outcome>,
   ): Promise<CheckResult> {
+    if (!this.selects(meta.id)) return this.#unselected(meta, opts.severity);
     const t0 = performance.now();
     const needs = (opts.needs ?? []) as readonly Prereq<unknown>[];
     const failed = needs.find((p) => !p.ok);
@@ -240,7 +250,18 @@ export class SuiteContext {
 
   /** Records a check that does not apply to this spec or target, with the reason. */
   notApplicable(meta: CheckMeta, severity: Severity, reason: string): CheckResult {
+    if (!this.selects(meta.id)) return this.#unselected(meta, severity);
     return this.#record(meta, { severity }, { status: 'not_applicable', reason }, 0, []);
+  }
+
+  /** Whether the run judges check `id` ({@link RunSettings.checks}). */
+  selects(id: string): boolean {
+    return this.settings.checks === undefined || this.settings.checks.includes(id);
+  }
+
+  /** The result a check left out of {@link RunSettings.checks} returns to the suite: not run, not recorded. */
+  #unselected(meta: CheckMeta, severity: Severity): CheckResult {
+    return { id: meta.id, suite: this.suite, title: meta.title, severity, status: 'not_applicable', reason: 'not selected (the run judges only the checks it names)', requirement: meta.requirement, durationMs: 0 };
   }
 
   /** Whether the spec documents the deviation `id`. */

@@ -92,6 +92,9 @@ describe('oauthgate mutants', () => {
     expect(fault.err).toMatch(/^--fault: unknown fault "revoke-nop"; did you mean "revoke-noop"\?/);
     const transport = await run(['--fault', 'hang']);
     expect(transport).toMatchObject({ code: 2, err: '--fault hang: a transport fault fails every check, so the matrix does not run it\n' });
+    // Flag names are checked before any spec is read: a missing spec file does not hide the mistyped fault.
+    const first = await run(['--spec', 'no-such-dir/spec.yaml', '--fault', 'revoke-nop']);
+    expect(first).toMatchObject({ code: 2, err: expect.stringMatching(/^--fault: unknown fault "revoke-nop"/) });
     const flag = await run(['--jsn']);
     expect(flag).toMatchObject({ code: 2, err: expect.stringMatching(/^mutants: unknown flag "--jsn"; did you mean "--json"\? \(valid: --spec, --suite, --fault, --json, --help\)\n$/) });
   });

@@ -18,11 +18,16 @@ import { bundledSpec, result } from '../support/harness.ts';
 const SEED = 424242;
 const settings = { seed: SEED, fuzzRuns: 60 };
 
-async function fuzzOn(specId: string, faults: FaultName[] = [], wrap?: (t: Target) => Promise<Target>): Promise<CheckResult[]> {
+/**
+ * The fuzz suite on a mock of `specId` with `faults`; with `only`, just that property is judged (RunSettings.checks):
+ * a property draws its cases from a seed derived from the run's seed and its own id, and no property's verdict reads
+ * another's, so alone it sends the same cases and reaches the same verdict (the same-seed test below compares the two).
+ */
+async function fuzzOn(specId: string, faults: FaultName[] = [], wrap?: (t: Target) => Promise<Target>, only?: string): Promise<CheckResult[]> {
   const spec = bundledSpec(specId);
   const [run] = await runConformance({
     suites: [fuzz],
-    settings,
+    settings: only ? { ...settings, checks: [only] } : settings,
     redactor: new Redactor(),
     timeoutMs: 5_000,
     plans: [{ spec, targetLabel: 'mock', acquire: async () => {
@@ -59,39 +64,40 @@ describe('faults caught by a property, with a shrunk counterexample', () => {
     ['rfc6749', 'dpop-skip-iat', 'fuzz.dpop.mutated-proof-rejected'],
     ['rfc6749', 'dpop-allow-none', 'fuzz.dpop.mutated-proof-rejected'],
   ];
-  /** The runs of `cases`, kept: the same-seed test below compares one of them with a second run. */
+  /** The runs of `cases` (each judging only the row's property), kept: the same-seed test below compares one of them with a whole-suite run. */
   const caseRuns = new Map<string, Promise<CheckResult[]>>();
-  const caseRun = (spec: string, fault: FaultName) => {
-    const key = `${spec} ${fault}`;
-    if (!caseRuns.has(key)) caseRuns.set(key, fuzzOn(spec, [fault]));
+  const caseRun = (spec: string, fault: FaultName, id: string) => {
+    const key = `${spec} ${fault} ${id}`;
+    if (!caseRuns.has(key)) caseRuns.set(key, fuzzOn(spec, [fault], undefined, id));
     return caseRuns.get(key)!;
   };
 
   it.each(cases)('%s with %s fails %s', async (spec, fault, id) => {
-    const r = result(await caseRun(spec, fault), id);
+    const r = result(await caseRun(spec, fault, id), id);
     expect(r.status, r.reason).toBe('failed');
     expect(r.reason).toMatch(/counterexample .*\(seed -?\d+.*reproduce with --seed 424242 --fuzz-runs 60\)/);
   });
 
   it('shows the shrunk counterexample\'s exchanges as the evidence, not the last of the concurrent requests', async () => {
     for (const [spec, fault, id] of cases) {
-      const r = result(await caseRun(spec, fault), id);
+      const r = result(await caseRun(spec, fault, id), id);
       // one case sends one request, or two (a replay, a token then its use at the resource)
       expect(r.evidence?.length, `${spec} with ${fault}`).toBeGreaterThan(0);
       expect(r.evidence!.length, `${spec} with ${fault}`).toBeLessThanOrEqual(2);
     }
-    const junk = result(await caseRun('att', 'junk-500'), 'fuzz.token.no-server-error');
+    const junk = result(await caseRun('att', 'junk-500', 'fuzz.token.no-server-error'), 'fuzz.token.no-server-error');
     expect(junk.evidence!.map((e) => e.status)).toEqual([500]);
   });
 
   it('a server that answers DPoP proofs with Bearer tokens, where the spec does not require DPoP: not applicable (RFC 9449 §5)', async () => {
-    expect(result(await fuzzOn('rfc6749', ['dpop-not-bound']), 'fuzz.dpop.mutated-proof-rejected')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/token_type "Bearer": it did not bind the token/) });
+    expect(result(await fuzzOn('rfc6749', ['dpop-not-bound'], undefined, 'fuzz.dpop.mutated-proof-rejected'), 'fuzz.dpop.mutated-proof-rejected')).toMatchObject({ status: 'not_applicable', reason: expect.stringMatching(/token_type "Bearer": it did not bind the token/) });
   });
 
-  it('gives the same verdicts and counterexample for the same seed', async () => {
+  it('gives the same verdicts and counterexample for the same seed, whether the property runs alone or in the whole suite', async () => {
     const strip = (s: string | undefined) => (s ?? '').replace(/\[redacted:[0-9a-f]{8}\]/g, '[redacted]').replace(/:\d{4,5}\//g, ':PORT/');
-    const a = result(await caseRun('att', 'redirect-prefix-match'), 'fuzz.redirect-uri.decision-matches-rule');
+    const a = result(await caseRun('att', 'redirect-prefix-match', 'fuzz.redirect-uri.decision-matches-rule'), 'fuzz.redirect-uri.decision-matches-rule');
     const b = result(await fuzzOn('att', ['redirect-prefix-match']), 'fuzz.redirect-uri.decision-matches-rule');
+    expect(a.status).toBe('failed');
     expect(b.status).toBe(a.status);
     expect(strip(b.reason)).toBe(strip(a.reason));
   });
@@ -129,7 +135,7 @@ describe('a carrier-style token endpoint that answers 500 to junk', () => {
     const checks = await fuzzOn('mobile-digital', [], async (t) => {
       upstream = t.baseUrl;
       return { ...t, baseUrl: `http://127.0.0.1:${(proxy.address() as { port: number }).port}` };
-    });
+    }, 'fuzz.token.no-server-error');
     const r = result(checks, 'fuzz.token.no-server-error');
     expect(r.status, r.reason).toBe('failed');
     expect(r.reason).toMatch(/shrunk counterexample .*HTTP 500/);

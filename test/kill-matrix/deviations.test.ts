@@ -9,20 +9,16 @@ import { loadAllSpecs } from '../../src/spec/load.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { DEVIATIONS, type DeviationId } from '../../src/spec/deviations.ts';
-import { runAllSuites, runSuites } from '../support/spec-variant.ts';
-import { bundledSpec } from '../support/harness.ts';
+import { runSuites } from '../support/spec-variant.ts';
+import { allSuitesOnMock } from '../support/harness.ts';
 import { SUITES } from '../../suites/index.ts';
 
-/** Every suite (the fuzz suite with a few fixed-seed cases) against a fresh mock of bundled spec `id`. */
-async function runAll(id: string): Promise<CheckResult[]> {
-  return runAllSuites(bundledSpec(id));
-}
-
-const cleanRuns = new Map<string, Promise<CheckResult[]>>();
-/** Every suite against the clean mock of bundled spec `id`, run once per file and shared by the tests that need it. */
+/**
+ * Every suite against the clean mock of bundled spec `id` (the fuzz suite with 10 fixed-seed cases): the runs shared
+ * per worker with the coverage test and the kill-matrix files (test/support/harness.ts).
+ */
 function runClean(id: string): Promise<CheckResult[]> {
-  if (!cleanRuns.has(id)) cleanRuns.set(id, runAll(id));
-  return cleanRuns.get(id)!;
+  return allSuitesOnMock(id, { fuzzRuns: 10 });
 }
 
 /** The suites that reported any of `results` (in run order): a rerun of only these judges the same checks. */

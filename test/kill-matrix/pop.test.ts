@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 import pop from '../../suites/pop.ts';
 import type { FaultName } from '../../providers/faults.ts';
 import { listBundledSpecIds } from '../../src/spec/load.ts';
+import { validPopAccepted, resourceValidPopAccepted } from '../../src/checks/pop.ts';
 import { cleanRun, killMatrix, result, runOnMock } from '../support/harness.ts';
+
+/**
+ * The checks every other PoP check needs (`passed`): a valid PoP token served at the token endpoint and at the
+ * resource. A fault run judges only these and the checks of its rows: each probe forges its own PoP tokens (fresh
+ * jti, the mock's clock, which this suite never moves), so a check's verdict does not depend on the others'.
+ */
+const BASELINES = [validPopAccepted.id, resourceValidPopAccepted.id];
+const judging = (check: string) => ({ checks: [...BASELINES, check] });
 
 const cases: Array<[string, FaultName, string]> = [
   ['tmobile-apis-v6', 'no-access-token', 'pop.taap.valid-accepted'],
@@ -54,7 +63,7 @@ const cases: Array<[string, FaultName, string]> = [
 ];
 
 describe('kill matrix: TAAP PoP', () => {
-  killMatrix(pop, cases, listBundledSpecIds());
+  killMatrix(pop, cases, listBundledSpecIds(), { baselines: BASELINES });
 
   it.each(listBundledSpecIds())('%s: the suite runs in full on TAAP specs and is not applicable elsewhere', async (spec) => {
     const results = await cleanRun(pop, spec);
@@ -66,7 +75,8 @@ describe('kill matrix: TAAP PoP', () => {
     ['pop-optional-part-content-type', 'Content-Type'], ['pop-optional-part-authorization', 'Authorization'], ['pop-optional-part-uri', 'uri'],
     ['pop-optional-part-http-method', 'http-method'], ['pop-optional-part-body', 'body'],
   ] as const)('%s: the required-part failure names %s and no other part', async (fault, part) => {
-    const r = result(await runOnMock(pop, 'tmobile-apis-v6', [fault]), 'pop.taap.required-part-missing-rejected');
+    // The run of this fault's table row (it judges the same checks).
+    const r = result(await runOnMock(pop, 'tmobile-apis-v6', [fault], judging('pop.taap.required-part-missing-rejected')), 'pop.taap.required-part-missing-rejected');
     expect(r.status).toBe('failed');
     expect(r.reason).toContain(`(ehts without "${part}")`);
     expect(r.reason).toContain('1 not refused');
@@ -85,8 +95,21 @@ describe('kill matrix: TAAP PoP', () => {
     expect(u.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['pop.taap.other-hop-rejected', 'pop.taap.resource.other-hop-rejected', 'pop.taap.resource.query-omitted-rejected']);
   });
 
+  it('a fault run that judges only a row\'s check and the baselines reaches the whole suite\'s verdict and reason', async () => {
+    // Ports, the mock's random client id and secret fingerprints differ between two mocks; nothing else may.
+    const same = (s: string | undefined) => (s ?? '').replace(/:\d{4,5}\b/g, ':PORT').replace(/oauthgate-tmobile-[a-z0-9-]+?-v\d-[A-Za-z0-9_-]{8}/g, 'CLIENT').replace(/\[redacted:[0-9a-f]{8}\]/g, '[redacted]');
+    for (const [fault, id] of [['pop-ignores-query', 'pop.taap.resource.query-omitted-rejected'], ['pop-ignores-uri', 'pop.taap.resource.other-hop-rejected']] as const) {
+      const whole = result(await runOnMock(pop, 'tmobile-apis-v6', [fault]), id);
+      const alone = await runOnMock(pop, 'tmobile-apis-v6', [fault], judging(id));
+      expect(alone.map((r) => r.id).sort()).toEqual([...judging(id).checks].sort());
+      expect([result(alone, id).status, same(result(alone, id).reason)]).toEqual(['failed', same(whole.reason)]);
+      expect(whole.status).toBe('failed');
+    }
+  });
+
   it('the HS256 confusion fault accepts only the correctly keyed token, so the probe proves its key derivation', async () => {
-    const r = result(await runOnMock(pop, 'tmobile-naas-v2', ['pop-allow-hs256']), 'pop.taap.alg-hs256-confusion-rejected');
+    const r = result(await runOnMock(pop, 'tmobile-naas-v2', ['pop-allow-hs256'], judging('pop.taap.alg-hs256-confusion-rejected')), 'pop.taap.alg-hs256-confusion-rejected');
+    expect(r.status).toBe('failed');
     expect(r.reason).toContain('(SPKI PEM without final newline)');
   });
 

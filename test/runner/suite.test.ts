@@ -4,7 +4,7 @@
  * nobody, and a documented deviation needs an observed response.
  */
 import { describe, expect, it } from 'vitest';
-import { SuiteContext, Unavailable, passed } from '../../src/runner/suite.ts';
+import { SuiteContext, Unavailable, defaultRunSettings, passed } from '../../src/runner/suite.ts';
 import { defineCheck, fail, pass, type CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
 import { loadSpec } from '../../src/spec/load.ts';
@@ -135,6 +135,40 @@ describe('SuiteContext.check', () => {
     const base = await t.check(statusIs200, { severity: 'MUST' }, async () => [await send(t, { method: 'GET', url: 'http://127.0.0.1:9/' })] as [HttpExchange]);
     await t.check(statusIs200, { severity: 'MUST', needs: [passed(base)] }, () => [exchange(200)] as [HttpExchange]);
     expect(t.results.map((r: CheckResult) => r.status)).toEqual(['failed', 'skipped']);
+  });
+});
+
+describe('RunSettings.checks: only the named checks are judged', () => {
+  const statusIs201 = defineCheck({
+    id: 'demo.status-201', title: 'status is 201', requirement: 'RFC 9110 §15.3.2',
+    evaluate: (ex: HttpExchange) => (ex.status === 201 ? pass() : fail('status', 'HTTP 201', `HTTP ${ex.status ?? '(none)'}`)),
+  });
+  const selecting = (checks: string[] | undefined, answers: HttpExchange[]) =>
+    new SuiteContext('demo', spec, target, sender(answers), new Redactor(), () => {}, { ...defaultRunSettings(true, 1), ...(checks ? { checks } : {}) });
+  /** Two checks, each sending its own probe: the suite script both runs below. */
+  async function script(t: SuiteContext): Promise<number> {
+    let sent = 0;
+    const probe = async () => { sent++; return [await send(t, { method: 'GET', url: 'http://127.0.0.1:9/' })] as [HttpExchange]; };
+    await t.check(statusIs200, { severity: 'MUST' }, probe);
+    await t.check(statusIs201, { severity: 'MUST' }, probe);
+    t.notApplicable(defineCheck({ id: 'demo.other', title: 'other', requirement: 'none', evaluate: () => pass() }), 'MAY', 'no reason');
+    return sent;
+  }
+
+  it('runs and records a selected check as the full run does, and neither runs nor records the others', async () => {
+    const full = selecting(undefined, [exchange(200), exchange(500)]);
+    expect(await script(full)).toBe(2);
+    const only = selecting(['demo.status-201'], [exchange(500)]);
+    expect(await script(only)).toBe(1);
+    expect(only.results.map((r) => [r.id, r.status, r.reason])).toEqual([['demo.status-201', 'failed', full.results[1]!.reason]]);
+  });
+
+  it('skips, with the reason, a selected check whose baseline check was left out', async () => {
+    const t = selecting(['demo.status-201'], [exchange(201)]);
+    const base = await t.check(statusIs200, { severity: 'MUST' }, () => [exchange(200)] as [HttpExchange]);
+    const r = await t.check(statusIs201, { severity: 'MUST', needs: [passed(base)] }, async () => [await send(t, { method: 'GET', url: 'http://127.0.0.1:9/' })] as [HttpExchange]);
+    expect(r).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/demo\.status-200 passes" failed: not_applicable: not selected/) });
+    expect(t.results.map((x) => x.id)).toEqual(['demo.status-201']);
   });
 });
 

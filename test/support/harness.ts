@@ -10,6 +10,7 @@ import type { FaultName } from '../../providers/faults.ts';
 import type { SuiteDef } from '../../src/runner/suite.ts';
 import type { CheckResult } from '../../src/checks/check.ts';
 import { Redactor } from '../../src/redact.ts';
+import { SUITES } from '../../suites/index.ts';
 import type { ProviderSpec } from '../../src/spec/schema.ts';
 
 const parsedSpecs = new Map<string, ProviderSpec>();
@@ -29,35 +30,74 @@ export function bundledSpec(id: string): ProviderSpec {
 
 const bundledRuns = new Map<string, Promise<CheckResult[]>>();
 
-/**
- * The check results of `suite` against a mock of bundled spec `specId` (or a spec object) with `faults`. On a bundled
- * spec the run is made once per worker and shared by every test file that asks for the same suite, spec and faults
- * (in the same order): the seed is fixed, so a second run would judge the same behaviour again (the kill-matrix
- * rows, their clean runs and the tests beside them asked for ~10% of their runs twice). Each caller gets its own
- * array; the results in it are shared and must not be changed. A spec object always gets a fresh run.
- */
-export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = []): Promise<CheckResult[]> {
-  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults);
-  const key = `${suite.name}|${specId}|${faults.join(',')}`;
-  let run = bundledRuns.get(key);
-  if (!run) {
-    run = freshRunOnMock(suite, bundledSpec(specId), faults);
-    bundledRuns.set(key, run);
-  }
-  return run.then((checks) => [...checks]);
+/** How {@link runOnMock} runs a suite besides its spec and faults. */
+export interface MockRunOptions {
+  /** Judge only these checks (RunSettings.checks); default all. */
+  checks?: readonly string[];
+  /** Seed of the generated cases (only the fuzz suite reads it); default 20261127. */
+  seed?: number;
+  /** Generated cases per fuzz property (only the fuzz suite reads it); default 25. */
+  fuzzRuns?: number;
 }
 
-/** Runs `suite` against a new mock of `spec` with `faults`. */
-async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[]): Promise<CheckResult[]> {
+/**
+ * The check results of `suite` against a mock of bundled spec `specId` (or a spec object) with `faults`. On a bundled
+ * spec the run is made once per worker and shared by every test file that asks for the same suite, spec, faults
+ * (in the same order) and options: the seed is fixed, so a second run would judge the same behaviour again (the
+ * kill-matrix rows, their clean runs, the coverage and deviation tests and the tests beside them asked for many runs
+ * twice). Each caller gets its own array; the results in it are shared and must not be changed. A spec object always
+ * gets a fresh run.
+ */
+export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], opts: MockRunOptions = {}): Promise<CheckResult[]> {
+  if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, opts);
+  const key = `${suite.name}|${specId}|${faults.join(',')}|${opts.checks ? [...opts.checks].sort().join(',') : '*'}|${opts.seed ?? SEED}|${opts.fuzzRuns ?? FUZZ_RUNS}`;
+  let run = bundledRuns.get(key);
+  if (!run) {
+    run = freshRunOnMock(suite, bundledSpec(specId), faults, opts);
+    bundledRuns.set(key, run);
+  }
+  return run.then((results) => [...results]);
+}
+
+/** The fixed seed of these runs, and their fuzz cases per property (they test the other suites; test/fuzz tests the fuzz suite). */
+const SEED = 20261127;
+const FUZZ_RUNS = 25;
+
+/** Runs `suite` against a new mock of `spec` with `faults`; the mock's secrets are redacted, as `oauthgate run` does. */
+async function freshRunOnMock(suite: SuiteDef, spec: ProviderSpec, faults: FaultName[], opts: MockRunOptions): Promise<CheckResult[]> {
+  const redactor = new Redactor();
+  const acquire = async () => {
+    const m = await startMockTarget(spec, faults);
+    redactor.add(m.target.clientSecret);
+    redactor.add(m.target.password);
+    return { target: m.target, release: m.close };
+  };
   const [run] = await runConformance({
     suites: [suite],
-    plans: [{ spec, targetLabel: 'mock', acquire: async () => { const m = await startMockTarget(spec, faults); return { target: m.target, release: m.close }; } }],
+    plans: [{ spec, targetLabel: 'mock', acquire }],
     timeoutMs: 5_000,
-    redactor: new Redactor(),
-    // A fixed seed, and few fuzz cases: these runs test the other suites (test/fuzz tests the fuzz suite itself).
-    settings: { seed: 20261127, fuzzRuns: 25 },
+    redactor,
+    settings: { seed: opts.seed ?? SEED, fuzzRuns: opts.fuzzRuns ?? FUZZ_RUNS, ...(opts.checks ? { checks: opts.checks } : {}) },
   });
   return run!.checks;
+}
+
+/**
+ * Every suite's results on the clean mock of bundled spec `specId`, in registry order: the shared runs of
+ * {@link runOnMock}, which the kill-matrix, coverage and deviation files and suites/conformance.test.ts of the same
+ * worker ask for alike. `fuzz` (seed, cases per property) goes to the fuzz suite only, the one suite that reads it, so
+ * every other suite's run is shared whatever it is. Four suites run at a time, as `oauthgate run` does.
+ */
+export async function allSuitesOnMock(specId: string, fuzz: Pick<MockRunOptions, 'seed' | 'fuzzRuns'> = {}): Promise<CheckResult[]> {
+  const bySuite = new Map<string, CheckResult[]>();
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < SUITES.length) {
+      const suite = SUITES[next++]!;
+      bySuite.set(suite.name, await runOnMock(suite, specId, [], suite.name === 'fuzz' ? fuzz : {}));
+    }
+  }));
+  return SUITES.flatMap((s) => bySuite.get(s.name)!);
 }
 
 /** The result with `id`; throws with the ids that exist when it is missing (so typos fail loudly). */
@@ -79,18 +119,42 @@ export function cleanRun(suite: SuiteDef, specId: string): Promise<CheckResult[]
   return runOnMock(suite, specId);
 }
 
+/** Options of {@link killMatrix}. */
+export interface KillMatrixOptions {
+  /**
+   * Where given, each fault run judges only the checks of the rows with that spec and fault, plus these: the checks
+   * the suite makes them need (through `passed`), which must be judged for the others to run (RunSettings.checks).
+   * Only for a suite whose checks reach their verdicts from their own probes, those baselines and its steps, never
+   * from state another check leaves on the mock; a missing baseline fails the row (its check ends skipped).
+   */
+  baselines?: readonly string[];
+}
+
+/** The checks the fault run of each `spec|fault` judges: its rows' checks and the baselines. */
+function judgedChecks(cases: ReadonlyArray<readonly [string, FaultName, string]>, baselines: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [spec, fault, check] of cases) {
+    const list = out.get(`${spec}|${fault}`) ?? [...baselines];
+    if (!list.includes(check)) list.push(check);
+    out.set(`${spec}|${fault}`, list);
+  }
+  return out;
+}
+
 /**
  * Registers the kill matrix of `suite`: for each `[spec, fault, check]` case, the clean mock passes `check`
  * and the mock with `fault` fails it with a message naming expected and observed; and for every spec in
  * `specs`, the clean mock passes the whole suite (no failed or skipped check).
  */
-export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[]): void {
+export function killMatrix(suite: SuiteDef, cases: ReadonlyArray<readonly [string, FaultName, string]>, specs: readonly string[], opts: KillMatrixOptions = {}): void {
+  const judged = opts.baselines && judgedChecks(cases, opts.baselines);
   for (const [spec, fault, check] of cases) {
     it(`${spec}: fault "${fault}" fails ${check}`, async () => {
       const ok = result(await cleanRun(suite, spec), check);
       expect(ok.status, ok.reason).toBe('passed');
       // Rows that share a spec and a fault (one fault caught by several checks) share one run (runOnMock).
-      const r = result(await runOnMock(suite, spec, [fault]), check);
+      const checks = judged?.get(`${spec}|${fault}`);
+      const r = result(await runOnMock(suite, spec, [fault], checks ? { checks } : {}), check);
       expect(r.status, `expected ${check} to fail with ${fault}: ${r.reason}`).toBe('failed');
       expect(r.reason).toMatch(/expected .+ observed/);
     });
