@@ -27,7 +27,7 @@ async function both(args: string[], name: string): Promise<[CliResult, CliResult
 }
 
 describe('run --jobs', () => {
-  it('clean mocks of three specs: the same verdicts, spec order, seed and exit code as --jobs 1', async () => {
+  it.concurrent('clean mocks of three specs: the same verdicts, spec order, seed and exit code as --jobs 1', async () => {
     const [serial, parallel] = await both(['--spec', 'att', '--spec', 'rfc6749', '--spec', 'tmobile-apis-v6', '--suite', 'token-endpoint', '--suite', 'pop', '--suite', 'scope'], 'clean');
     expect(serial.code).toBe(0);
     expect(parallel.code).toBe(serial.code);
@@ -46,17 +46,9 @@ describe('run --jobs', () => {
     expect(written).not.toMatch(/"client_secret":"(?!\[redacted)/);
   }, 120_000);
 
-  it('a fault that fails a MUST on every spec: the same failed checks and exit 1 both ways', async () => {
-    const [serial, parallel] = await both(['--spec', 'att', '--spec', 'mobile-digital', '--suite', 'token-endpoint', '--fault', 'no-cache-control'], 'fault');
-    expect(serial.code).toBe(1);
-    expect(parallel.code).toBe(1);
-    const s = summaryOf(serial.out);
-    const p = summaryOf(parallel.out);
-    expect(verdicts(p)).toEqual(verdicts(s));
-    expect(p.runs.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id))).toContain('token.cache-control-no-store');
-  }, 120_000);
-
-  it('Ctrl-C (SIGINT to the whole process group) mid-run: a partial summary and exit 130, never a crashed-worker error', async () => {
+  // Concurrent with the clean-mocks test above: this one mostly waits on paced requests in its child, which left a
+  // core idle for ~4 s; the other runs in this process meanwhile (and is the only one here that captures stderr).
+  it.concurrent('Ctrl-C (SIGINT to the whole process group) mid-run: a partial summary and exit 130, never a crashed-worker error', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'oauthgate-jobs-int-'));
     // Work must be left when the signal lands. The child takes the first spec and starts cold, while this process
     // runs the next ones warm: CPU-bound specs (all suites, default fuzz runs) let the parent finish most of them
@@ -83,6 +75,16 @@ describe('run --jobs', () => {
     // six times the fullest spec's.
     const counts = s.runs.map((r) => r.checks.length);
     expect(counts.reduce((a, b) => a + b, 0), JSON.stringify(counts)).toBeLessThan(6 * Math.max(...counts));
+  }, 120_000);
+
+  it('a fault that fails a MUST on every spec: the same failed checks and exit 1 both ways', async () => {
+    const [serial, parallel] = await both(['--spec', 'att', '--spec', 'mobile-digital', '--suite', 'token-endpoint', '--fault', 'no-cache-control'], 'fault');
+    expect(serial.code).toBe(1);
+    expect(parallel.code).toBe(1);
+    const s = summaryOf(serial.out);
+    const p = summaryOf(parallel.out);
+    expect(verdicts(p)).toEqual(verdicts(s));
+    expect(p.runs.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id))).toContain('token.cache-control-no-store');
   }, 120_000);
 
   it('rejects --jobs 0 with one line and exit 2', async () => {
