@@ -1,8 +1,9 @@
 /**
  * Mock throughput against its limit (issue 10): `oauthgate mock` (its own process) under autocannon -c 50 next to
  * a bare node:http server (its own process) that answers every request with the very bytes the mock sent once
- * (status, headers, body), for the token endpoint and for the resource endpoint. Reports each side's requests/s
- * and the CPU seconds its server process used (utime + stime), since the machine is shared.
+ * (status, headers, body), for the token endpoint and for the resource endpoint, each side for `seconds` in four
+ * blocks in ABBA order. Reports each side's requests/s and the CPU seconds its server process used (utime + stime),
+ * since the machine is shared.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -91,10 +92,17 @@ export async function mockRatios(seconds = 5, specId = 'mobile-digital'): Promis
       const bare = await bareServer(answer);
       children.push(bare.child);
       const path = new URL(req.url).pathname;
+      const onBare = () => load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: seconds / 4 });
+      const onMock = () => load(mock.pid!, { ...req, duration: seconds / 4 });
       await load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: 1 }); // warm-up
       await load(mock.pid!, { ...req, duration: 1 });
-      const m = await load(mock.pid!, { ...req, duration: seconds });
-      const b = await load(bare.child.pid!, { ...req, url: `${bare.url}${path}`, duration: seconds });
+      // Four blocks a side in ABBA order (mock, bare, bare, mock, then the reverse), so drift in the machine's speed
+      // falls on both sides alike; each side's rate is its mean over its blocks.
+      const blocks: Array<{ rps: number; cpu: number }[]> = [[], []];
+      for (const order of [[0, 1, 1, 0], [1, 0, 0, 1]]) for (const side of order) blocks[side]!.push(await (side === 0 ? onMock() : onBare()));
+      const mean = (xs: Array<{ rps: number; cpu: number }>) => ({ rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length, cpu: xs.reduce((a, x) => a + x.cpu, 0) });
+      const m = mean(blocks[0]!);
+      const b = mean(blocks[1]!);
       bare.child.kill('SIGTERM');
       out.push({ name: `${name} (${specId}) / bare node:http, same bytes`, harnessPerSec: Math.round(m.rps), baselinePerSec: Math.round(b.rps), ratio: Math.round((m.rps / b.rps) * 100) / 100, target: 0.5, harnessCpuSeconds: Math.round(m.cpu * 100) / 100, baselineCpuSeconds: Math.round(b.cpu * 100) / 100, perCpuSecondRatio: Math.round(((m.rps / m.cpu) / (b.rps / b.cpu)) * 100) / 100, seconds });
     }
