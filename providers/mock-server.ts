@@ -647,12 +647,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       return;
     }
     checkRequiredHeaders(req);
-    await checkTaap(req, body, 'token');
+    if (b.pop?.profile === 'taap') await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
     // RFC 6749 §2.3.1: credentials are read from the body only; the fault also honours the query string.
     if (faults.has('accept-query-credentials') && query) for (const [k, v] of query) params[k] ??= v;
     const cid = authenticateClient(req, params);
-    const jkt = await checkDpopAtToken(req);
+    const jkt = b.pop?.profile === 'dpop' ? await checkDpopAtToken(req) : undefined;
     const gtName = paramName('grant_type');
     let grant = b.request.encoding === 'empty' ? 'client_credentials' : params[gtName];
     if (grant === undefined) {
@@ -1052,15 +1052,20 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       const status = pathsKnown.has(target.pathname) ? 405 : 404;
       return sendError(res, new HttpError(status, { error: status === 405 ? 'invalid_request' : 'not_found', error_description: `${req.method} ${target.pathname} is not served here` }));
     }
-    Promise.resolve()
-      .then(() => route(req, res, target.searchParams, target.pathname))
-      .catch((e: unknown) => {
-        if (e instanceof HttpError) return sendError(res, e);
-        if (clientGone(req, res, e)) return;
-        sendError(res, new HttpError(500, { error: 'server_error', error_description: 'mock internal error' }));
-        // Surface programming errors in the mock to the harness's own tests.
-        process.emitWarning(`oauthgate mock (${spec.id}) internal error: ${(e as Error)?.stack ?? String(e)}`);
-      });
+    // Called at once (not a tick later): a route that throws before its first await is caught here as well.
+    let handled: Promise<void>;
+    try {
+      handled = Promise.resolve(route(req, res, target.searchParams, target.pathname));
+    } catch (e) {
+      handled = Promise.reject(e);
+    }
+    handled.catch((e: unknown) => {
+      if (e instanceof HttpError) return sendError(res, e);
+      if (clientGone(req, res, e)) return;
+      sendError(res, new HttpError(500, { error: 'server_error', error_description: 'mock internal error' }));
+      // Surface programming errors in the mock to the harness's own tests.
+      process.emitWarning(`oauthgate mock (${spec.id}) internal error: ${(e as Error)?.stack ?? String(e)}`);
+    });
   });
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_err, socket: Socket) => {
