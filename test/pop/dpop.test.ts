@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   accessTokenHash,
@@ -14,6 +14,7 @@ import {
   type DpopVerifyResult,
 } from '../../src/pop/dpop.ts';
 import { ReplayCache } from '../../src/pop/taap.ts';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
 const NOW = 1_700_000_000;
 const HTU = 'https://as.example.com/oauth2/token';
@@ -31,8 +32,9 @@ beforeAll(async () => {
   ecPrivate = ec.privateKey;
   ecPublicJwk = await exportJWK(ec.publicKey);
   ecPrivateJwk = await exportJWK(ec.privateKey);
-  const rsa = await generateKeyPair('RS256', { extractable: true });
-  rsaPrivate = rsa.privateKey;
+  // A shipped RSA-2048 test key (generating one costs ~0.2 s of CPU).
+  const rsa = testKeyPair('unregistered-client');
+  rsaPrivate = (await importJWK(rsa.privateKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey;
   rsaPublicJwk = await exportJWK(rsa.publicKey);
   otherPublicJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey);
 });
@@ -262,7 +264,7 @@ describe('verifyDpopProof: each declared algorithm, each private member, claim e
   }
 
   it('accepts a proof in every algorithm of DPOP_ALGORITHMS', async () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rsa = testKeyPair('taap-client'); // a shipped RSA-2048 pair
     const keyFor = (alg: string): KeyObject[] => {
       if (alg.startsWith('RS') || alg.startsWith('PS')) return [rsa.privateKey, rsa.publicKey];
       if (alg === 'ES256' || alg === 'ES384' || alg === 'ES512') {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTaapPop,
@@ -21,6 +21,7 @@ import {
   type TaapVerifyResult,
 } from '../../src/pop/taap.ts';
 import { signRs256Compact } from '../../src/pop/jws-internal.ts';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
 const NOW = 1_700_000_000;
 const PARTS = ['Content-Type', 'Authorization', 'uri', 'http-method', 'body'];
@@ -37,9 +38,18 @@ let privatePem: string;
 let publicPem: string;
 let otherPrivateKey: CryptoKey;
 
+/** A shipped RSA-2048 test pair as extractable WebCrypto keys (generating one costs ~0.2 s of CPU). */
+async function cryptoKeys(name: 'taap-client' | 'unregistered-client'): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  const pair = testKeyPair(name);
+  return {
+    privateKey: (await importJWK(pair.privateKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey,
+    publicKey: (await importJWK(pair.publicKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey,
+  };
+}
+
 beforeAll(async () => {
-  ({ privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true }));
-  ({ privateKey: otherPrivateKey } = await generateKeyPair('RS256', { extractable: true }));
+  ({ privateKey, publicKey } = await cryptoKeys('taap-client'));
+  ({ privateKey: otherPrivateKey } = await cryptoKeys('unregistered-client'));
   privatePem = await exportPKCS8(privateKey);
   publicPem = await exportSPKI(publicKey);
 });
@@ -635,7 +645,7 @@ describe('TAAP part errors, claim edges and messages', () => {
 
 describe('buildTaapPop: keys jose would refuse are refused on the fast path too', () => {
   it('rejects a 1024-bit RSA key and an EC key, as jose does, instead of signing with them', async () => {
-    await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })).resolves.toMatch(/\./);
+    await expect(good({ privateKey: testKeyPair('unregistered-client').privateKey })).resolves.toMatch(/\./); // an RSA-2048 KeyObject
     await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey })).rejects.toThrow(TypeError);
     await expect(good({ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey })).rejects.toThrow();
     await expect(good({ privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string })).rejects.toThrow(TypeError);
