@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { shippedRs256Keys } from '../support/keys.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as J from '../../src/checks/jwt.ts';
 import { loadSpec, SPECS_DIR } from '../../src/spec/load.ts';
@@ -17,10 +18,10 @@ let key: CryptoKey;
 let jwks: { keys: JWK[] };
 let otherKey: CryptoKey;
 beforeAll(async () => {
-  const kp = await generateKeyPair('RS256', { extractable: true });
+  const kp = await shippedRs256Keys('mock-server-signing');
   key = kp.privateKey;
   jwks = { keys: [{ ...(await exportJWK(kp.publicKey)), kid: 'k1', alg: 'RS256' }] };
-  otherKey = (await generateKeyPair('RS256')).privateKey;
+  otherKey = (await shippedRs256Keys('unregistered-client')).privateKey;
 });
 const signed = (k: CryptoKey, claims: Record<string, unknown> = { sub: 'c' }) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(k);
 

@@ -4,7 +4,8 @@
  * with and without the defences a server can apply.
  */
 import fc from 'fast-check';
-import { generateKeyPair, type CryptoKey } from 'jose';
+import type { CryptoKey } from 'jose';
+import { shippedRs256Keys } from '../support/keys.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as P from '../../src/checks/pop.ts';
 import { buildTaapPop, computeEdts, verifyTaapPop, type PopRequest } from '../../src/pop/taap.ts';
@@ -253,7 +254,7 @@ describe('boundary-shift probe against the TAAP verifier', () => {
   let privateKey: CryptoKey;
   let publicKey: CryptoKey;
   beforeAll(async () => {
-    ({ privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true }));
+    ({ privateKey, publicKey } = await shippedRs256Keys('taap-client'));
   });
 
   const probe = () => P.boundaryShiftProbe(req, PARTS);

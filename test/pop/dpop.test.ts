@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   accessTokenHash,
@@ -15,6 +15,7 @@ import {
 } from '../../src/pop/dpop.ts';
 import { ReplayCache } from '../../src/pop/taap.ts';
 import { testKeyPair } from '../../providers/keys/test-keys.ts';
+import { shippedRs256Keys } from '../support/keys.ts';
 
 const NOW = 1_700_000_000;
 const HTU = 'https://as.example.com/oauth2/token';
@@ -32,9 +33,8 @@ beforeAll(async () => {
   ecPrivate = ec.privateKey;
   ecPublicJwk = await exportJWK(ec.publicKey);
   ecPrivateJwk = await exportJWK(ec.privateKey);
-  // A shipped RSA-2048 test key (generating one costs ~0.2 s of CPU).
-  const rsa = testKeyPair('unregistered-client');
-  rsaPrivate = (await importJWK(rsa.privateKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey;
+  const rsa = await shippedRs256Keys('unregistered-client');
+  rsaPrivate = rsa.privateKey;
   rsaPublicJwk = await exportJWK(rsa.publicKey);
   otherPublicJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey);
 });

@@ -1,7 +1,7 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { base64url, compactVerify, decodeJwt, exportPKCS8, exportSPKI, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTaapPop,
@@ -22,6 +22,7 @@ import {
 } from '../../src/pop/taap.ts';
 import { signRs256Compact } from '../../src/pop/jws-internal.ts';
 import { testKeyPair } from '../../providers/keys/test-keys.ts';
+import { shippedRs256Keys } from '../support/keys.ts';
 
 const NOW = 1_700_000_000;
 const PARTS = ['Content-Type', 'Authorization', 'uri', 'http-method', 'body'];
@@ -38,18 +39,9 @@ let privatePem: string;
 let publicPem: string;
 let otherPrivateKey: CryptoKey;
 
-/** A shipped RSA-2048 test pair as extractable WebCrypto keys (generating one costs ~0.2 s of CPU). */
-async function cryptoKeys(name: 'taap-client' | 'unregistered-client'): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-  const pair = testKeyPair(name);
-  return {
-    privateKey: (await importJWK(pair.privateKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey,
-    publicKey: (await importJWK(pair.publicKey.export({ format: 'jwk' }) as JWK, 'RS256', { extractable: true })) as CryptoKey,
-  };
-}
-
 beforeAll(async () => {
-  ({ privateKey, publicKey } = await cryptoKeys('taap-client'));
-  ({ privateKey: otherPrivateKey } = await cryptoKeys('unregistered-client'));
+  ({ privateKey, publicKey } = await shippedRs256Keys('taap-client'));
+  ({ privateKey: otherPrivateKey } = await shippedRs256Keys('unregistered-client'));
   privatePem = await exportPKCS8(privateKey);
   publicPem = await exportSPKI(publicKey);
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SignJWT, compactVerify, decodeProtectedHeader, decodeJwt, generateKeyPair } from 'jose';
+import { shippedRs256Keys } from '../support/keys.ts';
 import * as F from '../../src/steps/forged-tokens.ts';
 
 async function issued(claims: Record<string, unknown> = { scope: 'read write', aud: 'client', jti: 'j1' }) {
@@ -40,7 +41,7 @@ describe('forged copies', () => {
   });
 
   it('re-signs with one foreign key per algorithm, made once: two RS256 copies are the same bytes, and neither verifies', async () => {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const { privateKey, publicKey } = await shippedRs256Keys('taap-client'); // the issuer's; the copies' key is made by F
     const token = await new SignJWT({ scope: 'read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
     const [a, b] = await Promise.all([F.reSignedCopy(F.jwsParts(token)!), F.reSignedCopy(F.jwsParts(token)!)]);
     expect(b).toBe(a); // RSASSA-PKCS1-v1_5 is deterministic: equal signatures mean the same key
