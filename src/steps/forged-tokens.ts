@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CompactSign, generateKeyPair } from 'jose';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
 /** A compact JWS split into its parts, with the decoded protected header and payload. */
 export interface JwsParts {
@@ -99,12 +100,16 @@ function foreignKey(alg: string): ReturnType<typeof generateKeyPair> {
 /**
  * A copy of a JWS signed with a key of the same algorithm that the server never saw (same header, kid included,
  * same payload bytes): a server that verifies against its own keys must refuse it. Throws for an algorithm jose
- * cannot generate a key for.
+ * cannot generate a key for. For a bundled mock (`live: false`) an RS256 copy is signed with the shipped test key
+ * the mocks never register (providers/keys/unregistered-client.json: nothing generated); for a live target, or when
+ * `live` is not given, with a key generated for the process, as a published key never signs what a live target gets.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2
  */
-export async function reSignedCopy(jws: JwsParts): Promise<string> {
+export async function reSignedCopy(jws: JwsParts, opts: { live?: boolean } = {}): Promise<string> {
   const alg = String(jws.header.alg);
-  const key = /^HS\d+$/.test(alg) ? randomBytes(64) : (await foreignKey(alg)).privateKey;
+  const key = /^HS\d+$/.test(alg) ? randomBytes(64)
+    : alg === 'RS256' && opts.live === false ? testKeyPair('unregistered-client').privateKey
+    : (await foreignKey(alg)).privateKey;
   return new CompactSign(Buffer.from(jws.segments[1], 'base64url')).setProtectedHeader(jws.header as { alg: string }).sign(key);
 }
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignJWT, compactVerify, decodeProtectedHeader, decodeJwt, generateKeyPair } from 'jose';
 import { shippedRs256Keys } from '../support/keys.ts';
+import { testKeyPair } from '../../providers/keys/test-keys.ts';
 import * as F from '../../src/steps/forged-tokens.ts';
 
 async function issued(claims: Record<string, unknown> = { scope: 'read write', aud: 'client', jti: 'j1' }) {
@@ -47,6 +48,20 @@ describe('forged copies', () => {
     expect(b).toBe(a); // RSASSA-PKCS1-v1_5 is deterministic: equal signatures mean the same key
     expect(a).not.toBe(token);
     await expect(compactVerify(a, publicKey)).rejects.toThrow();
+  });
+
+  it('for a bundled mock signs an RS256 copy with the shipped key the mocks never register; for a live target never with a published key', async () => {
+    const { privateKey, publicKey } = await shippedRs256Keys('taap-client');
+    const token = await new SignJWT({ scope: 'read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+    const unregistered = testKeyPair('unregistered-client').publicKey;
+    const onMock = await F.reSignedCopy(F.jwsParts(token)!, { live: false });
+    await expect(compactVerify(onMock, unregistered)).resolves.toBeDefined();
+    await expect(compactVerify(onMock, publicKey)).rejects.toThrow();
+    for (const live of [true, undefined]) {
+      const copy = await F.reSignedCopy(F.jwsParts(token)!, live === undefined ? {} : { live });
+      await expect(compactVerify(copy, unregistered)).rejects.toThrow();
+      await expect(compactVerify(copy, publicKey)).rejects.toThrow();
+    }
   });
 
   it('re-signs an HMAC token with another secret', async () => {
