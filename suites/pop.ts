@@ -14,14 +14,13 @@
  * target's clock (`target.now()`), so they move with a mock's clock.
  * @see https://github.com/tmobile/tmobile-api-security-lib
  */
-import { testKeyPair } from '../providers/keys/test-keys.ts';
-import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { base64url } from 'jose';
 import { defineSuite, SuiteContext, type Prereq, passed, Unavailable } from '../src/runner/suite.ts';
 import { CheckAbort, notApplicable, skipped } from '../src/checks/check.ts';
 import * as P from '../src/checks/pop.ts';
 import { decodeTaapPop, forgeTaapPop, type PopRequest, type TaapForgeOptions } from '../src/pop/taap.ts';
+import { unregisteredKey } from '../src/steps/forged-tokens.ts';
 import { callResource, endpointUrl, grantParams, obtainToken, primaryGrant, send, tokenRequest } from '../src/steps/requests.ts';
 import type { HttpClient } from '../src/http/client.ts';
 import type { HttpExchange, HttpRequest } from '../src/http/types.ts';
@@ -271,26 +270,6 @@ async function signedOver(t: SuiteContext, genuine: () => Promise<HttpRequest>, 
   const view = P.taapRequestOf(req, pop.header);
   const parts = P.taapPartsFor(pop.requiredParts, view);
   return sendWithPop(t, req, await forge(t, req, { request: change(view, parts), ...(parts ? { parts } : {}) }));
-}
-
-const generateRsaKeyPair = promisify(generateKeyPair);
-let unregistered: Promise<KeyObject> | undefined;
-/**
- * An RSA key the client never registered. For a mock it is the fixed test key shipped with the project
- * (providers/keys/unregistered-client.json: no generation at all). For a live target it is made once per process
- * and off the event loop (node:crypto generates it on the libuv thread pool), because a published test key is
- * never used to sign anything sent to a live target. A failed generation is not cached.
- */
-export function unregisteredKey(live: boolean): Promise<KeyObject> {
-  if (!live) return Promise.resolve(testKeyPair('unregistered-client').privateKey);
-  if (!unregistered) {
-    const made = generateRsaKeyPair('rsa', { modulusLength: 2048 }).then((pair) => pair.privateKey);
-    made.catch(() => {
-      if (unregistered === made) unregistered = undefined;
-    });
-    unregistered = made;
-  }
-  return unregistered;
 }
 
 /** Encodings a server may keep the client's public key in, for the HS256 confusion probe. */

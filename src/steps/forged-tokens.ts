@@ -6,7 +6,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPair as generateNodeKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { CompactSign, generateKeyPair } from 'jose';
 import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
@@ -78,6 +79,26 @@ export function algNoneCopy(jws: JwsParts): string {
   return `${encode({ ...jws.header, alg: 'none' })}.${jws.segments[1]}.`;
 }
 
+const generateRsaKeyPair = promisify(generateNodeKeyPair);
+let unregistered: Promise<KeyObject> | undefined;
+/**
+ * An RSA private key no client registered and no server holds (the TAAP suite's stranger, the RS256 re-signed copy). For a mock it is the fixed test key shipped with the project
+ * (providers/keys/unregistered-client.json: no generation at all). For a live target it is made once per process
+ * and off the event loop (node:crypto generates it on the libuv thread pool), because a published test key is
+ * never used to sign anything sent to a live target. A failed generation is not cached.
+ */
+export function unregisteredKey(live: boolean): Promise<KeyObject> {
+  if (!live) return Promise.resolve(testKeyPair('unregistered-client').privateKey);
+  if (!unregistered) {
+    const made = generateRsaKeyPair('rsa', { modulusLength: 2048 }).then((pair) => pair.privateKey);
+    made.catch(() => {
+      if (unregistered === made) unregistered = undefined;
+    });
+    unregistered = made;
+  }
+  return unregistered;
+}
+
 /** Foreign private keys by algorithm, made once per process (a failed generation is not kept). */
 const foreignKeys = new Map<string, ReturnType<typeof generateKeyPair>>();
 
@@ -100,16 +121,14 @@ function foreignKey(alg: string): ReturnType<typeof generateKeyPair> {
 /**
  * A copy of a JWS signed with a key of the same algorithm that the server never saw (same header, kid included,
  * same payload bytes): a server that verifies against its own keys must refuse it. Throws for an algorithm jose
- * cannot generate a key for. For a bundled mock (`live: false`) an RS256 copy is signed with the shipped test key
- * the mocks never register (providers/keys/unregistered-client.json: nothing generated); for a live target, or when
- * `live` is not given, with a key generated for the process, as a published key never signs what a live target gets.
+ * cannot generate a key for. An RS256 copy is signed with {@link unregisteredKey}: for a bundled mock
+ * (`live: false`) the shipped test key the mocks never register; for a live target, or when `live` is not given, a
+ * key generated for the process, as a published key never signs what a live target gets.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2
  */
 export async function reSignedCopy(jws: JwsParts, opts: { live?: boolean } = {}): Promise<string> {
   const alg = String(jws.header.alg);
-  const key = /^HS\d+$/.test(alg) ? randomBytes(64)
-    : alg === 'RS256' && opts.live === false ? testKeyPair('unregistered-client').privateKey
-    : (await foreignKey(alg)).privateKey;
+  const key = /^HS\d+$/.test(alg) ? randomBytes(64) : alg === 'RS256' ? await unregisteredKey(opts.live !== false) : (await foreignKey(alg)).privateKey;
   return new CompactSign(Buffer.from(jws.segments[1], 'base64url')).setProtectedHeader(jws.header as { alg: string }).sign(key);
 }
 

@@ -1,12 +1,12 @@
 /**
- * The TAAP suite's own helpers: the "unregistered key" is a shipped test key for a mock and is made asynchronously,
- * once per process, for a live target (issue 10 item 1: nothing on a run's path blocks the event loop or generates
- * keys for a mock).
+ * The "unregistered key" (src/steps/forged-tokens.ts; the TAAP suite's stranger and the RS256 re-signed copy's key)
+ * is a shipped test key for a mock and is made asynchronously, once per process, for a live target (issue 10 item 1:
+ * nothing on a run's path blocks the event loop or generates keys for a mock).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unregisteredKey } from '../../suites/pop.ts';
+import { unregisteredKey } from '../../src/steps/forged-tokens.ts';
 import { testKeyPair } from '../../providers/keys/test-keys.ts';
 
 /** Every .ts file under `dir`. */
