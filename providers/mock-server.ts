@@ -647,12 +647,12 @@ export async function startMockServer(opts: MockServerOptions): Promise<MockServ
       return;
     }
     checkRequiredHeaders(req);
-    if (b.pop?.profile === 'taap') await checkTaap(req, body, 'token');
+    await checkTaap(req, body, 'token');
     const params = parseParams(req, body);
     // RFC 6749 §2.3.1: credentials are read from the body only; the fault also honours the query string.
     if (faults.has('accept-query-credentials') && query) for (const [k, v] of query) params[k] ??= v;
     const cid = authenticateClient(req, params);
-    const jkt = b.pop?.profile === 'dpop' ? await checkDpopAtToken(req) : undefined;
+    const jkt = await checkDpopAtToken(req);
     const gtName = paramName('grant_type');
     let grant = b.request.encoding === 'empty' ? 'client_credentials' : params[gtName];
     if (grant === undefined) {
