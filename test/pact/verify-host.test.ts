@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOB_END, runInVerifyWorker, verifyWorkerPid, workerArgs, workerEnvKey } from '../../src/pact/verify-host.ts';
+import { JOB_END, runInVerifyWorker, verifyWorkerPid, workerArgs, workerEnv, workerEnvKey } from '../../src/pact/verify-host.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import type { VerifyJob } from '../../src/pact/verify.ts';
 import { loadSpec } from '../../src/spec/load.ts';
@@ -33,6 +35,9 @@ describe('the verification worker', () => {
     const second = await runInVerifyWorker(emptyJob());
     expect(verifyWorkerPid()).toBe(pid);
     expect(second).toEqual({ files: [], secrets: [], log: '' });
+    // The worker was started with workerEnv()'s certificate settings (below), whatever this process has.
+    const environ = Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    expect({ file: environ.SSL_CERT_FILE, dir: environ.SSL_CERT_DIR }).toEqual({ file: devNull, dir: undefined });
   }, 90_000);
 
   it('a worker that dies fails the job in flight with its exit code; the next job gets a new worker', async () => {
@@ -61,6 +66,17 @@ describe('the verification worker', () => {
   it('starts the compiled worker while the bundle is fresh (the global setup builds it), the TypeScript source with OAUTHGATE_FROM_SOURCE=1', () => {
     expect(workerArgs({})).toEqual([join(PROJECT_ROOT, 'dist', 'verify-worker.mjs')]);
     expect(workerArgs({ OAUTHGATE_FROM_SOURCE: '1' })).toEqual(['--import', expect.stringMatching(/\/tsx\//), join(PROJECT_ROOT, 'src', 'pact', 'verify-worker.ts')]);
+  });
+
+  it('gives Pact\'s Rust core an empty certificate store (it speaks plain HTTP to the local proxy), unless Node is told to use OpenSSL\'s', () => {
+    const parent = { SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt', SSL_CERT_DIR: '/etc/ssl/certs', PATH: '/bin' };
+    expect(workerEnv(parent)).toEqual({ SSL_CERT_FILE: devNull, PATH: '/bin', PACT_DO_NOT_TRACK: 'true' });
+    expect(workerEnv({ PATH: '/bin', PACT_DO_NOT_TRACK: 'false' })).toEqual({ SSL_CERT_FILE: devNull, PATH: '/bin', PACT_DO_NOT_TRACK: 'false' });
+    // Node reads SSL_CERT_FILE and SSL_CERT_DIR itself under --use-openssl-ca or --use-system-ca: the proxy's
+    // connection to an HTTPS target needs them.
+    for (const flag of ['--use-openssl-ca', '--use-system-ca']) {
+      expect(workerEnv({ ...parent, NODE_OPTIONS: `--max-old-space-size=4096 ${flag}` })).toEqual({ ...parent, NODE_OPTIONS: `--max-old-space-size=4096 ${flag}`, PACT_DO_NOT_TRACK: 'true' });
+    }
   });
 
   it('is replaced when a variable Pact, Node or a proxy reads changes, not when a test runner\'s per-file id does', () => {
