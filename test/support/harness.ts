@@ -2,7 +2,11 @@
  * Shared helpers for the harness's own tests: run one suite against a bundled spec's mock (optionally with
  * injected faults) and look up check results by id.
  */
-import { expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { loadSpec } from '../../src/spec/load.ts';
 import { runConformance } from '../../src/runner/engine.ts';
 import { startMockTarget } from '../../src/target/mock-target.ts';
@@ -53,10 +57,40 @@ export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults
   const key = `${suite.name}|${specId}|${faults.join(',')}|${opts.checks ? [...opts.checks].sort().join(',') : '*'}|${opts.seed ?? SEED}|${opts.fuzzRuns ?? FUZZ_RUNS}`;
   let run = bundledRuns.get(key);
   if (!run) {
-    run = freshRunOnMock(suite, bundledSpec(specId), faults, opts);
+    const fresh = () => freshRunOnMock(suite, bundledSpec(specId), faults, opts);
+    run = faults.length ? fresh() : acrossWorkers(key, fresh);
     bundledRuns.set(key, run);
   }
   return run.then((results) => [...results]);
+}
+
+/** This `npm test`'s directory for runs shared between workers (test/support/shared-runs.global-setup.ts), if any. */
+const SHARED_RUNS_DIR: string | undefined = (() => {
+  try {
+    return inject('sharedRunsDir');
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * The clean run `key` as another worker of this `npm test` left it, else `compute()`'s, left for the others: the
+ * clean runs are what two workers asked for alike (fault runs belong to one kill-matrix file each). Structured-clone
+ * serialisation (node:v8) keeps every value a result holds. A run that is not there yet is made here, as before.
+ */
+async function acrossWorkers(key: string, compute: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  if (!SHARED_RUNS_DIR) return compute();
+  const file = join(SHARED_RUNS_DIR, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.v8`);
+  try {
+    return deserialize(readFileSync(file)) as CheckResult[];
+  } catch {
+    // not made yet by another worker
+  }
+  const results = await compute();
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, serialize(results));
+  renameSync(partial, file);
+  return results;
 }
 
 /** The fixed seed of these runs, and their fuzz cases per property (they test the other suites; test/fuzz tests the fuzz suite). */
