@@ -7,7 +7,7 @@
  * @see https://docs.pact.io/getting_started/matching
  */
 import { firstAssumption } from '../spec/provenance.ts';
-import { MatchersV3 as M } from '@pact-foundation/pact';
+import * as M from '@pact-foundation/pact/src/v3/matchers.js';
 import type { HttpRequest } from '../http/types.ts';
 import type { Severity } from '../checks/check.ts';
 import type { SuiteContext } from '../runner/suite.ts';

@@ -4,7 +4,7 @@
  * changed one. Patterns are whole-value regexes (Pact's regex matcher must match the entire value).
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-A
  */
-import { MatchersV3 as M } from '@pact-foundation/pact';
+import * as M from '@pact-foundation/pact/src/v3/matchers.js';
 import type { ProviderSpec } from '../spec/schema.ts';
 
 /** RFC 6749 Appendix A: `1*VSCHAR` (client_id, client_secret, code, access and refresh tokens). */

@@ -8,7 +8,10 @@ import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
+// Pact's consumer DSL and its types module, not the package's index (which also loads the verifier's Express proxy,
+// GraphQL and the message DSLs: ~0.35 s more to load).
+import { PactV3 } from '@pact-foundation/pact/src/v3/pact.js';
+import { SpecificationVersion } from '@pact-foundation/pact/src/v3/types.js';
 import { HttpClient } from '../http/client.ts';
 import { Redactor } from '../redact.ts';
 import { SuiteContext } from '../runner/suite.ts';
