@@ -342,16 +342,23 @@ export function internalErrorLine(e: unknown): string {
 /**
  * Process-wide guards for the `oauthgate` executable: an error that escapes every handler (a crashed socket
  * callback, a rejected promise nobody awaited) prints {@link internalErrorLine} and exits 2, never Node's
- * default stack trace with exit 1 or 7.
+ * default stack trace with exit 1 or 7. A reader that closes the terminal output early (`oauthgate run … | head`)
+ * only ends that output: the run goes on, writes its reports and exits with its verdict, as without the pipe.
  */
 export function guardProcess(): void {
   const die = (e: unknown) => {
     process.stderr.write(`${internalErrorLine(e)}\n`);
     process.exit(EXIT.usage);
   };
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (!readerGone(e)) die(e);
+  });
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
 }
+
+/** A write to a pipe or socket whose reader has closed it (EPIPE), or to the stream that error destroyed. */
+const readerGone = (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
 
 /** A live target to check before any suite runs. */
 interface LiveTarget {
