@@ -268,8 +268,13 @@ describe('every check never throws on arbitrary responses (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), fc.jsonValue(), fc.dictionary(fc.constantFrom('content-type', 'cache-control', 'pragma', 'www-authenticate'), fc.string()), (status, body, headers) => {
         const ex = exchange(status, body, headers);
-        for (const check of checks) expect(['passed', 'failed']).toContain(check(ex).status);
-        expect(['passed', 'failed', 'not_applicable']).toContain(C.errorBodyIsRfc6749Json.evaluate(ex).status);
+        // An expect where a status is out of place, not one per check and case (4,800 of them).
+        for (const check of checks) {
+          const { status: s } = check(ex);
+          if (s !== 'passed' && s !== 'failed') expect(['passed', 'failed']).toContain(s);
+        }
+        const e = C.errorBodyIsRfc6749Json.evaluate(ex).status;
+        if (e !== 'passed' && e !== 'failed' && e !== 'not_applicable') expect(['passed', 'failed', 'not_applicable']).toContain(e);
       }),
       { numRuns: 300 },
     );

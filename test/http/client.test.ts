@@ -352,10 +352,12 @@ describe('formEncode / basicAuth', () => {
     const codePoint = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0x10ffff })).map((c) => String.fromCodePoint(c));
     const unit = fc.oneof(fc.constantFrom(' ', '!', "'", '(', ')', '~', '*', '%', '+', '&', '=', '\ud800', '\udfff', '\u0000'), codePoint);
     const text = fc.string({ unit, maxLength: 8 });
+    // An expect only where the two differ (4,000 expects otherwise, ~80 ms of bookkeeping).
+    const same = (ours: string, theirs: string) => ours === theirs || expect(ours).toBe(theirs);
     fc.assert(fc.property(fc.array(fc.tuple(text, text), { maxLength: 5 }), (pairs) => {
-      expect(formEncodePairs(pairs)).toBe(new URLSearchParams(pairs).toString());
+      same(formEncodePairs(pairs), new URLSearchParams(pairs).toString());
       const fields = Object.fromEntries(pairs);
-      expect(formEncode(fields)).toBe(new URLSearchParams(Object.entries(fields)).toString());
+      same(formEncode(fields), new URLSearchParams(Object.entries(fields)).toString());
     }), { seed: 3, numRuns: 2000 });
   });
 
