@@ -14,11 +14,11 @@ import { allSuitesOnMock } from '../support/harness.ts';
 import { SUITES } from '../../suites/index.ts';
 
 /**
- * Every suite against the clean mock of bundled spec `id` (the fuzz suite with 10 fixed-seed cases): the runs shared
- * per worker with the coverage test and the kill-matrix files (test/support/harness.ts).
+ * Every suite against the clean mock of bundled spec `id` (the fuzz suite with the harness's 25 fixed-seed cases):
+ * the runs shared with suites/conformance.test.ts, the coverage test and the kill-matrix files (test/support/harness.ts).
  */
 function runClean(id: string): Promise<CheckResult[]> {
-  return allSuitesOnMock(id, { fuzzRuns: 10 });
+  return allSuitesOnMock(id);
 }
 
 /** The suites that reported any of `results` (in run order): a rerun of only these judges the same checks. */
