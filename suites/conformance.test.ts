@@ -41,8 +41,8 @@ async function targetPlan(file: string): Promise<RunPlan> {
 
 /**
  * Every suite on every bundled spec's mock (a fresh mock per suite, the mock's secrets redacted): the runs
- * test/support/harness.ts shares per vitest worker, so the kill-matrix, coverage and deviation files that run in this
- * worker afterwards judge these same clean runs instead of making them again.
+ * test/support/harness.ts shares within a vitest worker and, under `npm test`, between its workers, so the kill-matrix,
+ * coverage and deviation files judge these same clean runs instead of making them again.
  */
 async function mockRuns(settings: { seed: number; fuzzRuns?: number }): Promise<Array<{ spec: string; target: string; checks: CheckResult[] }>> {
   const out = [];

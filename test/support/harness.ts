@@ -49,8 +49,9 @@ export interface MockRunOptions {
  * spec the run is made once per worker and shared by every test file that asks for the same suite, spec, faults
  * (in the same order) and options: the seed is fixed, so a second run would judge the same behaviour again (the
  * kill-matrix rows, their clean runs, the coverage and deviation tests and the tests beside them asked for many runs
- * twice). Each caller gets its own array; the results in it are shared and must not be changed. A spec object always
- * gets a fresh run.
+ * twice). A clean run (no fault) is also shared with the other workers of the same `npm test` ({@link acrossWorkers}).
+ * Each caller gets its own array; the results in it are shared and must not be changed. A spec object always gets a
+ * fresh run.
  */
 export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults: FaultName[] = [], opts: MockRunOptions = {}): Promise<CheckResult[]> {
   if (typeof specId !== 'string') return freshRunOnMock(suite, specId, faults, opts);
