@@ -14,16 +14,20 @@ import { mkdtempSync, readFileSync, writeFileSync as writeFileSyncNow } from 'no
 import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { numberFlags } from './flags.ts';
 import { loadAllSpecs } from '../src/spec/load.ts';
 import { runConformance } from '../src/runner/engine.ts';
 import { startMockTarget } from '../src/target/mock-target.ts';
 import { SUITES } from '../suites/index.ts';
 
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, 'load-seconds': { type: 'string', default: '60' }, 'clock-step': { type: 'string', default: '10' }, 'endpoint-seconds': { type: 'string', default: '5' }, 'specs48-fuzz-runs': { type: 'string', default: '25' } },
+const values = numberFlags('bench', {
+  runs: { help: 'warm full runs to take the median of', min: 1, integer: true, default: 7 },
+  'load-seconds': { help: 'seconds of load for the mock memory measure (0: skip it)', min: 0, default: 60 },
+  'clock-step': { help: 'seconds the mock clock moves per step under load', min: 0, default: 10 },
+  'endpoint-seconds': { help: 'seconds per side of each endpoint ratio', min: 0.1, default: 5 },
+  'specs48-fuzz-runs': { help: 'fuzz cases per property in the 48-spec run', min: 1, integer: true, default: 25 },
 });
-const n = Math.max(1, Number(values.runs));
+const n = values.runs!;
 const specs = loadAllSpecs();
 const once = async () => {
   const t0 = performance.now();
@@ -56,7 +60,7 @@ console.log(`cold CLI process without the fuzz suite (--skip-suite fuzz): ${cold
 // what the harness's own tests use) keeps this figure about spreading specs, and is recorded beside it.
 const fuzzRuns48 = values['specs48-fuzz-runs'];
 const many = manySpecs(48);
-const args48 = ['run', ...many.flatMap((f) => ['--spec', f]), '--fuzz-runs', fuzzRuns48];
+const args48 = ['run', ...many.flatMap((f) => ['--spec', f]), '--fuzz-runs', String(fuzzRuns48)];
 const serial48 = coldRun([...args48, '--jobs', '1']);
 const parallel48 = coldRun(args48);
 console.log(`48 specs (--fuzz-runs ${fuzzRuns48}), one command: --jobs 1 ${serial48.wallMs} ms wall (${serial48.cpuMs} ms CPU); --jobs default (${cpus().length}) ${parallel48.wallMs} ms wall (${parallel48.cpuMs} ms CPU)`);
@@ -65,7 +69,7 @@ console.log(`48 specs (--fuzz-runs ${fuzzRuns48}), one command: --jobs 1 ${seria
 const { popRatios } = await import('./bench/pop-ratios.ts');
 const { mockRatios } = await import('./bench/mock-ratios.ts');
 const { fuzzRatio } = await import('./bench/fuzz-ratio.ts');
-const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number; perCpuSecondRatio?: number }> = [...(await mockRatios(Number(values['endpoint-seconds']))), ...(await popRatios())];
+const ratios: Array<{ name: string; harnessPerSec: number; baselinePerSec: number; ratio: number; target: number; harnessCpuSeconds?: number; baselineCpuSeconds?: number; perCpuSecondRatio?: number }> = [...(await mockRatios(values['endpoint-seconds']!)), ...(await popRatios())];
 const fuzz = await fuzzRatio();
 for (const r of ratios) console.log(`${r.name}: ${r.harnessPerSec}/s vs ${r.baselinePerSec}/s = ${r.ratio} (target >= ${r.target})${r.harnessCpuSeconds !== undefined ? `; server CPU ${r.harnessCpuSeconds.toFixed(1)} s vs ${r.baselineCpuSeconds!.toFixed(1)} s, per CPU second ${r.perCpuSecondRatio}` : ''}`);
 console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases} cases): harness ${fuzz.harnessRps}/s vs bare undici loop ${fuzz.bareRps}/s = ${fuzz.ratio}; process CPU ${fuzz.harnessCpuUsPerRequest} vs ${fuzz.bareCpuUsPerRequest} µs a request, per CPU second ${fuzz.perCpuSecondRatio}`);
@@ -74,9 +78,9 @@ console.log(`fuzz requests (junk token requests, ${fuzz.spec} mock, ${fuzz.cases
 const fuzzFloorMs = Math.round((cold.fuzzRequests / fuzz.bareRps / cpus().length) * 1000);
 console.log(`the cold run's ${cold.fuzzRequests} fuzz requests at the bare loop's ${fuzz.bareRps}/s on ${cpus().length} cores: at least ${fuzzFloorMs} ms`);
 // Load: a standalone mock under 60 s of autocannon (issue 9 item 11: memory stays flat; scripts/bench/mock-memory.ts).
-const loadSeconds = Number(values['load-seconds']);
+const loadSeconds = values['load-seconds']!;
 const { mockMemory, describeMockMemory } = await import('./bench/mock-memory.ts');
-const load = loadSeconds > 0 ? await mockMemory(loadSeconds, Number(values['clock-step'])) : undefined;
+const load = loadSeconds > 0 ? await mockMemory(loadSeconds, values['clock-step']!) : undefined;
 if (load) for (const line of describeMockMemory(load)) console.log(line);
 const { writeFileSync, mkdirSync } = await import('node:fs');
 mkdirSync('bench', { recursive: true });
@@ -88,7 +92,7 @@ const results = {
     coldChecksPerSecond: Math.round((cold.checks / cold.wallMs) * 1000), coldFuzzRequests: cold.fuzzRequests, fuzzRequestsAtBareRateMs: fuzzFloorMs,
     withoutFuzz: { coldProcessMs: coldNoFuzz.wallMs, coldCpuMs: coldNoFuzz.cpuMs, checks: coldNoFuzz.checks, coldChecksPerSecond: Math.round((coldNoFuzz.checks / coldNoFuzz.wallMs) * 1000) },
   },
-  specs48: { fuzzRuns: Number(fuzzRuns48), serialMs: serial48.wallMs, serialCpuMs: serial48.cpuMs, parallelMs: parallel48.wallMs, parallelCpuMs: parallel48.cpuMs, jobs: cpus().length },
+  specs48: { fuzzRuns: fuzzRuns48, serialMs: serial48.wallMs, serialCpuMs: serial48.cpuMs, parallelMs: parallel48.wallMs, parallelCpuMs: parallel48.cpuMs, jobs: cpus().length },
   ratios,
   fuzz,
   ...(load ? { mockMemoryUnderLoad: load } : {}),

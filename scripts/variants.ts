@@ -5,7 +5,6 @@
  *
  *   npm run variants [-- --runs 300] [-- --seed 123]      (OAUTHGATE_SEED works too)
  */
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { SUITES } from '../suites/index.ts';
 import { runConformance } from '../src/runner/engine.ts';
@@ -15,10 +14,14 @@ import type { ProviderSpec } from '../src/spec/schema.ts';
 import type { FaultName } from '../providers/faults.ts';
 import type { SuiteDef } from '../src/runner/suite.ts';
 import { faultProbesFor, specOf, variantChoices } from '../test/support/spec-arbitrary.ts';
+import { numberFlags } from './flags.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' }, seed: { type: 'string' } } });
-const runs = Math.max(1, Number(values.runs));
-const seed = Number(values.seed ?? process.env.OAUTHGATE_SEED ?? (Date.now() ^ (Math.random() * 0x7fffffff)));
+const flags = numberFlags('variants', {
+  runs: { help: 'spec variants to generate', min: 1, integer: true, default: 300 },
+  seed: { help: 'seed of the generated variants (replays a run; OAUTHGATE_SEED works too; a negative one as --seed=-7)', min: -(2 ** 31), integer: true },
+});
+const runs = flags.runs!;
+const seed = flags.seed ?? Number(process.env.OAUTHGATE_SEED ?? (Date.now() ^ (Math.random() * 0x7fffffff)));
 
 async function run(suites: SuiteDef[], spec: ProviderSpec, faults: FaultName[] = []) {
   const [r] = await runConformance({
@@ -31,7 +34,7 @@ async function run(suites: SuiteDef[], spec: ProviderSpec, faults: FaultName[] =
   return r!.checks;
 }
 
-console.log(`spec variants: ${runs} runs, seed ${seed} (replay: npm run variants -- --seed ${seed} --runs ${runs})`);
+console.log(`spec variants: ${runs} runs, seed ${seed} (replay: npm run variants -- --seed=${seed} --runs ${runs})`);
 const t0 = Date.now();
 let done = 0;
 try {
