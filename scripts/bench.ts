@@ -3,7 +3,7 @@
  * process after warm-up, plus a cold run as a fresh process. Prints the median and spread; the figure the
  * issues ask for ("a full run in seconds") is measured here, not asserted in a timed test.
  *
- *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10] [--endpoint-seconds 5] [--specs48-fuzz-runs 25]
+ *   npm run bench [-- --runs 10] [--load-seconds 60] [--clock-step 10] [--endpoint-seconds 5] [--specs48-fuzz-runs 25] [--help]
  *
  * Then a load phase: a standalone mock under autocannon for --load-seconds (0 skips it), with its RSS and its
  * retained heap after a full GC sampled under load (issue 9: memory stays flat; scripts/bench/mock-memory.ts).

@@ -3,7 +3,7 @@
  * on a generated spec, and a sampled fault is still caught) over a few hundred variants. Prints the seed and,
  * on failure, the shrunk counterexample; replay with the same seed.
  *
- *   npm run variants [-- --runs 300] [-- --seed 123]      (OAUTHGATE_SEED works too)
+ *   npm run variants [-- --runs 300] [--seed=123] [--help]      (OAUTHGATE_SEED works too)
  */
 import fc from 'fast-check';
 import { SUITES } from '../suites/index.ts';
