@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { readJsonInput } from '../io/input-file.ts';
+import { prepareOutDir } from '../io/out-dir.ts';
 import { Redactor } from '../redact.ts';
 import { FILE_REPORTERS } from '../report/index.ts';
 import type { ReportContext } from '../report/reporter.ts';
@@ -86,9 +87,9 @@ export function mergeSummaries(parts: { summary: GatedSummary; from: string }[])
 export const mergeCommand: Command = {
   name: 'merge',
   summary: 'join the runs of several output folders (CI shards) and render every report again',
-  usage: `merge <out-dir>... --out <dir> ${REPORT_FLAG_USAGE}`,
+  usage: `merge <out-dir>... --out <dir> [--force] ${REPORT_FLAG_USAGE}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' }, ...REPORT_FLAG_OPTIONS } });
+    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' }, force: { type: 'boolean' }, ...REPORT_FLAG_OPTIONS } });
     if (!values.out) throw new UserError(`merge: expected --out <dir>\nusage: oauthgate ${mergeCommand.usage}`);
     if (!positionals.length) throw new UserError(`merge: expected at least one output folder to merge\nusage: oauthgate ${mergeCommand.usage}`);
     const flags = readReportFlags(values, io.cwd);
@@ -99,10 +100,17 @@ export const mergeCommand: Command = {
       applyGate(summary, summary.runs, flags);
     }
     const outDir = resolve(io.cwd, values.out);
+    // As for `run`: a folder that holds another run's summary is not written over without --force (the shards are
+    // read already, so --force may name one of them), nor one another command is writing.
+    const out = prepareOutDir(outDir, values.out, values.force ?? false);
     const ctx: ReportContext = { outDir, cwd: io.cwd, redactor: new Redactor(), stdout: io.stdout, env: io.env, verbose: false, colour: false };
     const files: string[] = [];
-    for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
-    files.push(...(await signIfAsked(outDir, summary, flags)));
+    try {
+      for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
+      files.push(...(await signIfAsked(outDir, summary, flags)));
+    } finally {
+      out.release();
+    }
     const c = summary.runs.reduce((n, r) => ({ total: n.total + r.counts.total, failed: n.failed + r.counts.failed }), { total: 0, failed: 0 });
     io.stdout.write(`merged ${positionals.length} run(s): ${summary.runs.length} spec(s), ${c.total} checks, ${c.failed} failed\n`);
     for (const f of files) io.stdout.write(`report: ${f}\n`);

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
@@ -60,6 +60,21 @@ describe('oauthgate merge', () => {
     expect((await cli(['merge', 'shard-att', 'shard-md', '--out', 'merged-signed', '--sign-key', 'ed.pem'])).code).toBe(0);
     expect(existsSync(join(dir, 'merged-signed', 'evidence.jws'))).toBe(true);
     expect((await cli(['verify-report', 'merged-signed', '--key', 'ed.pub'])).code).toBe(0);
+  });
+
+  it('does not write over another run\'s folder without --force (exit 2, the folder as it was); --force replaces it', async () => {
+    cpSync(join(dir, 'shard-md'), join(dir, 'other-run'), { recursive: true }); // a copy: the shards stay as they are
+    const before = readFileSync(join(dir, 'other-run', 'summary.json'), 'utf8');
+    const refused = await cli(['merge', 'shard-att', '--out', 'other-run']);
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim()).toMatch(/^--out other-run: holds the summary of another run \(started [^)]+\); choose another --out or add --force to replace it$/);
+    expect(refused.out).toBe('');
+    expect(readFileSync(join(dir, 'other-run', 'summary.json'), 'utf8')).toBe(before);
+    // Into one of its own shards, with --force: the shards are read before anything is written.
+    const forced = await cli(['merge', 'shard-att', 'other-run', '--out', 'other-run', '--force']);
+    expect(forced.code).toBe(0);
+    expect(summary('other-run').runs.map((r) => r.spec)).toEqual(['att', 'mobile-digital']);
+    expect(readdirSync(join(dir, 'other-run'))).not.toContain('.oauthgate-run.lock');
   });
 
   it.each([
