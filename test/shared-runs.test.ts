@@ -5,12 +5,15 @@
 import { describe, expect, inject, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { bundledSpec, runOnMock } from './support/harness.ts';
 import { SUITES } from '../suites/index.ts';
 
 describe('clean runs shared between workers', () => {
-  it('are given a directory by the global setup', () => {
+  it('are given a directory by the global setup, inside the run\'s own temporary directory (removed when the run ends)', () => {
     expect(existsSync(inject('sharedRunsDir'))).toBe(true);
+    expect(tmpdir()).toMatch(/[\\/]oauthgate-test-[^\\/]+$/);
+    expect(inject('sharedRunsDir').startsWith(tmpdir())).toBe(true);
   });
 
   // Fresh runs (a spec object is never shared), so that what is compared has not been through a file already: every
