@@ -39,6 +39,7 @@ export const RUN_OPTIONS = {
   'fuzz-runs': { type: 'string' },
   'max-rps': { type: 'string' },
   'fuzz-budget': { type: 'string' },
+  reports: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...REPORT_FLAG_OPTIONS,
 } as const satisfies Options;
@@ -84,6 +85,7 @@ export const BUILTIN_HELP: Record<string, BuiltinHelp> = {
       'fuzz-runs': '<n>: generated cases per fuzz property',
       'max-rps': '<n>: requests per second while fuzzing (0: no cap)',
       'fuzz-budget': '<n>: most fuzz requests per spec',
+      reports: '<list>: the files written besides summary.json, comma-separated: junit, markdown, allure, observations, or none (default all)',
       help: HELP_FLAG,
       ...REPORT_FLAGS,
     },

@@ -46,7 +46,7 @@ import { checkReachable, unreachableLine, unreachableRun, type Reachability } fr
 const USAGE = `usage:
   oauthgate run --all | --spec <id|path> ... | --target-file <yaml>
                [--suite <name> ...] [--skip-suite <name> ...] [--out <dir> [--force]] [--timeout <s>] [--max-body <bytes>] [--fault <name> ...] [--verbose]
-               [--jobs <n>]
+               [--jobs <n>] [--reports <list>]
                [--seed <n>] [--fuzz-runs <n>] [--max-rps <n>] [--fuzz-budget <n>]
                ${REPORT_FLAG_USAGE}
   oauthgate mock --spec <id|path> [--port <n>] [--host <addr>] [--fault <name> ...] [--credentials-file <path>]
@@ -155,6 +155,21 @@ export function suitesToRun(only: string[], skip: string[]): typeof SUITES {
   return suites;
 }
 
+/**
+ * The file reporters `--reports` names (all when unset), in {@link FILE_REPORTERS} order. summary.json is always
+ * written: it is the run's record, which `merge`, `diff`, `verify-report` and the CI gate read. `none` keeps only it.
+ */
+export function reportersToWrite(list: string | undefined): Reporter[] {
+  if (list === undefined) return FILE_REPORTERS;
+  const optional = FILE_REPORTERS.map((r) => r.name).filter((n) => n !== 'summary');
+  const asked = list.split(',').map((n) => n.trim());
+  if (asked.some((n) => !n)) throw new UserError(`--reports: expected names separated by commas (${optional.join(', ')} or none), observed "${list}"`);
+  if (asked.includes('none') && asked.length > 1) throw new UserError(`--reports: "none" cannot be combined with other reports, observed "${list}"`);
+  const unknown = asked.filter((n) => n !== 'none' && n !== 'summary' && !optional.includes(n));
+  if (unknown.length) throw new UserError(unknown.map((n) => unknownNameLine('--reports', n, 'report', [...optional, 'none'])));
+  return FILE_REPORTERS.filter((r) => r.name === 'summary' || asked.includes(r.name));
+}
+
 async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseFlags('run', args, RUN_OPTIONS, BUILTIN_HELP.run!.usage);
   const redactor = new Redactor();
@@ -170,6 +185,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
   const maxRps = num('max-rps', values['max-rps'], 0, 100_000);
   const fuzzBudget = num('fuzz-budget', values['fuzz-budget'], 1, 1_000_000);
   const suites = suitesToRun(values.suite ?? [], values['skip-suite'] ?? []);
+  const fileReporters = reportersToWrite(values.reports);
   const faults = values.fault ?? [];
   const badFaults = unknownFaults(faults);
   if (badFaults.length) throw new UserError(badFaults.map((f) => unknownNameLine('--fault', f, 'fault', Object.keys(FAULTS))));
@@ -224,7 +240,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     const files: string[] = [];
     const ctx: ReportContext = { outDir, cwd, redactor, stdout, env, verbose: term.verbose ?? false, colour: term.colour ?? false };
     const terminal = terminalReporter(term, t0, files);
-    const reporters = [...FILE_REPORTERS, terminal];
+    const reporters = [...fileReporters, terminal];
     for (const r of reporters) r.start?.({ specs: plans.map((p) => p.spec.id), suites: suites.map((s) => s.name) }, ctx);
     const done = new Map<string, CheckResult[]>();
     const settings = { seed, ...(fuzzRuns !== undefined ? { fuzzRuns } : {}), ...(maxRps !== undefined ? { maxRps } : {}), ...(fuzzBudget !== undefined ? { fuzzBudget } : {}) };
@@ -254,7 +270,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     });
     if (interrupted) summary.exitCode = EXIT.interrupted;
     else applyGate(summary, summary.runs, reportFlags);
-    for (const r of FILE_REPORTERS) files.push(...(await writeReport(r, summary, ctx)));
+    for (const r of fileReporters) files.push(...(await writeReport(r, summary, ctx)));
     files.push(...(await signIfAsked(outDir, summary, reportFlags)));
     await terminal.finish(summary, ctx);
     if (interrupted) err(`interrupted by ${runs}: partial summary (${summary.runs.reduce((n, r) => n + r.checks.length, 0)} checks) written to ${files[0] ?? '(none)'}`);

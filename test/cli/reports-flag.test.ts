@@ -1,0 +1,55 @@
+/**
+ * `run --reports <list>`: the files a run writes besides summary.json (always written: merge, diff, verify-report and
+ * the gate read it). Unknown names are one line with a guess, exit 2, before anything is written.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'oauthgate-reports-'));
+const run = (args: string[]) => runCli(['run', '--spec', 'att', '--suite', 'scope', ...args], dir);
+
+describe('run --reports', () => {
+  it('none: summary.json alone, and the terminal names only it', async () => {
+    const r = await run(['--reports', 'none', '--out', 'none']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'none'))).toEqual(['summary.json']);
+    expect(r.out.match(/^(summary|report): .*$/gm)).toEqual([`summary: ${join(dir, 'none', 'summary.json')}`]);
+  });
+
+  it('a list: exactly those files besides summary.json, whatever the order given', async () => {
+    const r = await run(['--reports', 'allure, junit', '--out', 'two']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'two')).sort()).toEqual(['allure-results', 'junit.xml', 'summary.json']);
+  });
+
+  it('unset: every report, as before', async () => {
+    const r = await run(['--out', 'all']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['allure-results', 'certification-att.md', 'junit.xml', 'observations.json', 'summary.json']);
+  });
+
+  it('a signed run with fewer reports still verifies', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    writeFileSync(join(dir, 'k.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(dir, 'k.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    expect((await run(['--reports', 'markdown', '--sign-key', 'k.pem', '--out', 'signed'])).code).toBe(0);
+    expect(readdirSync(join(dir, 'signed')).sort()).toEqual(['certification-att.md', 'evidence.jws', 'summary.json']);
+    expect((await runCli(['verify-report', 'signed', '--key', 'k.pub'], dir)).code).toBe(0);
+  });
+
+  it.each([
+    ['jnuit', /^--reports: unknown report "jnuit"; did you mean "junit"\? \(valid: junit, markdown, allure, observations, none\)$/],
+    ['none,junit', /^--reports: "none" cannot be combined with other reports, observed "none,junit"$/],
+    ['junit,', /^--reports: expected names separated by commas \(junit, markdown, allure, observations or none\), observed "junit,"$/],
+  ])('%s: one line, exit 2, nothing written', async (list, line) => {
+    const out = `bad-${list.replace(/\W/g, '_')}`;
+    const r = await run(['--reports', list, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(line);
+    expect(existsSync(join(dir, out))).toBe(false);
+  });
+});
