@@ -4,6 +4,7 @@
  * retyped, an error case's status or code changed, a lifetime shortened, a redirect newly accepted), else 0.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
@@ -16,6 +17,10 @@ import type { Command } from './commands.ts';
 export function readObservations(path: string, display: string): Observations {
   const file = path.endsWith('.json') ? path : join(path, 'observations.json');
   const shown = display.endsWith('.json') ? display : join(display, 'observations.json');
+  // A run folder without the file: a run with --reports that left observations out, or not a run folder.
+  if (!display.endsWith('.json') && !existsSync(file) && existsSync(join(path, 'summary.json'))) {
+    throw new UserError(`${shown}: not written by that run (its --reports left out observations, which diff compares)`);
+  }
   const data = readJsonInput(file, shown);
   const specs = (data as { specs?: unknown })?.specs;
   if (!specs || typeof specs !== 'object' || Array.isArray(specs)) throw new UserError(`${shown}: specs: expected an object of observations per spec`);

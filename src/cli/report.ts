@@ -46,7 +46,7 @@ function runNode(args: string[], cwd: string): Promise<{ code: number; output: s
 /** Builds `<out>/allure-report/index.html` from `<out>/allure-results`; returns the HTML file's path. */
 export async function buildHtmlReport(outDir: string, name = 'oauthgate conformance'): Promise<string> {
   const results = join(outDir, ALLURE_RESULTS_DIR);
-  if (!existsSync(results) || countAllureResults(results) === 0) throw new UserError(`${results}: no Allure results (run \`oauthgate run --out ${outDir}\` first)`);
+  if (!existsSync(results) || countAllureResults(results) === 0) throw new UserError(`${results}: no Allure results (run \`oauthgate run --out ${outDir}\` first, with the allure report: the default, or named in --reports)`);
   const output = join(outDir, ALLURE_REPORT_DIR);
   rmSync(output, { recursive: true, force: true });
   const cfgDir = mkdtempSync(join(tmpdir(), 'oauthgate-allure-'));

@@ -20,6 +20,15 @@ describe('run --reports', () => {
     expect(r.out.match(/^(summary|report): .*$/gm)).toEqual([`summary: ${join(dir, 'none', 'summary.json')}`]);
   });
 
+  it('diff and report name the file such a run left out', async () => {
+    await run(['--reports', 'none', '--out', 'bare']);
+    const diff = await runCli(['diff', 'bare', 'bare'], dir);
+    expect({ code: diff.code, err: diff.err.trim() }).toEqual({ code: 2, err: 'bare/observations.json: not written by that run (its --reports left out observations, which diff compares)' });
+    const report = await runCli(['report', 'bare'], dir);
+    expect(report.code).toBe(2);
+    expect(report.err.trim()).toMatch(/\/bare\/allure-results: no Allure results \(run `oauthgate run --out \S+\/bare` first, with the allure report: the default, or named in --reports\)$/);
+  });
+
   it('a list: exactly those files besides summary.json, whatever the order given', async () => {
     const r = await run(['--reports', 'allure, junit', '--out', 'two']);
     expect(r.code).toBe(0);
