@@ -18,12 +18,13 @@ export interface VendorRun {
 
 /**
  * Writes `targetLines` as target.yaml in a fresh directory and runs `oauthgate run --target-file target.yaml`
- * with `args` (suites, fuzz runs…); `env` holds the secrets the target file references as `${NAME}`.
+ * with `args` (suites, fuzz runs…); `env` holds the secrets the target file references as `${NAME}`. Only
+ * summary.json is written (`--reports none`): the verdicts are the subject here, the reports are tested elsewhere.
  */
 export async function runVendor(targetLines: string[], args: string[], env: Record<string, string>): Promise<VendorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'oauthgate-vendor-'));
   writeFileSync(join(dir, 'target.yaml'), targetLines.join('\n'));
-  const r = await runCli(['run', '--target-file', 'target.yaml', '--out', 'out', '--timeout', '5', ...args], dir, env);
+  const r = await runCli(['run', '--target-file', 'target.yaml', '--out', 'out', '--timeout', '5', '--reports', 'none', ...args], dir, env);
   const checks = /summary: /.test(r.out) ? summaryOf(r.out).runs[0]!.checks : [];
   if (process.env.OAUTHGATE_DEBUG) for (const c of checks) console.log(c.status, c.severity, c.id, c.reason ?? '');
   return { ...r, checks };
