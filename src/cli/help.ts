@@ -80,7 +80,7 @@ export const BUILTIN_HELP: Record<string, BuiltinHelp> = {
       verbose: 'list every check and print evidence under failures',
       concurrency: '<n>: suites at once per spec on mocks (default 4)',
       jobs: '<n>: processes sharing several mock specs (default: the cores; same output as 1)',
-      force: 'reuse an --out folder that holds another run',
+      force: 'replace the run an --out folder holds (its reports this run does not write are removed)',
       seed: '<n>: seed for generated cases (reproduce a fuzz failure)',
       'fuzz-runs': '<n>: generated cases per fuzz property',
       'max-rps': '<n>: requests per second while fuzzing (0: no cap)',

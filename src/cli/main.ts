@@ -271,6 +271,7 @@ async function cmdRun(args: string[], stdout: TerminalOptions['out'], cwd: strin
     if (interrupted) summary.exitCode = EXIT.interrupted;
     else applyGate(summary, summary.runs, reportFlags);
     for (const r of fileReporters) files.push(...(await writeReport(r, summary, ctx)));
+    out.removeStale(files);
     files.push(...(await signIfAsked(outDir, summary, reportFlags)));
     await terminal.finish(summary, ctx);
     if (interrupted) err(`interrupted by ${runs}: partial summary (${summary.runs.reduce((n, r) => n + r.checks.length, 0)} checks) written to ${files[0] ?? '(none)'}`);

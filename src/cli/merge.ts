@@ -107,6 +107,7 @@ export const mergeCommand: Command = {
     const files: string[] = [];
     try {
       for (const r of FILE_REPORTERS) files.push(...(await r.finish(summary, ctx)));
+      out.removeStale(files);
       files.push(...(await signIfAsked(outDir, summary, flags)));
     } finally {
       out.release();

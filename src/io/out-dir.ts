@@ -3,8 +3,8 @@
  * harness can write into, its `summary.json` must not be something else, and it must not hold another run's
  * summary (unless `--force`) or be in use by a run still going. A lock file marks a run in progress.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 import { ensureDirectory } from './atomic-write.ts';
 
@@ -14,6 +14,15 @@ export const RUN_LOCK_FILE = '.oauthgate-run.lock';
 /** A prepared output directory; `release()` removes the run's lock. */
 export interface OutDir {
   dir: string;
+  /**
+   * Removes what a run replaced with `--force` left behind (nothing when the folder held no other run's summary):
+   * every run output ({@link isRunOutput}) at the top of the folder that is not among `written` (paths this run
+   * wrote), so that no report of the old run (one the new run does not write, with `--reports`, or another spec's
+   * certification) stays beside the new summary, is signed with it or is rendered by `report`. Called once the new
+   * reports are written and before signing: until then the old run's files are all there. Files of the user's own
+   * are kept.
+   */
+  removeStale(written: readonly string[]): void;
   release(): void;
 }
 
@@ -24,19 +33,36 @@ export interface OutDir {
 export function prepareOutDir(dir: string, display: string, force: boolean): OutDir {
   const label = `--out ${display}`;
   ensureDirectory(dir, label);
-  refuseOtherSummary(dir, label, force);
+  const replacing = refuseOtherSummary(dir, label, force);
   const lock = join(dir, RUN_LOCK_FILE);
   takeLock(lock, label, force);
-  return { dir, release: () => rmSync(lock, { force: true }) };
+  return {
+    dir,
+    removeStale: (written) => {
+      if (!replacing) return;
+      const kept = new Set(written.map((f) => relative(dir, resolve(dir, f)).split(sep)[0]));
+      for (const name of readdirSync(dir)) if (isRunOutput(name) && !kept.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+    },
+    release: () => rmSync(lock, { force: true }),
+  };
 }
 
-/** Refuses a `summary.json` that is not a file, or that another run wrote (unless `force`). */
-function refuseOtherSummary(dir: string, label: string, force: boolean): void {
+/**
+ * Whether `name` (an entry of an output folder) is something a run, merge or report writes: summary.json, junit.xml,
+ * the certification reports, Allure results and report, observations.json, evidence.jws.
+ */
+export function isRunOutput(name: string): boolean {
+  return RUN_OUTPUTS.includes(name) || /^certification-.+\.md$/.test(name);
+}
+const RUN_OUTPUTS = ['summary.json', 'junit.xml', 'observations.json', 'evidence.jws', 'allure-results', 'allure-report'];
+
+/** Refuses a `summary.json` that is not a file, or that another run wrote (unless `force`: then true, it is replaced). */
+function refuseOtherSummary(dir: string, label: string, force: boolean): boolean {
   const file = join(dir, 'summary.json');
   const st = statSync(file, { throwIfNoEntry: false });
-  if (!st) return;
+  if (!st) return false;
   if (!st.isFile()) throw new UserError(`${label}: summary.json exists and is not a file`);
-  if (force) return;
+  if (force) return true;
   let startedAt = 'at an unknown time';
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as { startedAt?: unknown };

@@ -81,6 +81,24 @@ describe('two runs, one --out', () => {
     expect(summaryOf(forced.out).startedAt).not.toBe(startedAt);
   });
 
+  it('--force leaves none of the replaced run\'s reports beside the new summary, and keeps the user\'s own files', async () => {
+    expect((await run(['run', '--spec', 'att', '--spec', 'mobile-digital', '--suite', 'scope', '--out', 'replaced', '--jobs', '1'])).code).toBe(0);
+    writeFileSync(join(dir, 'replaced', 'notes.txt'), 'mine');
+    expect(readdirSync(join(dir, 'replaced'))).toContain('certification-mobile-digital.md');
+    const r = await run(['run', '--spec', 'att', '--suite', 'scope', '--out', 'replaced', '--force', '--reports', 'markdown']);
+    expect(r.code).toBe(0);
+    // The old run's JUnit, Allure results, observations and mobile-digital certification would have stood beside the
+    // new summary (and been signed with it, or rendered by `report`).
+    expect(readdirSync(join(dir, 'replaced')).sort()).toEqual(['certification-att.md', 'notes.txt', 'summary.json']);
+  });
+
+  it('a folder that held no run keeps every file, whatever its name', async () => {
+    mkdirSync(join(dir, 'fresh'));
+    writeFileSync(join(dir, 'fresh', 'junit.xml'), '<mine/>');
+    expect((await run(['run', '--spec', 'att', '--suite', 'scope', '--out', 'fresh', '--reports', 'none'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'fresh', 'junit.xml'), 'utf8')).toBe('<mine/>');
+  });
+
   it('refuses a directory a run is writing into right now', async () => {
     mkdirSync(join(dir, 'busy'));
     writeFileSync(join(dir, 'busy', '.oauthgate-run.lock'), `${process.pid}\n`);
