@@ -20,9 +20,10 @@ const verdicts = (s: Summary) => s.runs.map((r) => ({ spec: r.spec, target: r.ta
 /** The spec blocks of the terminal output in order, each with its suites sorted (suites of one spec finish in any order, serial or not). */
 const specOrder = (out: string) => [...out.matchAll(/^(\S+) on mock: (\d+) checks/gm)].map((m) => `${m[1]} ${m[2]}`);
 
+/** The run of `args` with --jobs 1 and with --jobs 2; summary.json only (the parent writes every report alike either way). */
 async function both(args: string[], name: string): Promise<[CliResult, CliResult]> {
-  const serial = await runCli(['run', ...args, '--seed', '11', '--jobs', '1', '--out', `${name}-serial`], dir);
-  const parallel = await runCli(['run', ...args, '--seed', '11', '--jobs', '2', '--out', `${name}-parallel`], dir);
+  const serial = await runCli(['run', ...args, '--seed', '11', '--jobs', '1', '--reports', 'none', '--out', `${name}-serial`], dir);
+  const parallel = await runCli(['run', ...args, '--seed', '11', '--jobs', '2', '--reports', 'none', '--out', `${name}-parallel`], dir);
   return [serial, parallel];
 }
 
