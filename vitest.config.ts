@@ -14,9 +14,9 @@ export default defineConfig({
     // `oauthgate run --all` (or OAUTHGATE_FUZZ_RUNS=250 npx vitest run suites/) keeps the full default.
     env: { OAUTHGATE_FUZZ_RUNS: process.env.OAUTHGATE_FUZZ_RUNS ?? '25' },
     // Builds dist/ when stale, so child processes of bin/oauthgate.mjs start the bundle, not tsx (as after npm ci);
-    // makes one temporary directory for the run's temporary files, removed at its end; gives the workers a directory
-    // to share clean-mock runs through (test/support/harness.ts).
-    globalSetup: ['test/support/bundle.global-setup.ts', 'test/support/temp-root.global-setup.ts', 'test/support/shared-runs.global-setup.ts'],
+    // makes one temporary directory for the run's temporary files, removed at its end, with a directory in it where
+    // the workers share clean-mock runs (test/support/harness.ts).
+    globalSetup: ['test/support/bundle.global-setup.ts', 'test/support/temp-root.global-setup.ts'],
     // Test files of a worker share one module registry: importing the harness, vitest's API and fast-check once per
     // worker instead of once per file took npm test from 3 min 19 s to 2 min 16 s (CPU 325 s -> 198 s) here. A test
     // resets what it changes globally (env, spies) itself.

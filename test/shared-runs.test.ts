@@ -1,6 +1,6 @@
 /**
  * test/support/harness.ts shares clean-mock runs between the workers of one `npm test` through files
- * (shared-runs.global-setup.ts): a run read back from its file must be the run that was written, value for value.
+ * (temp-root.global-setup.ts): a run read back from its file must be the run that was written, value for value.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';

@@ -1,6 +1,6 @@
 /**
- * test/support/temp-root.global-setup.ts: the run's own temporary directory, removed at its end, and day-old ones of
- * runs killed before their teardown removed by the next run.
+ * test/support/temp-root.global-setup.ts: the run's own temporary directory (with the workers' shared-runs directory),
+ * removed at its end, and day-old ones of runs killed before their teardown removed by the next run.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, utimesSync } from 'node:fs';
@@ -21,10 +21,13 @@ describe('the run\'s temporary directory', () => {
       const dayAndASecond = (Date.now() - 24 * 3600 * 1000 - 1000) / 1000;
       utimesSync(old, dayAndASecond, dayAndASecond);
       utimesSync(other, dayAndASecond, dayAndASecond);
-      const teardown = setup();
+      const provided: Record<string, unknown> = {};
+      const teardown = setup({ provide: (key, value) => void (provided[key] = value) });
       const root = process.env.TMPDIR!;
       expect(root.startsWith(join(system, 'oauthgate-test-'))).toBe(true);
       expect(existsSync(root)).toBe(true);
+      expect(provided).toEqual({ sharedRunsDir: join(root, 'shared-runs') });
+      expect(existsSync(join(root, 'shared-runs'))).toBe(true);
       expect([existsSync(old), existsSync(live), existsSync(other)]).toEqual([false, true, true]);
       teardown();
       expect(existsSync(root)).toBe(false);

@@ -65,7 +65,7 @@ export function runOnMock(suite: SuiteDef, specId: string | ProviderSpec, faults
   return run.then((results) => [...results]);
 }
 
-/** This `npm test`'s directory for runs shared between workers (test/support/shared-runs.global-setup.ts), if any. */
+/** This `npm test`'s directory for runs shared between workers (test/support/temp-root.global-setup.ts), if any. */
 const SHARED_RUNS_DIR: string | undefined = (() => {
   try {
     return inject('sharedRunsDir');
