@@ -1,10 +1,11 @@
 /**
  * The numeric flags of the npm scripts (`npm run bench`, `npm run variants`): `--help` prints the usage; an unknown
  * flag or a value that is not a number of the expected kind is one line naming the flag, exit 2, as for the
- * `oauthgate` commands, never node:util's parseArgs stack trace.
+ * `oauthgate` commands (whose parser it uses), never node:util's parseArgs stack trace.
  * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
-import { parseArgs } from 'node:util';
+import { UserError } from '../src/errors.ts';
+import { parseFlags } from '../src/cli/suggest.ts';
 
 /** One `--name <number>` flag. */
 export interface NumberFlag {
@@ -22,16 +23,14 @@ export type FlagsOutcome<K extends string> = { values: Record<K, number | undefi
 /** Reads `argv` against `flags` (pure: see {@link numberFlags} for the process side). */
 export function readNumberFlags<K extends string>(script: string, flags: Record<K, NumberFlag>, argv: string[]): FlagsOutcome<K> {
   const names = Object.keys(flags) as K[];
-  const valid = `${names.map((k) => `--${k}`).join(', ')}, --help`;
+  const options = { ...Object.fromEntries(names.map((k) => [k, { type: 'string' as const }])), help: { type: 'boolean' as const } };
   let parsed: Record<string, string | boolean | undefined>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...Object.fromEntries(names.map((k) => [k, { type: 'string' as const }])), help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    // The commands' own parser: an unknown flag is one line with a guess and the valid flags.
+    parsed = parseFlags(`npm run ${script}`, argv, options, '-- [flags]', false, `npm run ${script}`).values;
   } catch (e) {
-    const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
-    // An unknown flag: its first sentence and the valid ones (parseArgs' advice on positionals does not apply here);
-    // anything else (a missing value, a negative number written as its own word) keeps parseArgs' whole advice.
-    const line = (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `${message.split(/\.\s/)[0]} (valid: ${valid})` : message;
-    return { exit: 2, stderr: `npm run ${script}: ${line}\n` };
+    if (!(e instanceof UserError)) throw e;
+    return { exit: 2, stderr: `${e.problems.join('\n')}\n` };
   }
   if (parsed.help) {
     const rows = names.map((k) => `  --${k.padEnd(20)} ${flags[k].help}${flags[k].default === undefined ? '' : ` (default ${flags[k].default})`}`);

@@ -61,9 +61,9 @@ export function flagNames(options: Options): string[] {
 
 /**
  * `parseArgs` (strict, no positionals unless `allowPositionals`) whose unknown-flag error is one line with a
- * guess and the command's flags; other parse errors name the command and its usage.
+ * guess and the command's flags; other parse errors name the command and its usage (`<program> <usage>`).
  */
-export function parseFlags<O extends Options>(command: string, args: string[], options: O, usage: string, allowPositionals = false) {
+export function parseFlags<O extends Options>(command: string, args: string[], options: O, usage: string, allowPositionals = false, program = 'oauthgate') {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (e) {
@@ -74,7 +74,7 @@ export function parseFlags<O extends Options>(command: string, args: string[], o
       const name = flag.split('=')[0]!;
       throw new UserError(unknownNameLine(command, name, 'flag', flagNames(options)));
     }
-    if (code?.startsWith('ERR_PARSE_ARGS')) throw new UserError(`${command}: ${message.split('\n')[0]} (usage: oauthgate ${usage})`);
+    if (code?.startsWith('ERR_PARSE_ARGS')) throw new UserError(`${command}: ${message.split('\n')[0]} (usage: ${program} ${usage})`);
     throw e;
   }
 }
