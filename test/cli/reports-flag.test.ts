@@ -8,6 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
+import { isRunOutput } from '../../src/io/out-dir.ts';
+import { ALLURE_REPORT_DIR } from '../../src/cli/report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthgate-reports-'));
 const run = (args: string[]) => runCli(['run', '--spec', 'att', '--suite', 'scope', ...args], dir);
@@ -39,6 +41,18 @@ describe('run --reports', () => {
     const r = await run(['--out', 'all']);
     expect(r.code).toBe(0);
     expect(readdirSync(join(dir, 'all')).sort()).toEqual(['allure-results', 'certification-att.md', 'junit.xml', 'observations.json', 'summary.json']);
+  });
+
+  it('every file a run, its signature and merge write is one --force knows to replace (src/io/out-dir.ts lists them)', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(join(dir, 'k2.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    expect((await run(['--spec', 'tangoe', '--sign-key', 'k2.pem', '--out', 'every'])).code).toBe(0);
+    expect((await runCli(['merge', 'every', '--out', 'every-merged'], dir)).code).toBe(0);
+    const names = [...readdirSync(join(dir, 'every')), ...readdirSync(join(dir, 'every-merged'))];
+    expect(names).toContain('evidence.jws');
+    expect(names.filter((n) => !isRunOutput(n))).toEqual([]);
+    expect(isRunOutput(ALLURE_REPORT_DIR)).toBe(true); // written into a run folder by `oauthgate report`
+    expect(isRunOutput('notes.txt')).toBe(false);
   });
 
   it('a signed run with fewer reports still verifies', async () => {
